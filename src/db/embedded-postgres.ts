@@ -8,9 +8,17 @@
 // Postgres is started through a tiny supervisor shell whose stdin is a pipe from this
 // process: when this process exits for any reason (even SIGKILL) the pipe closes and the
 // supervisor stops Postgres, so no orphan server outlives the App.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
@@ -222,7 +230,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     'unix_socket_directories=',
     '-c',
     'max_connections=300',
-    ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ...(options.ephemeral
+      ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
+      : []),
   ];
   const child = spawn('/bin/sh', ['-c', SUPERVISOR, 'pg-supervisor', binaries.postgres, ...args], {
     stdio: ['pipe', 'ignore', 'pipe'],

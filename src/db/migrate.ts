@@ -36,10 +36,9 @@ export function migrationNames(): string[] {
 
 /** Names of migrations in migrations/ that the database has not applied yet. */
 export async function pendingMigrations(db: pg.Pool | pg.PoolClient): Promise<string[]> {
-  const exists = await db.query<{ present: boolean }>(
-    `SELECT to_regclass($1) IS NOT NULL AS present`,
-    [`public.${MIGRATIONS_TABLE}`],
-  );
+  const exists = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    `public.${MIGRATIONS_TABLE}`,
+  ]);
   const applied = new Set<string>();
   if (exists.rows[0]?.present) {
     const rows = await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);

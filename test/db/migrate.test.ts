@@ -61,14 +61,19 @@ describe('migrations', () => {
 
   it('keeps task events append-only', async () => {
     await migrate(db.url);
-    const task = await pool.query(`INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number,
+    const task =
+      await pool.query(`INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number,
       is_pull_request, comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state)
       VALUES (1, 2, 'o', 'r', 3, false, 'issue_comment', 7, 'u', 4, 'run', 'p', 'command', 'queued') RETURNING id`);
     const id = task.rows[0].id;
-    await pool.query(`INSERT INTO task_events (task_id, seq, type, actor) VALUES ($1, 1, 'created', 'u')`, [id]);
+    await pool.query(`INSERT INTO task_events (task_id, seq, type, actor) VALUES ($1, 1, 'created', 'u')`, [
+      id,
+    ]);
     await expect(pool.query(`UPDATE task_events SET type = 'x' WHERE task_id = $1`, [id])).rejects.toThrow(
       /append-only/,
     );
-    await expect(pool.query(`DELETE FROM task_events WHERE task_id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(pool.query(`DELETE FROM task_events WHERE task_id = $1`, [id])).rejects.toThrow(
+      /append-only/,
+    );
   });
 });
