@@ -8,7 +8,7 @@ CREATE TABLE webhook_deliveries (
   action          text,
   installation_id bigint,
   repository_id   bigint,
-  payload         jsonb NOT NULL,
+  payload         jsonb,                -- kept only for deliveries that need processing
   received_at     timestamptz NOT NULL DEFAULT now(),
   processed_at    timestamptz,
   outcome         text NOT NULL DEFAULT 'pending'

@@ -19,10 +19,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from '../net/free-port.ts';
 
 export type EmbeddedPostgresOptions = {
   /** Directory holding the cluster (PGDATA) and its password file. Created when missing. */
@@ -110,18 +110,6 @@ function postgresUser(): RunAs {
     );
   }
   return after;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function prepareDirectory(dir: string, runAs: RunAs): void {

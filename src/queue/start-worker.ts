@@ -1,0 +1,77 @@
+// The job queue: graphile-worker on the App's own Postgres (LISTEN/NOTIFY pickup, retries with
+// exponential backoff, job keys, cron). Runs inside the App process, or alone with --worker-only.
+import {
+  type CronItem,
+  parseCronItems,
+  type Runner,
+  run,
+  runMigrations,
+  type TaskList,
+  Logger as WorkerLogger,
+} from 'graphile-worker';
+import type { Db } from '../db/pool.ts';
+import type { Logger } from '../logging/create-logger.ts';
+
+export type WorkerHandle = {
+  runner: Runner;
+  /** False once the runner has stopped or crashed. */
+  isRunning(): boolean;
+  stop(): Promise<void>;
+};
+
+function workerLogger(log: Logger): WorkerLogger {
+  return new WorkerLogger((scope) => (level, message, meta) => {
+    const fields = { ...scope, ...meta };
+    if (level === 'error') log.error(fields, message);
+    else if (level === 'warning') log.warn(fields, message);
+    else if (level === 'info') log.info(fields, message);
+    else log.debug(fields, message);
+  });
+}
+
+/** Creates or updates graphile-worker's own schema (it serialises concurrent callers itself). */
+export async function migrateQueue(pool: Db, log: Logger): Promise<void> {
+  await runMigrations({ pgPool: pool, logger: workerLogger(log) });
+}
+
+export async function startWorker(options: {
+  pool: Db;
+  log: Logger;
+  concurrency: number;
+  tasks: TaskList;
+  /** Recurring jobs (sweeps, reconcilers); each fires once per schedule across all replicas. */
+  cron?: CronItem[];
+  /** How long in-flight jobs may run after stop() before they are released for retry. */
+  shutdownTimeoutMs: number;
+}): Promise<WorkerHandle> {
+  const log = options.log.child({ component: 'queue' });
+  const runner = await run({
+    pgPool: options.pool,
+    concurrency: options.concurrency,
+    taskList: options.tasks,
+    parsedCronItems: parseCronItems(options.cron ?? []),
+    noHandleSignals: true,
+    logger: workerLogger(log),
+    pollInterval: 2_000,
+    gracefulShutdownAbortTimeout: options.shutdownTimeoutMs,
+  });
+  let running = true;
+  runner.promise.then(
+    () => {
+      running = false;
+    },
+    (error: unknown) => {
+      running = false;
+      log.error({ err: error }, 'queue worker stopped with an error');
+    },
+  );
+  return {
+    runner,
+    isRunning: () => running,
+    async stop() {
+      if (!running) return;
+      await runner.stop();
+      running = false;
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Composition root: migrations, database pool, queue, Probot and the HTTP server, wired once per
+// App process. Several of these can run against one Postgres (replicas), or in one test process.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { CronItem, TaskList } from 'graphile-worker';
+import { Hono } from 'hono';
+import type { AppConfig } from './config/read-config.ts';
+import { migrate } from './db/migrate.ts';
+import { createPool, type Db } from './db/pool.ts';
+import type { Logger } from './logging/create-logger.ts';
+import { migrateQueue, startWorker, type WorkerHandle } from './queue/start-worker.ts';
+import { checkReadiness, type Readiness } from './server/readiness.ts';
+import { mountSetupProxy, type SetupServer, startProbotSetup } from './server/setup-proxy.ts';
+import { mountWebhookRoute } from './server/webhook-route.ts';
+
+export type StartAppOptions = {
+  config: AppConfig;
+  databaseUrl: string;
+  log: Logger;
+  /** Run the queue workers only, without the HTTP server (for scaling workers out). */
+  workerOnly?: boolean;
+  tasks: (deps: { pool: Db; log: Logger }) => TaskList;
+  cron?: CronItem[];
+};
+
+export type RunningApp = {
+  /** Base URL of the HTTP server (undefined in worker-only mode). */
+  url: string | undefined;
+  pool: Db;
+  readiness(): Promise<Readiness>;
+  stop(): Promise<void>;
+};
+
+async function listen(app: Hono, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}
+
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const { config, log } = options;
+  const applied = await migrate(options.databaseUrl, (message) =>
+    log.debug({ component: 'migrate' }, message),
+  );
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+
+  const pool = createPool(options.databaseUrl, log, config.workerConcurrency + 10);
+  let worker: WorkerHandle | undefined;
+  let setup: SetupServer | undefined;
+  let server: Server | undefined;
+  let shuttingDown = false;
+  try {
+    await migrateQueue(pool, log);
+    worker = await startWorker({
+      pool,
+      log,
+      concurrency: config.workerConcurrency,
+      tasks: options.tasks({ pool, log }),
+      cron: options.cron,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    });
+
+    const sources = {
+      pool,
+      queueRunning: () => worker?.isRunning() ?? false,
+      shuttingDown: () => shuttingDown,
+    };
+    if (!options.workerOnly) {
+      const http = new Hono();
+      http.get('/healthz', (c) => c.json({ status: 'ok' }));
+      http.get('/readyz', async (c) => {
+        const readiness = await checkReadiness(sources);
+        return c.json(readiness, readiness.ready ? 200 : 503);
+      });
+      if (config.github) {
+        mountWebhookRoute(http, {
+          path: config.webhookPath,
+          secret: config.github.webhookSecret,
+          maxBytes: config.webhookMaxBytes,
+          pool,
+          log,
+          accepting: () => !shuttingDown,
+        });
+      } else {
+        const probotSetup = await startProbotSetup(log);
+        setup = probotSetup.server;
+        mountSetupProxy(http, probotSetup.origin);
+      }
+      server = await listen(http, config.host, config.port);
+    }
+  } catch (error) {
+    await worker?.stop().catch(() => {});
+    await setup?.stop().catch(() => {});
+    await pool.end().catch(() => {});
+    throw error;
+  }
+
+  const address = server?.address() as AddressInfo | undefined;
+  const url = address
+    ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`
+    : undefined;
+  if (url) log.info({ url, mode: config.mode }, 'listening');
+  if (config.mode === 'setup' && url) {
+    log.warn(
+      { url },
+      `No GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) are configured. Open ${url} to register the App from app.yml; the credentials are written to .env. Then restart.`,
+    );
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    pool,
+    readiness: () =>
+      checkReadiness({
+        pool,
+        queueRunning: () => worker?.isRunning() ?? false,
+        shuttingDown: () => shuttingDown,
+      }),
+    stop() {
+      stopping ??= (async () => {
+        shuttingDown = true;
+        log.info('shutting down: refusing new webhooks, draining the queue');
+        const closed = server
+          ? new Promise<void>((resolve) => {
+              server?.close(() => resolve());
+              server?.closeIdleConnections();
+            })
+          : Promise.resolve();
+        await worker?.stop();
+        await setup?.stop();
+        server?.closeAllConnections();
+        await closed;
+        await pool.end();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
