@@ -1,0 +1,132 @@
+// Turns a comment body into a typed `/agent` command. Pure: no I/O, never throws.
+//
+// A command is a line that starts with `/agent` (after at most three spaces, as in Markdown;
+// four or more make an indented code block). Lines inside fenced code blocks and quoted lines
+// never count. The first command line wins; the prompt is the rest of that line plus every
+// following line of the comment.
+
+export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export type RunFlags = { engine?: string };
+
+export type Command =
+  | { kind: 'run'; prompt: string; flags: RunFlags }
+  | { kind: 'status' }
+  | { kind: 'help' }
+  | { kind: 'cancel' | 'retry' | 'approve'; taskId?: number }
+  | { kind: 'reject'; taskId?: number; reason?: string };
+
+export type ParseResult =
+  | { found: false }
+  | { found: true; ok: true; command: Command }
+  | { found: true; ok: false; error: string };
+
+export type ParseOptions = { maxPromptLength: number };
+
+export const DEFAULT_PARSE_OPTIONS: ParseOptions = { maxPromptLength: 20_000 };
+
+const COMMAND_LINE = /^ {0,3}\/agent(?=$|[ \t])(.*)$/;
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+const QUOTE = /^ {0,3}>/;
+const TASK_REF = /^#?([1-9][0-9]{0,15})$/;
+const ENGINE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const FLAGS = ['engine'] as const;
+
+/** Finds the first command line that is not in a fenced code block or a quote. */
+function findCommandLine(lines: string[]): { index: number; rest: string } | undefined {
+  let fence: string | undefined;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    if (fence) {
+      const close = line.match(/^ {0,3}(`{3,}|~{3,})\s*$/)?.[1];
+      if (close && close[0] === fence[0] && close.length >= fence.length) fence = undefined;
+      continue;
+    }
+    const open = line.match(FENCE_OPEN)?.[1];
+    if (open) {
+      fence = open;
+      continue;
+    }
+    if (QUOTE.test(line)) continue;
+    const match = COMMAND_LINE.exec(line);
+    if (match) return { index, rest: match[1] ?? '' };
+  }
+  return undefined;
+}
+
+function parseTaskRef(token: string | undefined): number | undefined | 'invalid' {
+  if (token === undefined) return undefined;
+  const match = TASK_REF.exec(token);
+  if (!match?.[1]) return 'invalid';
+  const id = Number(match[1]);
+  return Number.isSafeInteger(id) ? id : 'invalid';
+}
+
+/**
+ * `/agent <word> [#id]` is a subcommand only when the whole line fits its grammar, so a prompt
+ * that merely starts with one of these words ("/agent help me write tests") stays a prompt.
+ */
+function parseSubcommand(firstLine: string): Command | undefined {
+  const words = firstLine.trim().split(/\s+/);
+  const word = words[0]?.toLowerCase();
+  if (!SUBCOMMANDS.includes(word as Subcommand)) return undefined;
+  const kind = word as Subcommand;
+  if (kind === 'status' || kind === 'help') return words.length === 1 ? { kind } : undefined;
+  const taskId = parseTaskRef(words[1]);
+  if (taskId === 'invalid') return undefined;
+  if (kind === 'reject') {
+    const reason = words.slice(2).join(' ').trim();
+    return { kind, ...(taskId !== undefined && { taskId }), ...(reason && { reason }) };
+  }
+  if (words.length > 2) return undefined;
+  return { kind, ...(taskId !== undefined && { taskId }) };
+}
+
+type FlagParse = { flags: RunFlags; rest: string } | { error: string };
+
+/** Leading `--name value` / `--name=value` flags; the prompt starts at the first other word. */
+function parseFlags(text: string): FlagParse {
+  const flags: RunFlags = {};
+  let rest = text.trimStart();
+  while (rest.startsWith('--')) {
+    const match = /^--([a-z-]*)(?:=(\S*)|[ \t]+([^\s]+)|(?=\s|$))/.exec(rest);
+    const name = match?.[1] ?? '';
+    if (!match || !FLAGS.includes(name as (typeof FLAGS)[number])) {
+      const shown = rest.split(/\s/)[0] ?? rest;
+      return { error: `unknown flag \`${shown.slice(0, 40)}\`; the only flag is \`--engine <name>\`` };
+    }
+    const value = match[2] ?? match[3];
+    if (!value) return { error: `\`--${name}\` needs a value, e.g. \`--engine claude-code\`` };
+    if (!ENGINE_NAME.test(value)) return { error: `\`${value.slice(0, 40)}\` is not an engine name` };
+    if (flags.engine !== undefined) return { error: '`--engine` is given twice' };
+    flags.engine = value;
+    rest = rest.slice(match[0].length).trimStart();
+  }
+  return { flags, rest };
+}
+
+export function parseCommand(body: string, options: ParseOptions = DEFAULT_PARSE_OPTIONS): ParseResult {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const found = findCommandLine(lines);
+  if (!found) return { found: false };
+
+  const subcommand = parseSubcommand(found.rest);
+  if (subcommand) return { found: true, ok: true, command: subcommand };
+
+  const text = [found.rest, ...lines.slice(found.index + 1)].join('\n');
+  const parsedFlags = parseFlags(text);
+  if ('error' in parsedFlags) return { found: true, ok: false, error: parsedFlags.error };
+  const prompt = parsedFlags.rest.trim();
+  if (prompt === '') {
+    return { found: true, ok: false, error: 'the command has no task; say what the agent should do after `/agent`' };
+  }
+  if (prompt.length > options.maxPromptLength) {
+    return {
+      found: true,
+      ok: false,
+      error: `the task is ${prompt.length} characters long; the limit is ${options.maxPromptLength}. Shorten it or put the details in the issue body`,
+    };
+  }
+  return { found: true, ok: true, command: { kind: 'run', prompt, flags: parsedFlags.flags } };
+}

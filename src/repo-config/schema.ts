@@ -1,0 +1,118 @@
+// `.github/agent.yml`: what a repository allows and how tasks run. Validated with zod; the same
+// schema is exported as JSON Schema for editors (docs/agent-config.schema.json).
+import { z } from 'zod';
+
+export const ENGINES = ['claude-code', 'codex', 'gemini', 'command'] as const;
+export type EngineName = (typeof ENGINES)[number];
+
+export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub login' });
+const count = (max: number) => z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1).max(max);
+const workflowFile = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: 'must be a file name in .github/workflows, e.g. agent.yml' });
+const glob = z.string().min(1).max(200);
+
+export const repoConfigSchema = z
+  .strictObject({
+    engine: z.enum(ENGINES, { error: `must be one of ${ENGINES.join(', ')}` }).default('claude-code'),
+    engines: z
+      .array(z.enum(ENGINES, { error: `must be one of ${ENGINES.join(', ')}` }))
+      .min(1)
+      .optional()
+      .describe('Engines a command may pick with --engine; defaults to the default engine only.'),
+    command: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('For the command engine: the command the job runs (the prompt is in $AGENT_PROMPT_FILE).'),
+    model: z.string().min(1).max(100).optional().describe('Model name passed to the engine.'),
+    trigger: z
+      .strictObject({
+        'min-permission': z
+          .enum(['write', 'maintain', 'admin'], { error: 'must be write, maintain or admin' })
+          .default('write')
+          .describe('Who may run a task without approval.'),
+        users: z.array(login).max(500).default([]).describe('If not empty, only these users may run tasks.'),
+        'below-permission': z
+          .enum(['approval', 'refuse'], { error: 'must be approval or refuse' })
+          .default('approval')
+          .describe('What happens to a request from someone below min-permission.'),
+      })
+      .default({ 'min-permission': 'write', users: [], 'below-permission': 'approval' }),
+    workflow: workflowFile.default('agent.yml'),
+    environment: z.string().min(1).max(255).default('agent'),
+    'branch-prefix': z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, { error: 'may hold letters, digits, . _ / - (at most 40)' })
+      .refine((v) => !v.includes('..') && !v.includes('//'), { error: 'must not contain .. or //' })
+      .default('agent/'),
+    'pull-request': z
+      .strictObject({
+        draft: z.boolean().default(false),
+        labels: z.array(z.string().min(1).max(50)).max(10).default(['agent']),
+        'request-review': z.boolean().default(true),
+      })
+      .default({ draft: false, labels: ['agent'], 'request-review': true }),
+    limits: z
+      .strictObject({
+        'timeout-minutes': z.number().positive().max(360).default(30),
+        'max-turns': count(1000).default(50),
+        'max-cost-usd': z.number().positive().max(1000).default(5),
+        'max-files': count(10_000).default(50),
+        'max-lines': count(1_000_000).default(2000),
+        'max-file-bytes': count(100 * 1024 * 1024).default(1024 * 1024),
+        'max-prompt-chars': count(60_000).default(20_000),
+      })
+      .default({
+        'timeout-minutes': 30,
+        'max-turns': 50,
+        'max-cost-usd': 5,
+        'max-files': 50,
+        'max-lines': 2000,
+        'max-file-bytes': 1024 * 1024,
+        'max-prompt-chars': 20_000,
+      }),
+    concurrency: count(50).default(2).describe('Tasks of this repository running at once.'),
+    'rate-limit': z
+      .strictObject({ 'per-user-per-hour': count(1000).default(10) })
+      .default({ 'per-user-per-hour': 10 }),
+    policy: z
+      .strictObject({
+        'deny-paths': z.array(glob).max(200).default([]).describe('Denied in addition to the defaults.'),
+        'allow-paths': z.array(glob).max(200).default([]).describe('Exempted from the default denials.'),
+      })
+      .default({ 'deny-paths': [], 'allow-paths': [] }),
+  })
+  .superRefine((config, ctx) => {
+    const engines = config.engines ?? [config.engine];
+    if (!engines.includes(config.engine)) {
+      ctx.addIssue({ code: 'custom', path: ['engines'], message: `must include the default engine ${config.engine}` });
+    }
+    if (engines.includes('command') && !config.command) {
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'is required when the command engine is allowed' });
+    }
+  });
+
+export type RepoConfig = z.output<typeof repoConfigSchema>;
+
+export type ConfigIssue = { field: string; message: string };
+
+export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] } {
+  const parsed = repoConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({
+      field: issue.path.length > 0 ? issue.path.join('.') : '(top level)',
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    })),
+  };
+}
+
+export function allowedEngines(config: RepoConfig): EngineName[] {
+  return config.engines ?? [config.engine];
+}

@@ -1,0 +1,89 @@
+// Task states and the pure transition table. Every write to a task's state goes through
+// `nextState`; the store applies it with optimistic locking and records the event.
+
+export const TASK_STATES = [
+  'awaiting_approval',
+  'queued',
+  'dispatched',
+  'waiting_approval',
+  'running',
+  'publishing',
+  'succeeded',
+  'no_changes',
+  'failed',
+  'cancelled',
+  'rejected',
+  'timed_out',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const TERMINAL_STATES = [
+  'succeeded',
+  'no_changes',
+  'failed',
+  'cancelled',
+  'rejected',
+  'timed_out',
+] as const satisfies readonly TaskState[];
+
+/** States that hold one of the repository's concurrency slots. */
+export const ACTIVE_STATES = [
+  'dispatched',
+  'waiting_approval',
+  'running',
+  'publishing',
+] as const satisfies readonly TaskState[];
+
+export const RETRYABLE_STATES = ['failed', 'cancelled', 'timed_out'] as const satisfies readonly TaskState[];
+
+export type TransitionType =
+  | 'approve' // a maintainer approved a request from someone below the bar
+  | 'reject' // a maintainer rejected it, or the environment's reviewers rejected the run
+  | 'dispatch' // a concurrency slot was taken; the workflow is being dispatched
+  | 'gate_waiting' // the run waits for environment reviewers or a protection rule
+  | 'run_started' // the job started (webhook or the action's first call)
+  | 'result_received' // the action posted a change to publish
+  | 'no_changes' // the action finished without changes
+  | 'published' // the pull request (or follow-up commit) exists
+  | 'policy_rejected' // the change broke the repository's policy; nothing published
+  | 'timed_out' // the engine hit the wall-time limit
+  | 'fail' // anything that ends the task as failed (run failed, dispatch impossible, lost run…)
+  | 'cancel' // someone cancelled
+  | 'retry'; // a new attempt of a failed, cancelled or timed-out task
+
+export function isTerminal(state: TaskState): boolean {
+  return (TERMINAL_STATES as readonly TaskState[]).includes(state);
+}
+
+const LIVE: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s));
+const STARTED: readonly TaskState[] = ['dispatched', 'waiting_approval', 'running'];
+
+/** From which states each transition is allowed, and where it goes. */
+const TABLE = {
+  approve: { from: ['awaiting_approval'], to: 'queued' },
+  reject: { from: ['awaiting_approval', 'dispatched', 'waiting_approval'], to: 'rejected' },
+  dispatch: { from: ['queued'], to: 'dispatched' },
+  gate_waiting: { from: ['dispatched'], to: 'waiting_approval' },
+  run_started: { from: ['dispatched', 'waiting_approval'], to: 'running' },
+  result_received: { from: STARTED, to: 'publishing' },
+  no_changes: { from: STARTED, to: 'no_changes' },
+  published: { from: ['publishing'], to: 'succeeded' },
+  policy_rejected: { from: ['publishing'], to: 'rejected' },
+  timed_out: { from: STARTED, to: 'timed_out' },
+  fail: { from: LIVE, to: 'failed' },
+  cancel: { from: LIVE, to: 'cancelled' },
+  retry: { from: RETRYABLE_STATES, to: 'queued' },
+} as const satisfies Record<TransitionType, { from: readonly TaskState[]; to: TaskState }>;
+
+export type TransitionResult = { ok: true; to: TaskState } | { ok: false; reason: string };
+
+export function nextState(from: TaskState, type: TransitionType): TransitionResult {
+  const rule = TABLE[type];
+  if ((rule.from as readonly TaskState[]).includes(from)) return { ok: true, to: rule.to };
+  return { ok: false, reason: `cannot ${type.replace(/_/g, ' ')} a task that is ${from.replace(/_/g, ' ')}` };
+}
+
+/** The transitions a task in `state` can take (for docs and tests). */
+export function allowedTransitions(state: TaskState): TransitionType[] {
+  return (Object.keys(TABLE) as TransitionType[]).filter((type) => nextState(state, type).ok);
+}
