@@ -37,7 +37,11 @@ CREATE TABLE tasks (
   requester_id      bigint NOT NULL,
   command           text NOT NULL,
   prompt            text NOT NULL,
+  issue_title       text NOT NULL DEFAULT '',
   engine            text NOT NULL,
+  -- The repository's configuration when the task was created (limits, workflow, policy…), so a
+  -- task runs under the rules it was accepted with.
+  settings          jsonb NOT NULL DEFAULT '{}'::jsonb,
   state             text NOT NULL CHECK (state IN (
                       'awaiting_approval', 'queued', 'dispatched', 'waiting_approval', 'running',
                       'publishing', 'succeeded', 'no_changes', 'failed', 'cancelled', 'rejected',
@@ -48,12 +52,18 @@ CREATE TABLE tasks (
   workflow_file     text,
   workflow_run_id   bigint,
   workflow_run_url  text,
+  dispatched_at     timestamptz,
   base_branch       text,
+  base_sha          text,
+  -- Follow-ups on the agent's own pull request commit to its branch instead of a new one.
+  follow_up_of_pr   integer,
   branch            text,
   pr_number         integer,
   pr_url            text,
   status_comment_id bigint,
   check_run_id      bigint,
+  approved_by       text,
+  progress          jsonb,
   usage             jsonb,
   cost_usd          numeric(12, 4),
   error_code        text,
@@ -90,6 +100,32 @@ CREATE TABLE task_events (
   PRIMARY KEY (task_id, seq)
 );
 
+-- The result the job posted for each attempt (patch, changes, report). Kept for every attempt,
+-- including results that were never published (timed out, rejected by policy).
+CREATE TABLE task_results (
+  task_id     bigint NOT NULL REFERENCES tasks (id),
+  attempt     integer NOT NULL,
+  run_id      bigint NOT NULL,
+  outcome     text NOT NULL CHECK (outcome IN ('completed', 'failed', 'timed_out', 'limit_reached')),
+  changes     jsonb NOT NULL,
+  patch       text NOT NULL,
+  report      jsonb NOT NULL,
+  digest      text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (task_id, attempt)
+);
+
+-- Side effects on GitHub that must happen once (a comment, a PR, a dispatch): `started` is
+-- written before the call and `done` with its result after, so a retry after a crash knows it
+-- must look on GitHub for what the first attempt may have made before making it again.
+CREATE TABLE github_effects (
+  key        text PRIMARY KEY,
+  state      text NOT NULL CHECK (state IN ('started', 'done')),
+  result     jsonb,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE FUNCTION task_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'task_events is append-only (% refused)', TG_OP;
@@ -100,6 +136,8 @@ CREATE TRIGGER task_events_append_only
   FOR EACH ROW EXECUTE FUNCTION task_events_append_only();
 
 -- Down Migration
+DROP TABLE github_effects;
+DROP TABLE task_results;
 DROP TABLE task_events;
 DROP FUNCTION task_events_append_only();
 DROP TABLE tasks;

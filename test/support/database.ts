@@ -39,3 +39,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** A fresh database with the App's schema and the queue's schema, plus a pool on it. */
+export async function createAppDatabase(): Promise<TestDatabase & { pool: pg.Pool; close(): Promise<void> }> {
+  const { migrate } = await import('../../src/db/migrate.ts');
+  const { migrateQueue } = await import('../../src/queue/start-worker.ts');
+  const { testLogger } = await import('./quiet-logger.ts');
+  const db = await createTestDatabase();
+  await migrate(db.url);
+  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  await migrateQueue(pool, testLogger());
+  return {
+    ...db,
+    pool,
+    async close() {
+      await pool.end();
+      await db.drop();
+    },
+  };
+}

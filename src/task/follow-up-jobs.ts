@@ -1,0 +1,50 @@
+// What the queue must do after a task is created or changes state. Pure: the store enqueues
+// these in the same transaction as the change, so a state change never loses its follow-up.
+import type { EnqueueOptions } from '../queue/enqueue.ts';
+import type { Task } from './task.ts';
+import { ACTIVE_STATES, type TaskState } from './task-states.ts';
+
+export const JOBS = {
+  startQueued: 'start-queued',
+  dispatch: 'dispatch-task',
+  publish: 'publish-task',
+  syncFeedback: 'sync-feedback',
+  cancelRun: 'cancel-run',
+} as const;
+
+export type FollowUpJob = { task: string; payload: Record<string, unknown>; options?: EnqueueOptions };
+
+const active = (state: TaskState | null) => state !== null && (ACTIVE_STATES as readonly TaskState[]).includes(state);
+
+export function startQueuedJob(repoId: number): FollowUpJob {
+  // One pending start-queued job per repository at a time: bursts coalesce.
+  return { task: JOBS.startQueued, payload: { repoId }, options: { jobKey: `start-queued:${repoId}` } };
+}
+
+export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] {
+  const jobs: FollowUpJob[] = [
+    // Render the sticky comment and check run from the current row; a burst of changes
+    // collapses into one update (the job key replaces the pending one).
+    { task: JOBS.syncFeedback, payload: { taskId: task.id }, options: { jobKey: `feedback:${task.id}` } },
+  ];
+  const to = task.state;
+  if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
+  if (to === 'dispatched' && from === 'queued') {
+    jobs.push({
+      task: JOBS.dispatch,
+      payload: { taskId: task.id, attempt: task.attempt },
+      options: { jobKey: `dispatch:${task.id}:${task.attempt}` },
+    });
+  }
+  if (to === 'publishing') {
+    jobs.push({
+      task: JOBS.publish,
+      payload: { taskId: task.id, attempt: task.attempt },
+      options: { jobKey: `publish:${task.id}:${task.attempt}` },
+    });
+  }
+  if (to === 'cancelled' && task.workflowRunId !== null) {
+    jobs.push({ task: JOBS.cancelRun, payload: { taskId: task.id, runId: task.workflowRunId } });
+  }
+  return jobs;
+}
