@@ -32,11 +32,16 @@ export function isAutomation(actor: Actor): boolean {
   return actor.type !== 'User';
 }
 
-export function decideRunAccess(actor: Actor, permission: RepoPermission | null, config: RepoConfig): AccessDecision {
+export function decideRunAccess(
+  actor: Actor,
+  permission: RepoPermission | null,
+  config: RepoConfig,
+): AccessDecision {
   const role = roleOf(permission);
   if (isAutomation(actor)) return { decision: 'deny', role, reason: 'bots never start tasks', silent: true };
   const trigger = config.trigger;
-  const listed = trigger.users.length === 0 || trigger.users.some((u) => u.toLowerCase() === actor.login.toLowerCase());
+  const listed =
+    trigger.users.length === 0 || trigger.users.some((u) => u.toLowerCase() === actor.login.toLowerCase());
   if (listed && atLeast(role, trigger['min-permission'])) return { decision: 'allow', role };
   const why = listed
     ? `running tasks here needs ${trigger['min-permission']} access to this repository (you have ${role})`
@@ -55,12 +60,21 @@ export function decideManageAccess(
   requesterId: number,
 ): AccessDecision {
   const role = roleOf(permission);
-  if (isAutomation(actor)) return { decision: 'deny', role, reason: 'bots cannot manage tasks', silent: true };
+  if (isAutomation(actor))
+    return { decision: 'deny', role, reason: 'bots cannot manage tasks', silent: true };
   if (action === 'approve' && actor.id === requesterId) {
-    return { decision: 'deny', role, reason: 'you cannot approve your own request; someone else with write access must' };
+    return {
+      decision: 'deny',
+      role,
+      reason: 'you cannot approve your own request; someone else with write access must',
+    };
   }
   if (atLeast(role, 'write')) return { decision: 'allow', role };
   // Requesters may always cancel their own task.
   if (action === 'cancel' && actor.id === requesterId) return { decision: 'allow', role };
-  return { decision: 'deny', role, reason: `${action} needs write access to this repository (you have ${role})` };
+  return {
+    decision: 'deny',
+    role,
+    reason: `${action} needs write access to this repository (you have ${role})`,
+  };
 }

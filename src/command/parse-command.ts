@@ -119,7 +119,11 @@ export function parseCommand(body: string, options: ParseOptions = DEFAULT_PARSE
   if ('error' in parsedFlags) return { found: true, ok: false, error: parsedFlags.error };
   const prompt = parsedFlags.rest.trim();
   if (prompt === '') {
-    return { found: true, ok: false, error: 'the command has no task; say what the agent should do after `/agent`' };
+    return {
+      found: true,
+      ok: false,
+      error: 'the command has no task; say what the agent should do after `/agent`',
+    };
   }
   if (prompt.length > options.maxPromptLength) {
     return {

@@ -114,10 +114,16 @@ function postgresUser(): RunAs {
 
 function prepareDirectory(dir: string, runAs: RunAs): void {
   mkdirSync(dir, { recursive: true });
-  if (runAs) {
-    // The postgres user must be able to reach and own its directory.
-    chmodSync(dir, 0o755);
-    chownSync(dir, runAs.uid, runAs.gid);
+  if (!runAs) return;
+  // The postgres user must own its directory and be able to reach it through every parent.
+  chmodSync(dir, 0o755);
+  chownSync(dir, runAs.uid, runAs.gid);
+  const reach = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'reach', dir], { ...runAs, encoding: 'utf8' });
+  if (reach.status !== 0) {
+    throw new Error(
+      `The 'postgres' user cannot reach ${dir} (a parent directory is not searchable by other users). ` +
+        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
+    );
   }
 }
 

@@ -32,11 +32,13 @@ export function deepMerge(...configs: object[]): Record<string, unknown> {
   return out;
 }
 
-export type LoadedRepoConfig =
-  | { ok: true; config: RepoConfig }
-  | { ok: false; issues: ConfigIssue[] };
+export type LoadedRepoConfig = { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] };
 
-export async function loadRepoConfig(octokit: ConfigGetter, owner: string, repo: string): Promise<LoadedRepoConfig> {
+export async function loadRepoConfig(
+  octokit: ConfigGetter,
+  owner: string,
+  repo: string,
+): Promise<LoadedRepoConfig> {
   let raw: object;
   try {
     const result = await octokit.config.get({
@@ -50,8 +52,15 @@ export async function loadRepoConfig(octokit: ConfigGetter, owner: string, repo:
     raw = result.config;
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    if (/invalid YAML|not an object|could not be parsed|Recursion detected|directory or a submodule/.test(message)) {
-      return { ok: false, issues: [{ field: '(file)', message: message.replace(/^\[@probot\/octokit-plugin-config\] /, '') }] };
+    if (
+      /invalid YAML|not an object|could not be parsed|Recursion detected|directory or a submodule/.test(
+        message,
+      )
+    ) {
+      return {
+        ok: false,
+        issues: [{ field: '(file)', message: message.replace(/^\[@probot\/octokit-plugin-config\] /, '') }],
+      };
     }
     throw error;
   }

@@ -9,7 +9,8 @@ export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as
 export type Role = (typeof ROLES)[number];
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub login' });
-const count = (max: number) => z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1).max(max);
+const count = (max: number) =>
+  z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1).max(max);
 const workflowFile = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: 'must be a file name in .github/workflows, e.g. agent.yml' });
@@ -47,7 +48,9 @@ export const repoConfigSchema = z
     environment: z.string().min(1).max(255).default('agent'),
     'branch-prefix': z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, { error: 'may hold letters, digits, . _ / - (at most 40)' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, {
+        error: 'may hold letters, digits, . _ / - (at most 40)',
+      })
       .refine((v) => !v.includes('..') && !v.includes('//'), { error: 'must not contain .. or //' })
       .default('agent/'),
     'pull-request': z
@@ -90,10 +93,18 @@ export const repoConfigSchema = z
   .superRefine((config, ctx) => {
     const engines = config.engines ?? [config.engine];
     if (!engines.includes(config.engine)) {
-      ctx.addIssue({ code: 'custom', path: ['engines'], message: `must include the default engine ${config.engine}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['engines'],
+        message: `must include the default engine ${config.engine}`,
+      });
     }
     if (engines.includes('command') && !config.command) {
-      ctx.addIssue({ code: 'custom', path: ['command'], message: 'is required when the command engine is allowed' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message: 'is required when the command engine is allowed',
+      });
     }
   });
 
@@ -101,14 +112,17 @@ export type RepoConfig = z.output<typeof repoConfigSchema>;
 
 export type ConfigIssue = { field: string; message: string };
 
-export function parseRepoConfig(raw: unknown): { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] } {
+export function parseRepoConfig(
+  raw: unknown,
+): { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] } {
   const parsed = repoConfigSchema.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, config: parsed.data };
   return {
     ok: false,
     issues: parsed.error.issues.map((issue) => ({
       field: issue.path.length > 0 ? issue.path.join('.') : '(top level)',
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+      message:
+        issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
     })),
   };
 }

@@ -14,7 +14,8 @@ export const JOBS = {
 
 export type FollowUpJob = { task: string; payload: Record<string, unknown>; options?: EnqueueOptions };
 
-const active = (state: TaskState | null) => state !== null && (ACTIVE_STATES as readonly TaskState[]).includes(state);
+const active = (state: TaskState | null) =>
+  state !== null && (ACTIVE_STATES as readonly TaskState[]).includes(state);
 
 export function startQueuedJob(repoId: number): FollowUpJob {
   // One pending start-queued job per repository at a time: bursts coalesce.

@@ -4,8 +4,8 @@
 import { type Db, inTransaction, type Queryable } from '../db/pool.ts';
 import { enqueue } from '../queue/enqueue.ts';
 import type { RepoConfig } from '../repo-config/schema.ts';
-import { type CommentKind, type Task, taskFromRow } from './task.ts';
 import { followUpJobs } from './follow-up-jobs.ts';
+import { type CommentKind, type Task, taskFromRow } from './task.ts';
 import { isTerminal, nextState, type TaskState, type TransitionType } from './task-states.ts';
 
 export type NewTask = {
@@ -59,7 +59,9 @@ function assignments(fields: TaskFields, firstParam: number): { sql: string; val
   for (const [field, value] of Object.entries(fields)) {
     const column = COLUMNS[field as keyof typeof COLUMNS];
     if (!column || value === undefined) continue;
-    values.push(value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value);
+    values.push(
+      value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value,
+    );
     parts.push(`${column} = $${firstParam + values.length - 1}`);
   }
   return { sql: parts.map((p) => `, ${p}`).join(''), values };
@@ -79,7 +81,15 @@ async function appendEventRow(
   await db.query(
     `INSERT INTO task_events (task_id, seq, type, from_state, to_state, actor, payload)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [taskId, n, event.type, event.from ?? null, event.to ?? null, event.actor, JSON.stringify(event.payload ?? {})],
+    [
+      taskId,
+      n,
+      event.type,
+      event.from ?? null,
+      event.to ?? null,
+      event.actor,
+      JSON.stringify(event.payload ?? {}),
+    ],
   );
   return n;
 }
@@ -179,7 +189,8 @@ export async function applyTransition(
   task: Task,
   request: TransitionRequest,
 ): Promise<Task | { refused: string } | undefined> {
-  if (request.onlyFrom && !request.onlyFrom.includes(task.state)) return { refused: `task ${task.id} is ${task.state}` };
+  if (request.onlyFrom && !request.onlyFrom.includes(task.state))
+    return { refused: `task ${task.id} is ${task.state}` };
   const decision = nextState(task.state, request.type);
   if (!decision.ok) return { refused: decision.reason };
   const set = assignments(request.fields ?? {}, 5);
@@ -208,7 +219,11 @@ export async function applyTransition(
  * Moves a task along the transition table. On a concurrent change (version moved) it reloads and
  * decides again, so the decision is always made on the current state.
  */
-export async function transitionTask(pool: Db, taskId: number, request: TransitionRequest): Promise<TransitionOutcome> {
+export async function transitionTask(
+  pool: Db,
+  taskId: number,
+  request: TransitionRequest,
+): Promise<TransitionOutcome> {
   for (let round = 0; round < MAX_OPTIMISTIC_RETRIES; round++) {
     const task = await getTask(pool, taskId);
     if (!task) return { ok: false, reason: `task ${taskId} does not exist`, task: undefined };

@@ -4,8 +4,8 @@ import {
   isTerminal,
   nextState,
   TASK_STATES,
-  TERMINAL_STATES,
   type TaskState,
+  TERMINAL_STATES,
   type TransitionType,
 } from '../../src/task/task-states.ts';
 

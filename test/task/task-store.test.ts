@@ -61,9 +61,17 @@ describe('task store', () => {
   it('creates the task with its first event and queues its follow-ups', async () => {
     const { task, created } = await createTask(db.pool, newTask());
     expect(created).toBe(true);
-    expect(task).toMatchObject({ state: 'queued', version: 1, attempt: 1, repoOwner: 'acme', workflowFile: 'agent.yml' });
+    expect(task).toMatchObject({
+      state: 'queued',
+      version: 1,
+      attempt: 1,
+      repoOwner: 'acme',
+      workflowFile: 'agent.yml',
+    });
     const events = await taskEvents(db.pool, task.id);
-    expect(events).toEqual([expect.objectContaining({ seq: 1, type: 'created', toState: 'queued', actor: 'alice' })]);
+    expect(events).toEqual([
+      expect.objectContaining({ seq: 1, type: 'created', toState: 'queued', actor: 'alice' }),
+    ]);
     expect((await jobs(task.id)).map((j) => j.task_identifier)).toEqual(['sync-feedback']);
   });
 
@@ -90,7 +98,11 @@ describe('task store', () => {
       fields: { dispatchedAt: new Date() },
     });
     expect(dispatched).toMatchObject({ ok: true, from: 'queued', task: { state: 'dispatched', version: 2 } });
-    const started = await transitionTask(db.pool, task.id, { type: 'run_started', actor: 'github', payload: { runId: 9 } });
+    const started = await transitionTask(db.pool, task.id, {
+      type: 'run_started',
+      actor: 'github',
+      payload: { runId: 9 },
+    });
     expect(started).toMatchObject({ ok: true, task: { state: 'running', version: 3 } });
     const events = await taskEvents(db.pool, task.id);
     expect(events.map((e) => [e.seq, e.type, e.fromState, e.toState])).toEqual([
@@ -121,7 +133,9 @@ describe('task store', () => {
     const final = await getTask(db.pool, task.id);
     expect(['cancelled', 'failed']).toContain(final?.state);
     expect(final?.finishedAt).toBeInstanceOf(Date);
-    const terminalEvents = (await taskEvents(db.pool, task.id)).filter((e) => e.type === 'cancel' || e.type === 'fail');
+    const terminalEvents = (await taskEvents(db.pool, task.id)).filter(
+      (e) => e.type === 'cancel' || e.type === 'fail',
+    );
     expect(terminalEvents).toHaveLength(1);
   });
 
@@ -129,7 +143,9 @@ describe('task store', () => {
     const { task } = await createTask(db.pool, newTask());
     await transitionTask(db.pool, task.id, { type: 'dispatch', actor: 'app' });
     await Promise.all([
-      ...Array.from({ length: 8 }, (_, i) => appendTaskEvent(db.pool, task.id, { type: 'progress', actor: 'job', payload: { i } })),
+      ...Array.from({ length: 8 }, (_, i) =>
+        appendTaskEvent(db.pool, task.id, { type: 'progress', actor: 'job', payload: { i } }),
+      ),
       transitionTask(db.pool, task.id, { type: 'run_started', actor: 'app' }),
     ]);
     const seqs = (await taskEvents(db.pool, task.id)).map((e) => e.seq);
@@ -140,7 +156,8 @@ describe('task store', () => {
     const { task } = await createTask(db.pool, newTask({ repoId: 88 }));
     await transitionTask(db.pool, task.id, { type: 'dispatch', actor: 'app' });
     await transitionTask(db.pool, task.id, { type: 'fail', actor: 'app' });
-    const keys = (await db.pool.query(`SELECT key FROM graphile_worker.jobs WHERE key = 'start-queued:88'`)).rows;
+    const keys = (await db.pool.query(`SELECT key FROM graphile_worker.jobs WHERE key = 'start-queued:88'`))
+      .rows;
     expect(keys).toHaveLength(1);
   });
 });
