@@ -286,18 +286,16 @@ describe('scripted model server: OpenAI APIs', () => {
       usage: { prompt_tokens: 1000, completion_tokens: 50, total_tokens: 1050 },
     });
     expect(stream.at(-1)?.data).toBe('[DONE]');
-    const chunks = stream
-      .slice(0, -1)
-      .map(
-        (e) =>
-          e.data as {
-            choices: {
-              delta?: { tool_calls?: { function?: { arguments?: string } }[] };
-              finish_reason: string | null;
-            }[];
-            usage?: unknown;
-          },
-      );
+    const chunks = stream.slice(0, -1).map(
+      (e) =>
+        e.data as {
+          choices: {
+            delta?: { tool_calls?: { function?: { arguments?: string } }[] };
+            finish_reason: string | null;
+          }[];
+          usage?: unknown;
+        },
+    );
     const args = chunks
       .flatMap((c) => c.choices)
       .map((c) => c.delta?.tool_calls?.[0]?.function?.arguments ?? '')
