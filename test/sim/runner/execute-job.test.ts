@@ -1,6 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type ActionsOidcClaims, createOidcIssuer } from '../oidc/issuer.ts';
 import { executeJob } from './execute-job.ts';
 import { createBareRepo, jobOptions, type SeedRepo } from './fixtures.ts';
 import { isAlive } from './process-tree.ts';
@@ -344,6 +348,74 @@ jobs:
   });
 });
 
+describe('executeJob: an action fetching an OIDC token with @actions/core', () => {
+  it('gets a token from the request URL that verifies against the issuer JWKS', async () => {
+    const requestToken = 'runtime-request-token';
+    const seen: string[] = [];
+    let handle: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async () => {};
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const issuer = await createOidcIssuer({ issuer: `${base}/_oidc` });
+    const claims = {
+      sub: 'repo:octo-org/widgets:environment:agent',
+      repository_id: '99',
+    } as ActionsOidcClaims;
+    handle = async (req, res) => {
+      if (await issuer.handle(req, res)) return;
+      const url = new URL(req.url ?? '/', base);
+      seen.push(`${url.pathname} ${req.headers.authorization}`);
+      if (url.pathname !== '/_oidc/token' || req.headers.authorization !== `Bearer ${requestToken}`) {
+        res.writeHead(401).end();
+        return;
+      }
+      const value = await issuer.mint(
+        claims,
+        url.searchParams.get('audience') ?? 'https://github.com/octo-org',
+      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value }));
+    };
+    const core = import.meta.resolve('@actions/core');
+    const dir = path.join(repo.dir, 'oidc-action');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'action.yml'), 'name: oidc\nruns:\n  using: node24\n  main: main.mjs\n');
+    writeFileSync(
+      path.join(dir, 'main.mjs'),
+      `import * as core from ${JSON.stringify(core)};\ncore.setOutput('token', await core.getIDToken('https://app.example'));\n`,
+    );
+    const yaml = `
+on: workflow_dispatch
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    permissions: { id-token: write }
+    steps:
+      - id: oidc
+        uses: octo-org/oidc@v1
+`;
+    try {
+      const options = jobOptions(yaml, repo, {
+        actions: { 'octo-org/oidc@v1': dir },
+        oidc: { requestUrl: `${base}/_oidc/token?api-version=2.0`, requestToken },
+      });
+      const result = await executeJob(options);
+
+      expect(result.conclusion, result.log).toBe('success');
+      const token = result.outputs.oidc?.token ?? '';
+      const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(issuer.jwksUri)), {
+        issuer: issuer.issuer,
+        audience: 'https://app.example',
+      });
+      expect(payload).toMatchObject(claims);
+      expect(seen).toEqual([`/_oidc/token Bearer ${requestToken}`]);
+      expect(result.log).not.toContain(requestToken);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('executeJob: JavaScript actions', () => {
   function writeAction(dir: string, main: string, post?: string) {
     mkdirSync(dir, { recursive: true });
@@ -408,6 +480,38 @@ jobs:
       'Post Run octo-org/agent-dispatch@v1',
     ]);
     expect(result.summary).toBe('post saw yes\n');
+  });
+
+  it('runs pre, main and post, passing saved state along', async () => {
+    const dir = path.join(repo.dir, 'stateful');
+    mkdirSync(dir);
+    writeFileSync(
+      path.join(dir, 'action.yml'),
+      'name: s\nruns:\n  using: node20\n  pre: pre.mjs\n  main: main.mjs\n  post: post.mjs\n',
+    );
+    const script = (phase: string) =>
+      `import { appendFileSync } from 'node:fs';\n` +
+      `appendFileSync(process.env.GITHUB_STEP_SUMMARY, '${phase} saw [' + (process.env.STATE_trail ?? '') + ']\\n');\n` +
+      `appendFileSync(process.env.GITHUB_STATE, 'trail=' + (process.env.STATE_trail ?? '') + '${phase}\\n');\n`;
+    for (const phase of ['pre', 'main', 'post']) writeFileSync(path.join(dir, `${phase}.mjs`), script(phase));
+    const yaml = `
+on: workflow_dispatch
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo first
+      - uses: octo-org/stateful@v2
+`;
+    const result = await executeJob(jobOptions(yaml, repo, { actions: { 'octo-org/stateful@v2': dir } }));
+
+    expect(result.steps.map((s) => s.name)).toEqual([
+      'Pre Run octo-org/stateful@v2',
+      'Run echo first',
+      'Run octo-org/stateful@v2',
+      'Post Run octo-org/stateful@v2',
+    ]);
+    expect(result.summary).toBe('pre saw []\nmain saw [pre]\npost saw [premain]\n');
   });
 
   it('works with the real @actions/core toolkit', async () => {

@@ -6,9 +6,9 @@
 // end-of-job cleanup of orphan processes.
 import { evaluate, evaluateCondition, truthy } from './expressions.ts';
 import { JobRun } from './job-run.ts';
-import type { ExecuteJobOptions, JobResult, StepResult, StepRun } from './job-types.ts';
+import type { ExecuteJobOptions, JobResult, PostStep, StepResult, StepRun } from './job-types.ts';
 import { killTrackedProcesses } from './process-tree.ts';
-import { firstLine, runStep } from './run-step.ts';
+import { firstLine, preStep, runStep } from './run-step.ts';
 import type { Step } from './workflow.ts';
 import { WorkflowError } from './workflow-error.ts';
 
@@ -41,10 +41,14 @@ function actionIds() {
   };
 }
 
+function stepName(step: Step): string {
+  return step.name ?? (step.run !== undefined ? `Run ${firstLine(step.run)}` : `Run ${step.uses}`);
+}
+
 async function executeStep(run: JobRun, step: Step, actionId: string): Promise<void> {
   run.currentAction = actionId;
   const base = { ...(step.id ? { id: step.id } : {}), ...(step.uses ? { uses: step.uses } : {}) };
-  let name = step.name ?? (step.run !== undefined ? `Run ${firstLine(step.run)}` : `Run ${step.uses}`);
+  let name = stepName(step);
   try {
     if (step.name) name = run.evaluateMap({ name: step.name }).name!;
     run.currentStep = name;
@@ -86,8 +90,9 @@ async function executeStep(run: JobRun, step: Step, actionId: string): Promise<v
   run.record(stepResult);
 }
 
-async function executePostSteps(run: JobRun): Promise<void> {
-  for (const post of [...run.posts].reverse()) {
+/** Runs pre or post steps (post steps in reverse order of their main steps). */
+async function executeExtraSteps(run: JobRun, extra: PostStep[]): Promise<void> {
+  for (const post of extra) {
     run.currentAction = post.actionId;
     run.currentStep = post.name;
     if (!evaluateCondition(post.condition, run.expressionContext())) {
@@ -126,12 +131,20 @@ export async function executeJob(options: ExecuteJobOptions): Promise<JobResult>
   try {
     run.evaluateJobEnv();
     const idFor = actionIds();
-    for (const step of job.steps) await executeStep(run, step, idFor(step));
+    const ids = job.steps.map((step) => idFor(step));
+    const pres: PostStep[] = [];
+    job.steps.forEach((step, i) => {
+      run.currentAction = ids[i]!;
+      const pre = preStep(run, step, stepName(step));
+      if (pre) pres.push(pre);
+    });
+    await executeExtraSteps(run, pres);
+    for (const [i, step] of job.steps.entries()) await executeStep(run, step, ids[i]!);
   } catch (error) {
     run.emit(`##[error]${run.masker.mask(message(error))}`);
     run.status = run.status === 'cancelled' ? 'cancelled' : 'failure';
   }
-  await executePostSteps(run);
+  await executeExtraSteps(run, [...run.posts].reverse());
   disarm();
   const orphans = killTrackedProcesses(run.trackingId);
   if (orphans.length > 0) {

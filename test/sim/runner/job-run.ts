@@ -33,6 +33,8 @@ export class JobRun {
   readonly outputs: Record<string, Record<string, string>> = {};
   readonly summaries: string[] = [];
   readonly posts: PostStep[] = [];
+  /** GITHUB_STATE saved by an action's pre and main steps, by action id. */
+  readonly actionState = new Map<string, Record<string, string>>();
   status: JobStatus = 'success';
   stopReason: 'cancelled' | 'timeout' | undefined;
   currentStep = 'Set up job';

@@ -14,7 +14,7 @@ import {
 import { checkout, removeCheckoutCredentials } from './checkout.ts';
 import { substitute } from './expressions.ts';
 import type { JobRun } from './job-run.ts';
-import type { StepRun } from './job-types.ts';
+import type { PostStep, StepRun } from './job-types.ts';
 import { runProcessStep } from './process-step.ts';
 import { shellInvocation } from './shell.ts';
 import type { Step } from './workflow.ts';
@@ -137,20 +137,21 @@ function actionInputs(
   return env;
 }
 
-async function runNodeAction(
+function stateEnv(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value]));
+}
+
+/** The environment and entry points of a JavaScript action step. */
+function nodeAction(
   run: JobRun,
   step: Step,
-  name: string,
   action: ActionDefinition,
   withInputs: Record<string, string>,
-  stepEnv: Record<string, string>,
   log: StepLog,
-  signal: AbortSignal,
-): Promise<StepRun> {
+) {
   const uses = step.uses!;
-  const runs = action.runs as NodeRuns;
   const [repo, ref] = uses.startsWith('./') ? ['', ''] : uses.split('@');
-  const actionEnv = {
+  const env = {
     ...actionInputs(run, action, withInputs, log),
     GITHUB_ACTION_PATH: action.dir,
     GITHUB_ACTION_REPOSITORY: repo ?? '',
@@ -161,23 +162,39 @@ async function runNodeAction(
     args: [path.resolve(action.dir, file)],
     cwd: run.layout.workspace,
   });
+  // GITHUB_STATE written by pre and main reaches main and post as STATE_* variables.
+  const actionId = run.currentAction;
+  const state = run.actionState.get(actionId) ?? {};
+  run.actionState.set(actionId, state);
+  return { env, entry, actionId, state, runs: action.runs as NodeRuns };
+}
+
+async function runNodeAction(
+  run: JobRun,
+  step: Step,
+  name: string,
+  action: ActionDefinition,
+  withInputs: Record<string, string>,
+  stepEnv: Record<string, string>,
+  log: StepLog,
+  signal: AbortSignal,
+): Promise<StepRun> {
+  const { env, entry, actionId, state, runs } = nodeAction(run, step, action, withInputs, log);
   const result = await runProcessStep(run, {
     name,
     stepId: step.id,
     log,
     ...entry(runs.main),
     stepEnv,
-    extraEnv: actionEnv,
+    extraEnv: { ...env, ...stateEnv(state) },
     signal,
   });
+  Object.assign(state, result.files?.state);
   if (runs.post) {
     const post = runs.post;
-    const state = Object.fromEntries(
-      Object.entries(result.files?.state ?? {}).map(([key, value]) => [`STATE_${key}`, value]),
-    );
     run.posts.push({
       name: `Post ${name}`,
-      actionId: run.currentAction,
+      actionId,
       condition: runs.postIf ?? 'always()',
       run: (postSignal, postLog) =>
         runProcessStep(run, {
@@ -185,12 +202,42 @@ async function runNodeAction(
           log: postLog,
           ...entry(post),
           stepEnv,
-          extraEnv: { ...actionEnv, ...state },
+          extraEnv: { ...env, ...stateEnv(state) },
           signal: postSignal,
         }),
     });
   }
   return result;
+}
+
+/** The `pre` step of a JavaScript action given by the test (local `./` actions have none, as
+ *  on GitHub, since they are not checked out yet when pre steps run). */
+export function preStep(run: JobRun, step: Step, name: string): PostStep | undefined {
+  if (!step.uses || step.uses.startsWith('./')) return undefined;
+  const dir = resolveActionDir(step.uses, run.options.actions, run.layout.workspace);
+  if (!dir) return undefined;
+  const action = loadAction(dir);
+  if (action.runs.using !== 'node' || !(action.runs as NodeRuns).pre) return undefined;
+  return {
+    name: `Pre ${name}`,
+    actionId: run.currentAction,
+    condition: (action.runs as NodeRuns).preIf ?? 'always()',
+    run: async (signal, log) => {
+      const stepEnv = run.evaluateMap(step.env);
+      const withInputs = run.evaluateMap(step.with, stepEnv);
+      const { env, entry, state, runs } = nodeAction(run, step, action, withInputs, log);
+      const result = await runProcessStep(run, {
+        name: `Pre ${name}`,
+        log,
+        ...entry(runs.pre!),
+        stepEnv,
+        extraEnv: env,
+        signal,
+      });
+      Object.assign(state, result.files?.state);
+      return result;
+    },
+  };
 }
 
 /** Runs one step's body. Throws for problems that fail the step with their message. */
