@@ -7,6 +7,7 @@ import { nodeId } from '../state/ids.ts';
 import type { App, Installation } from '../state/types.ts';
 import { exampleFor } from './examples.ts';
 import { fitPayload } from './fit-to-example.ts';
+import { shapePayload } from './schema-shape.ts';
 import type { EmitSpec } from './send.ts';
 
 export function installationLite(installation: Installation) {
@@ -24,5 +25,5 @@ export async function serializeForWebhook(
   if (spec.repo && !('repository' in payload)) payload.repository = repositoryJson(sim, spec.repo);
   payload.sender = userJson(sim, spec.sender);
   if (!('installation' in payload)) payload.installation = installationLite(target.installation);
-  return fitPayload(exampleFor(spec.event, spec.action), payload);
+  return shapePayload(spec.event, spec.action, fitPayload(exampleFor(spec.event, spec.action), payload));
 }

@@ -1,0 +1,36 @@
+// Validates simulator responses against GitHub's published OpenAPI description (the dereferenced
+// api.github.com document of @octokit/openapi): the documented schema of the operation's status.
+import { createRequire } from 'node:module';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Spec = { paths: Record<string, Record<string, Operation>> };
+
+let spec: Spec | null = null;
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+addFormats(ajv);
+const compiled = new Map<string, ValidateFunction>();
+
+function loadSpec(): Spec {
+  spec ??= createRequire(import.meta.url)('@octokit/openapi/generated/api.github.com.deref.json') as Spec;
+  return spec;
+}
+
+/** The problems of `body` against the documented response of `METHOD /path/{template}` (empty: valid). */
+export function openApiProblems(method: string, template: string, status: number, body: unknown): string[] {
+  const key = `${method} ${template} ${status}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    const operation = loadSpec().paths[template]?.[method.toLowerCase()];
+    if (!operation) return [`no operation ${method} ${template} in the OpenAPI description`];
+    const schema = operation.responses?.[String(status)]?.content?.['application/json']?.schema;
+    if (!schema) return [`no JSON schema for ${status} of ${method} ${template}`];
+    validate = ajv.compile(schema as object);
+    compiled.set(key, validate);
+  }
+  if (validate(body)) return [];
+  return (validate.errors ?? [])
+    .slice(0, 10)
+    .map((error) => `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`);
+}
