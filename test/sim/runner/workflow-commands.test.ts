@@ -63,11 +63,11 @@ describe('step log', () => {
       'token abc123',
       '::add-mask::abc123',
       'token abc123 again',
-      '::add-mask::one%0Atwo',
-      'one and two',
+      '::add-mask::first-line%0Asecond-line%0A}',
+      'first-line and second-line, } untouched',
     ]);
 
-    expect(emitted).toEqual(['token abc123', 'token *** again', '*** and ***']);
+    expect(emitted).toEqual(['token abc123', 'token *** again', '*** and ***, } untouched']);
   });
 
   it('stops processing commands between ::stop-commands:: and the token', () => {
@@ -95,6 +95,16 @@ describe('step log', () => {
     expect(annotations).toMatchObject([
       { level: 'warning', message: expect.stringContaining('`set-output` command is deprecated') },
     ]);
+  });
+
+  it('masks the base64, JSON and URL forms of a value too', () => {
+    const masker = new Masker();
+    masker.add('p@ss "word"/x');
+
+    // Padding stays visible, as with the runner's base64 encoder.
+    expect(masker.mask(Buffer.from('p@ss "word"/x').toString('base64'))).toMatch(/^\*\*\*=*$/);
+    expect(masker.mask(JSON.stringify({ k: 'p@ss "word"/x' }))).toBe('{"k":"***"}');
+    expect(masker.mask(`?q=${encodeURIComponent('p@ss "word"/x')}`)).toBe('?q=***');
   });
 
   it('masks the longest value first', () => {

@@ -9,15 +9,28 @@ export type Annotation = {
   step: string;
 };
 
-/** Values to hide from the log, longest first so overlapping values are fully hidden. */
+/** Values to hide from the log, longest first so overlapping values are fully hidden. Like
+ *  the runner, a value is also hidden in its base64, JSON-string and URL-encoded forms, and
+ *  each line of a multi-line value is hidden on its own (lines shorter than four characters
+ *  excepted, so a JSON key's braces do not mask every brace in the log). */
 export class Masker {
   #values: string[] = [];
 
   add(value: string): void {
-    for (const candidate of [value, ...value.split(/\r?\n/)]) {
-      const trimmed = candidate.trim();
-      if (trimmed === '' || this.#values.includes(trimmed)) continue;
-      this.#values.push(trimmed);
+    const whole = value.trim();
+    if (whole === '') return;
+    const lines = value
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length >= 4 && line !== whole);
+    for (const candidate of [whole, ...lines]) {
+      const forms = [
+        candidate,
+        Buffer.from(candidate).toString('base64').replace(/=+$/, ''),
+        JSON.stringify(candidate).slice(1, -1),
+        encodeURIComponent(candidate),
+      ];
+      for (const form of forms) if (form !== '' && !this.#values.includes(form)) this.#values.push(form);
     }
     this.#values.sort((a, b) => b.length - a.length);
   }
