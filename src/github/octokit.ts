@@ -1,0 +1,111 @@
+// GitHub clients. One Octokit class (Probot's, with throttling, retry, pagination and the config
+// loader), and tokens minted per repository and per purpose: a client made to dispatch a
+// workflow cannot push, a client made to publish cannot touch another repository.
+import { createAppAuth } from '@octokit/auth-app';
+import { request as baseRequest } from '@octokit/request';
+import { ProbotOctokit } from 'probot';
+import type { Logger } from '../logging/create-logger.ts';
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+type Permission = 'read' | 'write';
+export type Permissions = Partial<
+  Record<
+    'actions' | 'checks' | 'contents' | 'deployments' | 'issues' | 'metadata' | 'pull_requests',
+    Permission
+  >
+>;
+
+/** What each kind of work needs, and nothing more. */
+export const PURPOSES = {
+  /** Read the commenter's permission, the config file, the issue; reply, react. */
+  respond: { metadata: 'read', contents: 'read', issues: 'write', pull_requests: 'write' },
+  /** workflow_dispatch, read and cancel runs. */
+  dispatch: { metadata: 'read', contents: 'read', actions: 'write' },
+  /** Blobs, trees, commits, a branch, the pull request, its labels and reviewers. */
+  publish: { metadata: 'read', contents: 'write', pull_requests: 'write', issues: 'write' },
+  /** Sticky comment, reactions, check runs, pending deployments. */
+  feedback: { metadata: 'read', issues: 'write', pull_requests: 'write', checks: 'write', actions: 'read' },
+  /** Review a run as a custom deployment protection rule. */
+  gate: { metadata: 'read', deployments: 'write', actions: 'read' },
+} as const satisfies Record<string, Permissions>;
+export type Purpose = keyof typeof PURPOSES;
+
+export type GitHubAppSettings = { appId: number; privateKey: string; baseUrl: string };
+
+export type GitHubClients = {
+  /** Authenticated as the App (JWT): `/app/...` routes. */
+  app(): Octokit;
+  /** An installation token limited to one repository and one purpose's permissions. */
+  forRepo(installationId: number, repoId: number, purpose: Purpose): Octokit;
+};
+
+const MAX_WAIT_IN_JOB_SECONDS = 60;
+
+/**
+ * Honours GitHub's limits the way Octokit's throttling plugin does (retry-after, the reset time
+ * of the primary limit), but never parks a queue worker for long: a wait above a minute fails
+ * the job, and the queue retries it later with its own backoff.
+ */
+function throttleOptions(log: Logger) {
+  return {
+    onRateLimit: (
+      retryAfter: number,
+      options: { method: string; url: string; request: { retryCount: number } },
+    ) => {
+      log.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub primary rate limit');
+      return retryAfter <= MAX_WAIT_IN_JOB_SECONDS && options.request.retryCount < 3;
+    },
+    onSecondaryRateLimit: (
+      retryAfter: number,
+      options: { method: string; url: string; request: { retryCount: number } },
+    ) => {
+      log.warn({ retryAfter, method: options.method, url: options.url }, 'GitHub secondary rate limit');
+      return retryAfter <= MAX_WAIT_IN_JOB_SECONDS && options.request.retryCount < 3;
+    },
+  };
+}
+
+export function createGitHubClients(settings: GitHubAppSettings, log: Logger): GitHubClients {
+  const request = baseRequest.defaults({ baseUrl: settings.baseUrl });
+  const appAuth = createAppAuth({ appId: settings.appId, privateKey: settings.privateKey, request });
+  const octokitLog = log.child({ component: 'github' });
+  const common = { baseUrl: settings.baseUrl, log: octokitLog, throttle: throttleOptions(octokitLog) };
+
+  return {
+    app() {
+      return new ProbotOctokit({
+        ...common,
+        authStrategy: () => ({ hook: appAuth.hook }) as never,
+        auth: {},
+      });
+    },
+    forRepo(installationId, repoId, purpose) {
+      const permissions = PURPOSES[purpose];
+      const strategy = () => ({
+        hook: async (
+          req: typeof baseRequest,
+          route: Parameters<typeof baseRequest>[0],
+          parameters?: Parameters<typeof baseRequest>[1],
+        ) => {
+          // Cached by auth-app per (installation, repositories, permissions) until near expiry.
+          const { token } = await appAuth({
+            type: 'installation',
+            installationId,
+            repositoryIds: [repoId],
+            permissions,
+          });
+          const endpoint = req.endpoint.merge(route as string, parameters);
+          endpoint.headers.authorization = `token ${token}`;
+          return req(endpoint as never);
+        },
+      });
+      return new ProbotOctokit({
+        ...common,
+        authStrategy: strategy as never,
+        auth: {},
+        throttle: { ...common.throttle, id: `installation-${installationId}` },
+      });
+    },
+  };
+}

@@ -1,0 +1,178 @@
+// What a proposed change may touch. Pure and table-tested: a change that breaks any rule is
+// refused whole, and every violation is reported with its path and rule.
+import path from 'node:path';
+import picomatch from 'picomatch';
+import type { Change } from './change.ts';
+import { findCredentials } from './find-credentials.ts';
+
+export const DEFAULT_DENIED_PATHS = [
+  '.github/workflows/**',
+  '.github/actions/**',
+  '.github/agent.yml',
+  '.github/agent.yaml',
+  '**/CLAUDE.md',
+  '**/CLAUDE.local.md',
+  '**/AGENTS.md',
+  '**/GEMINI.md',
+  '.claude/**',
+  '.mcp.json',
+  '.codex/**',
+  '.gemini/**',
+  '.gitmodules',
+] as const;
+
+export type PolicySettings = {
+  denyPaths: string[];
+  allowPaths: string[];
+  maxFiles: number;
+  maxLines: number;
+  maxFileBytes: number;
+};
+
+export type PolicyRule =
+  | 'invalid-path'
+  | 'denied-path'
+  | 'symlink-outside-repo'
+  | 'submodule'
+  | 'file-too-large'
+  | 'too-many-files'
+  | 'too-many-lines'
+  | 'credential';
+
+export type Violation = { path: string; rule: PolicyRule; detail: string };
+
+/** A change plus what the file held before, when it existed (for line counts and scanning). */
+export type ChangeWithBase = Change & { previous?: Buffer | undefined };
+
+function pathProblem(p: string): string | undefined {
+  if (p.includes('\0') || /[\x00-\x1f\x7f]/.test(p)) return 'contains control characters';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'is absolute';
+  if (p.includes('\\')) return 'contains a backslash';
+  const parts = p.split('/');
+  if (parts.some((part) => part === '' || part === '.' || part === '..'))
+    return 'has an empty, . or .. segment';
+  if (parts.some((part) => part.toLowerCase() === '.git')) return 'is inside .git';
+  if (p.length > 1024) return 'is longer than 1024 characters';
+  return undefined;
+}
+
+function lines(buffer: Buffer | undefined): string[] {
+  if (!buffer || buffer.length === 0) return [];
+  return buffer.toString('utf8').split('\n');
+}
+
+function isProbablyText(buffer: Buffer): boolean {
+  return !buffer.subarray(0, 8000).includes(0);
+}
+
+/** Lines in `after` that `before` does not have (as a multiset), and how many lines went away. */
+export function lineDelta(
+  before: Buffer | undefined,
+  after: Buffer | undefined,
+): { added: string[]; removed: number } {
+  const remaining = new Map<string, number>();
+  for (const line of lines(before)) remaining.set(line, (remaining.get(line) ?? 0) + 1);
+  const added: string[] = [];
+  for (const line of lines(after)) {
+    const left = remaining.get(line) ?? 0;
+    if (left > 0) remaining.set(line, left - 1);
+    else added.push(line);
+  }
+  let removed = 0;
+  for (const left of remaining.values()) removed += left;
+  return { added, removed };
+}
+
+export function deniedPathMatcher(settings: Pick<PolicySettings, 'denyPaths' | 'allowPaths'>) {
+  const options = { dot: true, nocase: true };
+  const denied = picomatch([...DEFAULT_DENIED_PATHS, ...settings.denyPaths], options);
+  const extraDenied = settings.denyPaths.length > 0 ? picomatch(settings.denyPaths, options) : () => false;
+  const allowed = settings.allowPaths.length > 0 ? picomatch(settings.allowPaths, options) : () => false;
+  // `allow-paths` lifts default denials only; what the repository denies itself stays denied.
+  return (p: string) => extraDenied(p) || (denied(p) && !allowed(p));
+}
+
+export function evaluatePatch(changes: ChangeWithBase[], settings: PolicySettings): Violation[] {
+  const violations: Violation[] = [];
+  const isDenied = deniedPathMatcher(settings);
+  const seen = new Set<string>();
+  let totalLines = 0;
+
+  for (const change of changes) {
+    const p = change.path;
+    const problem = pathProblem(p);
+    if (problem) {
+      violations.push({ path: p, rule: 'invalid-path', detail: `the path ${problem}` });
+      continue;
+    }
+    if (seen.has(p)) {
+      violations.push({ path: p, rule: 'invalid-path', detail: 'the path appears twice in the change' });
+      continue;
+    }
+    seen.add(p);
+    if (isDenied(p)) {
+      violations.push({ path: p, rule: 'denied-path', detail: 'this path may not be changed by an agent' });
+    }
+    if (change.status === 'deleted') {
+      totalLines += lineDelta(change.previous, undefined).removed;
+      continue;
+    }
+    const content = Buffer.from(change.content, 'base64');
+    if (change.mode === '160000') {
+      violations.push({ path: p, rule: 'submodule', detail: 'submodule changes are not allowed' });
+      continue;
+    }
+    if (change.mode === '120000') {
+      const target = content.toString('utf8');
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(p), target));
+      if (
+        target.startsWith('/') ||
+        resolved === '..' ||
+        resolved.startsWith('../') ||
+        target.includes('\0')
+      ) {
+        violations.push({
+          path: p,
+          rule: 'symlink-outside-repo',
+          detail: `the symlink points outside the repository (${target.slice(0, 100)})`,
+        });
+      } else if (isDenied(resolved)) {
+        violations.push({
+          path: p,
+          rule: 'denied-path',
+          detail: `the symlink points at a denied path (${resolved})`,
+        });
+      }
+      continue;
+    }
+    if (content.length > settings.maxFileBytes) {
+      violations.push({
+        path: p,
+        rule: 'file-too-large',
+        detail: `${content.length} bytes; the limit is ${settings.maxFileBytes}`,
+      });
+    }
+    if (!isProbablyText(content)) continue;
+    const { added, removed } = lineDelta(change.previous, content);
+    totalLines += added.length + removed;
+    for (const hit of findCredentials(added)) {
+      violations.push({ path: p, rule: 'credential', detail: `an added line looks like a ${hit}` });
+    }
+  }
+
+  if (seen.size > settings.maxFiles) {
+    violations.push({
+      path: '(change)',
+      rule: 'too-many-files',
+      detail: `${seen.size} files; the limit is ${settings.maxFiles}`,
+    });
+  }
+  if (totalLines > settings.maxLines) {
+    violations.push({
+      path: '(change)',
+      rule: 'too-many-lines',
+      detail: `${totalLines} lines; the limit is ${settings.maxLines}`,
+    });
+  }
+  return violations;
+}
