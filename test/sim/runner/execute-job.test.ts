@@ -287,6 +287,27 @@ jobs:
     expect(isAlive(readPids(path.join(result.workRoot, 'work', '_temp', 'pid'))[0]!)).toBe(false);
   });
 
+  it('cleans up at job end a background process that a finished step left running', async () => {
+    const yaml = `
+on: workflow_dispatch
+jobs:
+  agent:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          nohup sleep 300 > /dev/null 2>&1 &
+          echo $! > "$RUNNER_TEMP/pid"
+      - run: kill -0 "$(cat "$RUNNER_TEMP/pid")" && echo still running during the job
+`;
+    const result = await executeJob(jobOptions(yaml, repo));
+    const [pid] = readPids(path.join(result.workRoot, 'work', '_temp', 'pid'));
+
+    expect(result.conclusion).toBe('success');
+    expect(result.log).toContain('still running during the job');
+    expect(result.log).toContain(`Terminate orphan process: pid (${pid})`);
+    expect(isAlive(pid!)).toBe(false);
+  });
+
   it('fails a step that exceeds its own timeout-minutes without cancelling the job', async () => {
     const yaml = `
 on: workflow_dispatch
