@@ -34,11 +34,17 @@ describe('decideRunAccess', () => {
     ['read', 'needs_approval'],
     ['none', 'needs_approval'],
   ])('a %s user → %s by default', (role, decision) => {
-    expect(decideRunAccess(alice, perm(role === 'maintain' ? 'write' : role, role), config()).decision).toBe(decision);
+    expect(decideRunAccess(alice, perm(role === 'maintain' ? 'write' : role, role), config()).decision).toBe(
+      decision,
+    );
   });
 
   it('refuses users below the bar when the repository says refuse', () => {
-    const result = decideRunAccess(alice, perm('read', 'read'), config({ trigger: { 'below-permission': 'refuse' } }));
+    const result = decideRunAccess(
+      alice,
+      perm('read', 'read'),
+      config({ trigger: { 'below-permission': 'refuse' } }),
+    );
     expect(result).toEqual({
       decision: 'deny',
       role: 'read',
@@ -54,7 +60,9 @@ describe('decideRunAccess', () => {
 
   it('limits running to the allow-listed users', () => {
     const listed = config({ trigger: { users: ['Bob'], 'below-permission': 'refuse' } });
-    expect(decideRunAccess({ login: 'bob', id: 2, type: 'User' }, perm('write', 'write'), listed).decision).toBe('allow');
+    expect(
+      decideRunAccess({ login: 'bob', id: 2, type: 'User' }, perm('write', 'write'), listed).decision,
+    ).toBe('allow');
     const result = decideRunAccess(alice, perm('admin', 'admin'), listed);
     expect(result).toMatchObject({ decision: 'deny', reason: expect.stringMatching(/trigger.users/) });
   });
@@ -64,7 +72,10 @@ describe('decideRunAccess', () => {
     [{ login: 'looks-human', id: 10, type: 'Bot' }],
     [{ login: 'agent-dispatch[bot]', id: 11, type: 'Bot' }],
   ])('never lets a bot start work: %j', (actor) => {
-    expect(decideRunAccess(actor, perm('admin', 'admin'), config())).toMatchObject({ decision: 'deny', silent: true });
+    expect(decideRunAccess(actor, perm('admin', 'admin'), config())).toMatchObject({
+      decision: 'deny',
+      silent: true,
+    });
   });
 });
 
@@ -78,7 +89,10 @@ describe('decideManageAccess', () => {
   it('lets a requester cancel their own task without write access', () => {
     expect(decideManageAccess(alice, perm('read', 'read'), 'cancel', 1).decision).toBe('allow');
   });
-  it.each(['approve', 'reject', 'retry', 'cancel'] as const)('refuses %s of another user task to a read user', (action) => {
-    expect(decideManageAccess(alice, perm('read', 'read'), action, 2).decision).toBe('deny');
-  });
+  it.each(['approve', 'reject', 'retry', 'cancel'] as const)(
+    'refuses %s of another user task to a read user',
+    (action) => {
+      expect(decideManageAccess(alice, perm('read', 'read'), action, 2).decision).toBe('deny');
+    },
+  );
 });

@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/command/parse-command.ts';
 
-const run = (prompt: string, flags = {}) => ({ found: true, ok: true, command: { kind: 'run', prompt, flags } });
+const run = (prompt: string, flags = {}) => ({
+  found: true,
+  ok: true,
+  command: { kind: 'run', prompt, flags },
+});
 const sub = (command: object) => ({ found: true, ok: true, command });
 
 describe('parseCommand', () => {
@@ -82,9 +86,13 @@ describe('parseCommand', () => {
   });
 
   describe('properties', () => {
-    const noCommandLine = fc
-      .string({ unit: 'grapheme', maxLength: 300 })
-      .filter((s) => !s.replace(/\r\n?/g, '\n').split('\n').some((line) => /^ {0,3}\/agent(?=$|[ \t])/.test(line)));
+    const noCommandLine = fc.string({ unit: 'grapheme', maxLength: 300 }).filter(
+      (s) =>
+        !s
+          .replace(/\r\n?/g, '\n')
+          .split('\n')
+          .some((line) => /^ {0,3}\/agent(?=$|[ \t])/.test(line)),
+    );
 
     it('never finds a command in text without a command line', () => {
       fc.assert(
@@ -105,7 +113,9 @@ describe('parseCommand', () => {
     });
 
     it('keeps a plain prompt exactly (trimmed)', () => {
-      const word = fc.stringMatching(/^[a-z]{3,10}$/).filter((w) => !['status', 'cancel', 'retry', 'approve', 'reject', 'help'].includes(w));
+      const word = fc
+        .stringMatching(/^[a-z]{3,10}$/)
+        .filter((w) => !['status', 'cancel', 'retry', 'approve', 'reject', 'help'].includes(w));
       const prompt = fc.tuple(word, fc.string({ maxLength: 200 })).map(([w, rest]) => `${w} ${rest}`.trim());
       fc.assert(
         fc.property(prompt, (text) => {
@@ -117,9 +127,12 @@ describe('parseCommand', () => {
 
     it('never triggers from inside a fenced block', () => {
       fc.assert(
-        fc.property(fc.string({ maxLength: 100 }).filter((s) => !s.includes('`') && !s.includes('~')), (inner) => {
-          expect(parseCommand(`\`\`\`\n/agent ${inner}\n\`\`\``)).toEqual({ found: false });
-        }),
+        fc.property(
+          fc.string({ maxLength: 100 }).filter((s) => !s.includes('`') && !s.includes('~')),
+          (inner) => {
+            expect(parseCommand(`\`\`\`\n/agent ${inner}\n\`\`\``)).toEqual({ found: false });
+          },
+        ),
       );
     });
   });

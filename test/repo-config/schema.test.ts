@@ -42,7 +42,11 @@ describe('parseRepoConfig', () => {
 
 describe('deepMerge', () => {
   it('lets later files win key by key and replaces arrays', () => {
-    const org = { engine: 'codex', limits: { 'max-files': 10, 'max-lines': 100 }, engines: ['codex', 'gemini'] };
+    const org = {
+      engine: 'codex',
+      limits: { 'max-files': 10, 'max-lines': 100 },
+      engines: ['codex', 'gemini'],
+    };
     const repo = { limits: { 'max-files': 20 }, engines: ['codex'] };
     expect(deepMerge(org, repo)).toEqual({
       engine: 'codex',
