@@ -193,14 +193,12 @@ describe('contents, branches and commits', () => {
   });
 
   it('reads a file at a ref other than the default branch', async () => {
-    const { data } = await world
-      .installationOctokit()
-      .rest.repos.getContent({
-        ...repo,
-        path: 'docs/hello.md',
-        ref: 'agent/task-1',
-        mediaType: { format: 'raw' },
-      });
+    const { data } = await world.installationOctokit().rest.repos.getContent({
+      ...repo,
+      path: 'docs/hello.md',
+      ref: 'agent/task-1',
+      mediaType: { format: 'raw' },
+    });
     expect(data).toBe('hello\n');
   });
 
