@@ -146,7 +146,7 @@ export async function executeJob(options: ExecuteJobOptions): Promise<JobResult>
   }
   await executeExtraSteps(run, [...run.posts].reverse());
   disarm();
-  const orphans = killTrackedProcesses(run.trackingId);
+  const orphans = await killTrackedProcesses(run.trackingId);
   if (orphans.length > 0) {
     run.emit('Cleaning up orphan processes');
     for (const pid of orphans) run.emit(`Terminate orphan process: pid (${pid})`);

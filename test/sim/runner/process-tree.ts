@@ -106,12 +106,9 @@ export async function killProcessGroup(pgid: number, graceMs = 7500): Promise<vo
   }
 }
 
-/** Kills every process whose environment carries `RUNNER_TRACKING_ID=<id>`, as the runner
- *  does at the end of a job to clean up orphans (processes that left the step's group). */
-export function killTrackedProcesses(trackingId: string): number[] {
-  if (!HAS_PROC) return [];
+function trackedProcesses(trackingId: string): number[] {
   const needle = `RUNNER_TRACKING_ID=${trackingId}\0`;
-  const killed: number[] = [];
+  const found: number[] = [];
   for (const pid of processIds()) {
     if (Number(pid) === process.pid) continue;
     let environ: string;
@@ -120,15 +117,33 @@ export function killTrackedProcesses(trackingId: string): number[] {
     } catch {
       continue;
     }
-    if (!environ.includes(needle) || !isAlive(Number(pid))) continue;
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-      killed.push(Number(pid));
-    } catch {
-      // Exited meanwhile.
-    }
+    if (environ.includes(needle) && isAlive(Number(pid))) found.push(Number(pid));
   }
-  return killed;
+  return found;
+}
+
+/** Kills every process whose environment carries `RUNNER_TRACKING_ID=<id>`, as the runner
+ *  does at the end of a job to clean up orphans (processes that left the step's group), and
+ *  waits until they are gone. Returns the pids it killed. */
+export async function killTrackedProcesses(trackingId: string): Promise<number[]> {
+  if (!HAS_PROC) return [];
+  const killed = new Set<number>();
+  for (let pass = 0; pass < 3; pass++) {
+    const found = trackedProcesses(trackingId);
+    if (found.length === 0) break;
+    for (const pid of found) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed.add(pid);
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+    // SIGKILL is delivered asynchronously: wait until the processes are really gone.
+    const deadline = Date.now() + 2000;
+    while (found.some(isAlive) && Date.now() < deadline) await sleep(10);
+  }
+  return [...killed];
 }
 
 function lineSplitter(onLine: (line: string) => void) {
