@@ -1,0 +1,133 @@
+// The `command` engine: runs the command from the repository's .github/agent.yml with
+// `bash -c` in the checkout. The command string is trusted configuration; the prompt (untrusted
+// text) never becomes part of it — it arrives as a file (AGENT_PROMPT_FILE) and a variable
+// (AGENT_PROMPT). The command may leave a summary in AGENT_SUMMARY_FILE and its usage as JSON
+// in AGENT_USAGE_FILE ({ "turns", "inputTokens", "outputTokens", "costUsd" }, all optional).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ActionError } from '../action-error.ts';
+import type { Engine, EngineContext, EngineUsage } from './engine.ts';
+import { runProcessTree } from './run-process-tree.ts';
+
+/** Linux refuses a single environment string over 128 KiB; larger prompts are file-only. */
+export const MAX_PROMPT_ENV_BYTES = 100 * 1024;
+const MAX_SUMMARY_CHARS = 4000;
+
+export function commandFiles(tempDir: string) {
+  return {
+    prompt: join(tempDir, 'prompt.md'),
+    summary: join(tempDir, 'summary.md'),
+    usage: join(tempDir, 'usage.json'),
+  };
+}
+
+function requireCommand(ctx: EngineContext): string {
+  const command = ctx.spec.engine.command;
+  if (command === null || command.trim() === '') {
+    throw new ActionError(
+      'engine-failed',
+      "The command engine has no command: set `engine.command` in the repository's .github/agent.yml.",
+    );
+  }
+  return command;
+}
+
+function readOptional(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function minutes(ms: number): string {
+  const value = ms / 60_000;
+  return `${Number.isInteger(value) ? value : value.toFixed(2)} minute${value === 1 ? '' : 's'}`;
+}
+
+export function commandEngine(): Engine {
+  const engine: Engine = {
+    name: 'command',
+
+    async prepare(ctx) {
+      requireCommand(ctx);
+      const files = commandFiles(ctx.tempDir);
+      writeFileSync(files.prompt, ctx.spec.prompt, { mode: 0o600 });
+      rmSync(files.summary, { force: true });
+      rmSync(files.usage, { force: true });
+      return { version: ctx.spec.engine.version };
+    },
+
+    async run(ctx) {
+      const command = requireCommand(ctx);
+      const files = commandFiles(ctx.tempDir);
+      const { spec } = ctx;
+      const promptFits = Buffer.byteLength(spec.prompt) <= MAX_PROMPT_ENV_BYTES;
+      if (!promptFits) {
+        ctx.log.warning(
+          `The prompt is ${Buffer.byteLength(spec.prompt)} bytes, too large for an environment variable: AGENT_PROMPT is not set, read AGENT_PROMPT_FILE.`,
+        );
+      }
+      const env: Record<string, string> = {
+        ...ctx.environment,
+        AGENT_TASK_ID: String(spec.task.id),
+        AGENT_PROMPT_FILE: files.prompt,
+        ...(promptFits ? { AGENT_PROMPT: spec.prompt } : {}),
+        AGENT_SUMMARY_FILE: files.summary,
+        AGENT_USAGE_FILE: files.usage,
+        ...(spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model }),
+        ...(spec.limits.maxTurns === null ? {} : { AGENT_MAX_TURNS: String(spec.limits.maxTurns) }),
+        ...(spec.limits.maxCostUsd === null ? {} : { AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd) }),
+      };
+      const result = await runProcessTree({
+        file: 'bash',
+        args: ['-c', command],
+        cwd: ctx.workingDirectory,
+        env,
+        timeoutMs: ctx.timeoutMs,
+        graceMs: ctx.graceMs,
+        output: ctx.output,
+      });
+      if (result.leftovers > 0 && !result.timedOut) {
+        ctx.log.warning(
+          `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`,
+        );
+      }
+      const summary = readOptional(files.summary)?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
+      const usageText = readOptional(files.usage);
+      const usage = usageText === null ? null : engine.parseUsage(usageText);
+      if (usageText !== null && usage === null) {
+        ctx.log.warning(
+          'AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported.',
+        );
+      }
+      let error: string | null = null;
+      if (result.spawnError !== null) error = `The command could not be started: ${result.spawnError}`;
+      else if (result.timedOut)
+        error = `The command did not finish within ${minutes(ctx.timeoutMs)} and was stopped.`;
+      else if (result.signal !== null) error = `The command was ended by ${result.signal}.`;
+      else if (result.exitCode !== 0) error = `The command exited with code ${result.exitCode}.`;
+      return { exitCode: result.exitCode, timedOut: result.timedOut, usage, summary, error };
+    },
+
+    parseUsage(raw) {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        return null;
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+      const record = json as Record<string, unknown>;
+      const usage: EngineUsage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
+      for (const key of Object.keys(usage) as (keyof EngineUsage)[]) {
+        const value = record[key];
+        if (value === undefined || value === null) continue;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
+        usage[key] = value;
+      }
+      return usage;
+    },
+  };
+  return engine;
+}

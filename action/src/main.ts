@@ -1,0 +1,93 @@
+// Entry point of the action (bundled to action/dist/index.js). The runner starts it once per
+// step with the step's inputs as INPUT_* variables; `step` says which half of the job this is.
+import { readFileSync } from 'node:fs';
+import { ActionError, errorMessage } from './action-error.ts';
+import { killAllProcessTrees } from './engines/run-process-tree.ts';
+import { appendSummary, createOutputs } from './github-runner/file-commands.ts';
+import { createIdTokenRequester } from './github-runner/id-token.ts';
+import { createRunnerLog } from './github-runner/workflow-commands.ts';
+import { parseInputs } from './inputs.ts';
+import { sleep } from './runner-api/retry.ts';
+import { createRunnerApi } from './runner-api/runner-api-client.ts';
+import { createTokenSource } from './runner-api/token-source.ts';
+import { prepareStep } from './steps/prepare-step.ts';
+import { runStep } from './steps/run-step.ts';
+import type { StepContext } from './steps/step-context.ts';
+import { DEFAULT_WAIT } from './steps/wait-for-task.ts';
+
+const ENGINE_GRACE_MS = 10_000;
+
+function readEvent(path: string | undefined): unknown {
+  if (!path) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new ActionError(
+      'bad-event',
+      `Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errorMessage(error)}`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  const env = process.env;
+  if (process.platform === 'win32') {
+    throw new ActionError(
+      'unsupported-platform',
+      'Agent Dispatch runs on Linux and macOS runners, not on Windows.',
+    );
+  }
+  const inputs = parseInputs(env, readEvent(env.GITHUB_EVENT_PATH));
+  const write = (text: string) => {
+    process.stdout.write(text);
+  };
+  const log = createRunnerLog(write);
+  const tokens = createTokenSource({ audience: inputs.appUrl, request: createIdTokenRequester(env), log });
+  const ctx: StepContext = {
+    inputs,
+    env,
+    log,
+    write,
+    outputs: createOutputs(env),
+    writeSummary: (markdown) => appendSummary(env, markdown),
+    api: createRunnerApi({ appUrl: inputs.appUrl, taskId: inputs.taskId, tokens, log }),
+    now: Date.now,
+    sleep,
+    graceMs: ENGINE_GRACE_MS,
+    wait: DEFAULT_WAIT,
+  };
+  return inputs.step === 'prepare' ? prepareStep(ctx) : runStep(ctx);
+}
+
+// A cancelled run: the runner sends SIGINT, then SIGTERM. Nothing the engine started may
+// outlive the action (self-hosted runners are reused).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllProcessTrees();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+let finished = false;
+process.on('exit', () => {
+  killAllProcessTrees();
+  // Node exits quietly with code 0 when nothing is left to wait for; never let that pass
+  // for success.
+  if (!finished) {
+    createRunnerLog().error(
+      'The action stopped before it finished (an internal error): treat this run as failed.',
+    );
+    process.exitCode = 1;
+  }
+});
+
+main().then(
+  (code) => {
+    finished = true;
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    finished = true;
+    createRunnerLog().error(errorMessage(error));
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,32 @@
+// After the result is posted the App publishes; the job waits briefly for the end state so
+// its outputs and summary can carry the pull request's URL.
+import { errorMessage } from '../action-error.ts';
+import type { Log } from '../github-runner/workflow-commands.ts';
+import type { RunnerApi } from '../runner-api/runner-api-client.ts';
+import { type TaskStatus, TERMINAL_STATES } from '../runner-api/task-result.ts';
+
+export type WaitOptions = {
+  timeoutMs: number;
+  intervalMs: number;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  log: Log;
+};
+
+export const DEFAULT_WAIT = { timeoutMs: 60_000, intervalMs: 2_000 };
+
+/** The last state seen: terminal, or whatever it was when time ran out (null if none). */
+export async function waitForTask(api: RunnerApi, options: WaitOptions): Promise<TaskStatus | null> {
+  const deadline = options.now() + options.timeoutMs;
+  let last: TaskStatus | null = null;
+  for (;;) {
+    try {
+      last = await api.getTask();
+    } catch (error) {
+      options.log.warning(`Could not read the task's state: ${errorMessage(error)}`);
+      return last;
+    }
+    if (TERMINAL_STATES.includes(last.state) || options.now() >= deadline) return last;
+    await options.sleep(options.intervalMs);
+  }
+}

