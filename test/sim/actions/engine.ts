@@ -72,7 +72,14 @@ export function createActionsEngine(core: () => SimCore): ActionsEngine {
           void emitProtectionRule(sim, run, appId, environment.name, deployment);
         }
       }
+      const abandon = () => {
+        gate.done = true;
+        gate.settle('rejected');
+      };
+      if (run.abort.signal.aborted) abandon();
+      else run.abort.signal.addEventListener('abort', abandon, { once: true });
       const outcome = await gate.settled;
+      run.abort.signal.removeEventListener('abort', abandon);
       if (outcome === 'rejected') {
         const cancelled = run.abort.signal.aborted;
         job.status = 'completed';

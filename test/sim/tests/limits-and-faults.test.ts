@@ -9,7 +9,12 @@ beforeAll(async () => {
   world = await createWorld();
   const issue = await world.sim.createIssue({ repo: 'acme/widgets', user: 'carol', title: 'Many comments' });
   for (let i = 0; i < 7; i++) {
-    await world.sim.createComment({ repo: 'acme/widgets', issue: issue.number, user: 'carol', body: `comment ${i}` });
+    await world.sim.createComment({
+      repo: 'acme/widgets',
+      issue: issue.number,
+      user: 'carol',
+      body: `comment ${i}`,
+    });
   }
 });
 afterAll(async () => {
@@ -19,7 +24,12 @@ afterAll(async () => {
 function caught(promise: Promise<unknown>) {
   return promise.then(
     () => null,
-    (error: { status: number; name: string; message: string; response?: { headers: Record<string, string>; data: { message: string } } }) => error,
+    (error: {
+      status: number;
+      name: string;
+      message: string;
+      response?: { headers: Record<string, string>; data: { message: string } };
+    }) => error,
   );
 }
 
@@ -30,7 +40,11 @@ describe('pagination and conditional requests', () => {
     expect(first.data).toHaveLength(3);
     expect(first.headers.link).toContain('rel="next"');
     expect(first.headers.link).toContain('rel="last"');
-    const all = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: 1, per_page: 3 });
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      ...repo,
+      issue_number: 1,
+      per_page: 3,
+    });
     expect(all.map((comment) => comment.body)).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => `comment ${i}`));
   });
 
@@ -76,7 +90,8 @@ describe('secondary rate limit', () => {
   it('counts more than 80 content-creating requests within a minute as a violation', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
     const before = world.sim.metrics.secondaryLimitViolations;
-    for (let i = 0; i < 82; i++) await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: `burst ${i}` });
+    for (let i = 0; i < 82; i++)
+      await octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: `burst ${i}` });
     expect(world.sim.metrics.secondaryLimitViolations - before).toBe(2);
   });
 });
@@ -84,16 +99,26 @@ describe('secondary rate limit', () => {
 describe('injected faults', () => {
   it('answers a 502 for the matching route only, for the given count', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
-    const fault = world.sim.faults.inject({ route: '/repos/{owner}/{repo}/pulls', method: 'GET', kind: { type: 'status', status: 502 }, count: 1 });
+    const fault = world.sim.faults.inject({
+      route: '/repos/{owner}/{repo}/pulls',
+      method: 'GET',
+      kind: { type: 'status', status: 502 },
+      count: 1,
+    });
     expect((await caught(octokit.rest.pulls.list(repo)))?.status).toBe(502);
-    expect((await caught(octokit.rest.repos.get(repo)))).toBeNull();
+    expect(await caught(octokit.rest.repos.get(repo))).toBeNull();
     expect(await caught(octokit.rest.pulls.list(repo))).toBeNull();
     expect(fault.hits()).toBe(1);
   });
 
   it('answers a secondary rate limit with retry-after and GitHub’s message', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
-    world.sim.faults.inject({ route: '/repos/{owner}/{repo}/issues/{issue_number}/comments', method: 'POST', kind: { type: 'secondary-rate-limit', retryAfter: 7 }, count: 1 });
+    world.sim.faults.inject({
+      route: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      method: 'POST',
+      kind: { type: 'secondary-rate-limit', retryAfter: 7 },
+      count: 1,
+    });
     const error = await caught(octokit.rest.issues.createComment({ ...repo, issue_number: 1, body: 'x' }));
     expect(error?.status).toBe(403);
     expect(error?.response?.headers['retry-after']).toBe('7');
@@ -102,25 +127,41 @@ describe('injected faults', () => {
 
   it('answers 429 with retry-after', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
-    world.sim.faults.inject({ route: '/repos/{owner}/{repo}', kind: { type: 'rate-limit-429', retryAfter: 3 }, count: 1 });
+    world.sim.faults.inject({
+      route: '/repos/{owner}/{repo}',
+      kind: { type: 'rate-limit-429', retryAfter: 3 },
+      count: 1,
+    });
     const error = await caught(octokit.rest.repos.get(repo));
     expect(error?.status).toBe(429);
     expect(error?.response?.headers['retry-after']).toBe('3');
   });
 
   it('drops the connection, which Octokit reports as a network error', async () => {
-    const octokit = new Octokit({ baseUrl: world.sim.apiUrl, auth: world.sim.installationToken(world.installationId), request: { retries: 0 } });
+    const octokit = new Octokit({
+      baseUrl: world.sim.apiUrl,
+      auth: world.sim.installationToken(world.installationId),
+      request: { retries: 0 },
+    });
     world.sim.faults.inject({ route: '/repos/{owner}/{repo}', kind: { type: 'drop' }, count: 1 });
     const error = await caught(octokit.rest.repos.get(repo));
     expect(error?.status).toBe(500);
     expect(error?.name).toBe('HttpError');
     expect(error?.response).toBeUndefined();
-    expect(world.sim.requests.at(-1)).toMatchObject({ route: '/repos/{owner}/{repo}', fault: 'drop', status: 0 });
+    expect(world.sim.requests.at(-1)).toMatchObject({
+      route: '/repos/{owner}/{repo}',
+      fault: 'drop',
+      status: 0,
+    });
   });
 
   it('applies a fault for a time window, then stops', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
-    world.sim.faults.inject({ route: '/repos/{owner}/{repo}', kind: { type: 'status', status: 503 }, forMs: 150 });
+    world.sim.faults.inject({
+      route: '/repos/{owner}/{repo}',
+      kind: { type: 'status', status: 503 },
+      forMs: 150,
+    });
     expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
     expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -128,8 +169,12 @@ describe('injected faults', () => {
   });
 
   it('records injected faults in the request log', () => {
-    const faulted = world.sim.requests.filter((record) => record.fault !== null).map((record) => record.fault);
-    expect(faulted).toEqual(expect.arrayContaining(['status', 'secondary-rate-limit', 'rate-limit-429', 'drop']));
+    const faulted = world.sim.requests
+      .filter((record) => record.fault !== null)
+      .map((record) => record.fault);
+    expect(faulted).toEqual(
+      expect.arrayContaining(['status', 'secondary-rate-limit', 'rate-limit-429', 'drop']),
+    );
     world.sim.faults.clear();
   });
 });
@@ -139,17 +184,32 @@ describe('unexpected requests', () => {
     const before = world.sim.unexpectedRequests().length;
     const response = await fetch(`${world.sim.apiUrl}/repos/acme/widgets/not-a-thing`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
-    expect(world.sim.unexpectedRequests().slice(before)).toMatchObject([{ path: '/api/v3/repos/acme/widgets/not-a-thing', reason: 'no route' }]);
+    expect(await response.json()).toEqual({
+      message: 'Not Found',
+      documentation_url: 'https://docs.github.com/rest',
+      status: '404',
+    });
+    expect(world.sim.unexpectedRequests().slice(before)).toMatchObject([
+      { path: '/api/v3/repos/acme/widgets/not-a-thing', reason: 'no route' },
+    ]);
   });
 
   it('answers a malformed body 422 Validation Failed with errors and lists it', async () => {
     const before = world.sim.unexpectedRequests().length;
     const error = await caught(
-      world.installationOctokit().request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: 1, body: 42 as never }),
+      world
+        .installationOctokit()
+        .request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          ...repo,
+          issue_number: 1,
+          body: 42 as never,
+        }),
     );
     expect(error?.status).toBe(422);
-    expect(error?.response?.data).toMatchObject({ message: 'Validation Failed', errors: [{ field: 'body', code: 'invalid' }] });
+    expect(error?.response?.data).toMatchObject({
+      message: 'Validation Failed',
+      errors: [{ field: 'body', code: 'invalid' }],
+    });
     expect(world.sim.unexpectedRequests().length).toBe(before + 1);
   });
 
@@ -158,7 +218,9 @@ describe('unexpected requests', () => {
     await world.sim.push({ repo: 'acme/widgets', branch: 'twice', user: 'maria', files: { 't.txt': 't\n' } });
     const octokit = world.installationOctokit();
     await octokit.rest.pulls.create({ ...repo, head: 'twice', base: 'main', title: 'Once' });
-    const error = await caught(octokit.rest.pulls.create({ ...repo, head: 'twice', base: 'main', title: 'Twice' }));
+    const error = await caught(
+      octokit.rest.pulls.create({ ...repo, head: 'twice', base: 'main', title: 'Twice' }),
+    );
     expect(error?.status).toBe(422);
     expect(JSON.stringify(error?.response?.data)).toContain('A pull request already exists for acme:twice.');
     expect(world.sim.unexpectedRequests().length).toBe(before);
@@ -169,7 +231,13 @@ describe('unexpected requests', () => {
     const { data: pulls } = await octokit.rest.pulls.list({ ...repo, head: 'acme:twice' });
     const pull = pulls[0];
     expect(pull).toBeDefined();
-    const error = await caught(octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pull?.number ?? 0, reviewers: ['agent-dispatch[bot]'] }));
+    const error = await caught(
+      octokit.rest.pulls.requestReviewers({
+        ...repo,
+        pull_number: pull?.number ?? 0,
+        reviewers: ['agent-dispatch[bot]'],
+      }),
+    );
     expect(error?.status).toBe(422);
   });
 });
