@@ -197,13 +197,11 @@ describe('unexpected requests', () => {
   it('answers a malformed body 422 Validation Failed with errors and lists it', async () => {
     const before = world.sim.unexpectedRequests().length;
     const error = await caught(
-      world
-        .installationOctokit()
-        .request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-          ...repo,
-          issue_number: 1,
-          body: 42 as never,
-        }),
+      world.installationOctokit().request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        ...repo,
+        issue_number: 1,
+        body: 42 as never,
+      }),
     );
     expect(error?.status).toBe(422);
     expect(error?.response?.data).toMatchObject({

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld, type World } from './support/world.ts';
+
+let world: World;
+const repo = { owner: 'acme', repo: 'widgets' };
+
+beforeAll(async () => {
+  world = await createWorld();
+  await world.sim.createIssue({ repo: 'acme/widgets', user: 'carol', title: 'An issue' });
+});
+afterAll(async () => {
+  await world.close();
+});
+
+describe('issues, comments, reactions and labels', () => {
+  it('answers 201 for a new reaction and 200 with the same reaction when it already exists', async () => {
+    const octokit = world.installationOctokit();
+    const { id } = await world.sim.createComment({
+      repo: 'acme/widgets',
+      issue: 1,
+      user: 'maria',
+      body: '/agent go',
+    });
+    const first = await octokit.rest.reactions.createForIssueComment({
+      ...repo,
+      comment_id: id,
+      content: 'eyes',
+    });
+    const second = await octokit.rest.reactions.createForIssueComment({
+      ...repo,
+      comment_id: id,
+      content: 'eyes',
+    });
+    expect([first.status, second.status]).toEqual([201, 200]);
+    expect(second.data.id).toBe(first.data.id);
+    const comment = await octokit.rest.issues.getComment({ ...repo, comment_id: id });
+    expect(comment.data.reactions).toMatchObject({ total_count: 1, eyes: 1 });
+    await octokit.rest.reactions.deleteForIssueComment({
+      ...repo,
+      comment_id: id,
+      reaction_id: first.data.id,
+    });
+    const { data } = await octokit.rest.reactions.listForIssueComment({ ...repo, comment_id: id });
+    expect(data).toEqual([]);
+  });
+
+  it('creates unknown labels when they are added to an issue', async () => {
+    const octokit = world.installationOctokit();
+    await octokit.rest.issues.addLabels({ ...repo, issue_number: 1, labels: ['agent', 'needs-review'] });
+    const { data } = await octokit.rest.issues.listLabelsForRepo(repo);
+    expect(data.map((label) => label.name)).toEqual(['agent', 'needs-review']);
+    const issue = await octokit.rest.issues.get({ ...repo, issue_number: 1 });
+    expect(issue.data.labels.map((label) => (typeof label === 'string' ? label : label.name))).toEqual([
+      'agent',
+      'needs-review',
+    ]);
+  });
+
+  it('edits and deletes comments, sending issue_comment edited and deleted', async () => {
+    const octokit = world.installationOctokit();
+    const { data: comment } = await octokit.rest.issues.createComment({
+      ...repo,
+      issue_number: 1,
+      body: 'status: queued',
+    });
+    await octokit.rest.issues.updateComment({ ...repo, comment_id: comment.id, body: 'status: running' });
+    await octokit.rest.issues.deleteComment({ ...repo, comment_id: comment.id });
+    await world.sim.idle();
+    const mine = world.receiver.received.filter(
+      (r) => r.event === 'issue_comment' && (r.payload.comment as { id: number }).id === comment.id,
+    );
+    expect(mine.map((r) => r.action)).toEqual(['created', 'edited', 'deleted']);
+    expect(mine[0]?.payload.sender).toMatchObject({ login: 'agent-dispatch[bot]', type: 'Bot' });
+    expect(mine[1]?.payload.changes).toEqual({ body: { from: 'status: queued' } });
+  });
+
+  it('shares one number sequence between issues and pull requests', async () => {
+    await world.sim.push({ repo: 'acme/widgets', branch: 'seq', user: 'maria', files: { 's.txt': 's\n' } });
+    const pull = await world.sim.createPullRequest({
+      repo: 'acme/widgets',
+      user: 'maria',
+      head: 'seq',
+      title: 'Seq',
+    });
+    const issue = await world.sim.createIssue({ repo: 'acme/widgets', user: 'maria', title: 'After' });
+    expect([pull.number, issue.number]).toEqual([2, 3]);
+  });
+});
+
+describe('pull requests', () => {
+  it('opens a pull request from a fork and finds it by owner:branch', async () => {
+    world.sim.addUser('forker');
+    await world.sim.createRepo({ owner: 'forker', name: 'widgets', forkOf: 'acme/widgets' });
+    await world.sim.push({
+      repo: 'forker/widgets',
+      branch: 'patch-1',
+      user: 'forker',
+      files: { 'fix.txt': 'fix\n' },
+    });
+    const { number } = await world.sim.createPullRequest({
+      repo: 'acme/widgets',
+      user: 'forker',
+      head: 'forker:patch-1',
+      title: 'From a fork',
+    });
+    const octokit = world.installationOctokit();
+    const { data } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+    expect(data.head).toMatchObject({
+      label: 'forker:patch-1',
+      ref: 'patch-1',
+      repo: { full_name: 'forker/widgets', fork: true },
+    });
+    expect(data.base.repo.full_name).toBe('acme/widgets');
+    expect(data.changed_files).toBe(1);
+    const { data: found } = await octokit.rest.pulls.list({ ...repo, head: 'forker:patch-1' });
+    expect(found.map((pull) => pull.number)).toEqual([number]);
+    expect(await world.sim.git.run('acme/widgets', ['rev-parse', `refs/pull/${number}/head`])).toContain(
+      data.head.sha,
+    );
+  });
+
+  it('follows pushes to the head branch and sends synchronize', async () => {
+    await world.sim.push({ repo: 'acme/widgets', branch: 'sync', user: 'maria', files: { 'a.txt': '1\n' } });
+    const { number } = await world.sim.createPullRequest({
+      repo: 'acme/widgets',
+      user: 'maria',
+      head: 'sync',
+      title: 'Sync',
+    });
+    const { sha, deliveries } = await world.sim.push({
+      repo: 'acme/widgets',
+      branch: 'sync',
+      user: 'maria',
+      files: { 'a.txt': '2\n' },
+    });
+    expect(deliveries.map((delivery) => `${delivery.event}.${delivery.action}`)).toEqual([
+      'pull_request.synchronize',
+    ]);
+    const { data } = await world.installationOctokit().rest.pulls.get({ ...repo, pull_number: number });
+    expect(data.head.sha).toBe(sha);
+  });
+
+  it('publishes like the App: branch through the Git Data API, then a pull request that requests review', async () => {
+    const octokit = world.installationOctokit();
+    const head = (await octokit.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    const tree = await octokit.rest.git.createTree({
+      ...repo,
+      base_tree: head,
+      tree: [{ path: 'agent.txt', mode: '100644', type: 'blob', content: 'x\n' }],
+    });
+    const commit = await octokit.rest.git.createCommit({
+      ...repo,
+      message: 'Agent change',
+      tree: tree.data.sha,
+      parents: [head],
+    });
+    await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/agent/task-9', sha: commit.data.sha });
+    const { data: pull } = await octokit.rest.pulls.create({
+      ...repo,
+      head: 'agent/task-9',
+      base: 'main',
+      title: 'Agent',
+      body: 'Closes #1',
+      draft: true,
+    });
+    expect(pull).toMatchObject({
+      draft: true,
+      user: { login: 'agent-dispatch[bot]' },
+      head: { sha: commit.data.sha },
+    });
+    const { data: requested } = await octokit.rest.pulls.requestReviewers({
+      ...repo,
+      pull_number: pull.number,
+      reviewers: ['maria'],
+    });
+    expect(requested.requested_reviewers?.map((user) => user.login)).toEqual(['maria']);
+    const closed = await octokit.rest.pulls.update({ ...repo, pull_number: pull.number, state: 'closed' });
+    expect(closed.data.state).toBe('closed');
+  });
+});
