@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { loadConfiguration } from './cli/load-configuration.ts';
 import { startEmbeddedPostgres } from './db/embedded-postgres.ts';
 import { createLogger } from './logging/create-logger.ts';
-import { appTasks } from './queue/app-tasks.ts';
 import { startApp } from './start-app.ts';
 
 const { values: flags } = parseArgs({
@@ -43,7 +42,7 @@ if (!databaseUrl) {
 let stopping = false;
 let app: Awaited<ReturnType<typeof startApp>>;
 try {
-  app = await startApp({ config, databaseUrl, log, workerOnly: flags['worker-only'], tasks: appTasks });
+  app = await startApp({ config, databaseUrl, log, workerOnly: flags['worker-only'] });
 } catch (error) {
   log.fatal({ err: error }, 'start-up failed');
   stopping = true;

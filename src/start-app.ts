@@ -6,11 +6,18 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { CronItem, TaskList } from 'graphile-worker';
 import { Hono } from 'hono';
+import { Probot } from 'probot';
+import { agentDispatchApp } from './app/agent-dispatch-app.ts';
+import type { AppDeps } from './app/app-deps.ts';
 import type { AppConfig } from './config/read-config.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool, type Db } from './db/pool.ts';
+import { createGitHubClients } from './github/octokit.ts';
 import type { Logger } from './logging/create-logger.ts';
+import { appTasks } from './queue/app-tasks.ts';
 import { migrateQueue, startWorker, type WorkerHandle } from './queue/start-worker.ts';
+import { mountRunnerRoutes } from './runner-api/runner-routes.ts';
+import { createOidcVerifier } from './runner-api/verify-oidc.ts';
 import { checkReadiness, type Readiness } from './server/readiness.ts';
 import { mountSetupProxy, type SetupServer, startProbotSetup } from './server/setup-proxy.ts';
 import { mountWebhookRoute } from './server/webhook-route.ts';
@@ -21,7 +28,8 @@ export type StartAppOptions = {
   log: Logger;
   /** Run the queue workers only, without the HTTP server (for scaling workers out). */
   workerOnly?: boolean;
-  tasks: (deps: { pool: Db; log: Logger }) => TaskList;
+  /** Replace the job handlers (tests that inspect the queue without running it). */
+  tasks?: (deps: { pool: Db; log: Logger }) => TaskList;
   cron?: CronItem[];
 };
 
@@ -54,11 +62,29 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   let shuttingDown = false;
   try {
     await migrateQueue(pool, log);
+    let tasks: TaskList = {};
+    if (options.tasks) tasks = options.tasks({ pool, log });
+    else if (config.github) {
+      const github = createGitHubClients(
+        { appId: config.github.appId, privateKey: config.github.privateKey, baseUrl: config.githubApiUrl },
+        log,
+      );
+      const deps: AppDeps = { pool, log, config, github };
+      const probot = new Probot({
+        appId: config.github.appId,
+        privateKey: config.github.privateKey,
+        secret: config.github.webhookSecret,
+        baseUrl: config.githubApiUrl,
+        log: log.child({ component: 'probot' }) as never,
+      });
+      await probot.load(agentDispatchApp(deps));
+      tasks = appTasks(deps, probot);
+    }
     worker = await startWorker({
       pool,
       log,
       concurrency: config.workerConcurrency,
-      tasks: options.tasks({ pool, log }),
+      tasks,
       cron: options.cron,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     });
@@ -82,6 +108,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           maxBytes: config.webhookMaxBytes,
           pool,
           log,
+          accepting: () => !shuttingDown,
+        });
+        mountRunnerRoutes(http, {
+          pool,
+          log,
+          verifyToken: createOidcVerifier({ ...config.oidc, audience: config.publicUrl }),
           accepting: () => !shuttingDown,
         });
       } else {

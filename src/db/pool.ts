@@ -39,3 +39,21 @@ export async function inTransaction<T>(pool: Db, work: (client: pg.PoolClient) =
     client.release();
   }
 }
+
+/**
+ * Runs `work` while holding a session advisory lock on `key` (a separate connection), so work on
+ * the same thing — across workers and replicas — happens one at a time.
+ */
+export async function withAdvisoryLock<T>(pool: Db, key: string, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 11))', [key]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 11))', [key]).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -20,8 +20,8 @@ export type Permissions = Partial<
 export const PURPOSES = {
   /** Read the commenter's permission, the config file, the issue; reply, react. */
   respond: { metadata: 'read', contents: 'read', issues: 'write', pull_requests: 'write' },
-  /** workflow_dispatch, read and cancel runs. */
-  dispatch: { metadata: 'read', contents: 'read', actions: 'write' },
+  /** Read the thread for the prompt; workflow_dispatch, read and cancel runs. */
+  dispatch: { metadata: 'read', contents: 'read', issues: 'read', actions: 'write' },
   /** Blobs, trees, commits, a branch, the pull request, its labels and reviewers. */
   publish: { metadata: 'read', contents: 'write', pull_requests: 'write', issues: 'write' },
   /** Sticky comment, reactions, check runs, pending deployments. */

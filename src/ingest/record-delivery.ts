@@ -36,7 +36,12 @@ export async function recordDelivery(pool: Db, webhook: VerifiedWebhook): Promis
     );
     if (inserted.rowCount === 0) return 'duplicate';
     if (kind === 'ignore') return 'ignored';
-    await enqueue(client, PROCESS_DELIVERY_JOB, { deliveryId }, { jobKey: `delivery:${deliveryId}` });
+    await enqueue(
+      client,
+      PROCESS_DELIVERY_JOB,
+      { deliveryId },
+      { jobKey: `delivery:${deliveryId}`, maxAttempts: 10 },
+    );
     return 'queued';
   });
 }

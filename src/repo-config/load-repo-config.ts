@@ -5,16 +5,7 @@ import { type ConfigIssue, parseRepoConfig, type RepoConfig } from './schema.ts'
 
 export const CONFIG_PATH = '.github/agent.yml';
 
-type ConfigGetter = {
-  config: {
-    get(options: {
-      owner: string;
-      repo: string;
-      path: string;
-      defaults: (configs: object[]) => object;
-    }): Promise<{ config: object; files: { url: string; config: object | null }[] }>;
-  };
-};
+import type { Octokit } from '../github/octokit.ts';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -35,7 +26,7 @@ export function deepMerge(...configs: object[]): Record<string, unknown> {
 export type LoadedRepoConfig = { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] };
 
 export async function loadRepoConfig(
-  octokit: ConfigGetter,
+  octokit: Octokit,
   owner: string,
   repo: string,
 ): Promise<LoadedRepoConfig> {
@@ -47,7 +38,7 @@ export async function loadRepoConfig(
       path: CONFIG_PATH,
       // The loader passes the most distant `_extends` target first and the repository's own
       // file last, so the repository wins.
-      defaults: (configs) => deepMerge(...configs),
+      defaults: (configs: object[]) => deepMerge(...configs),
     });
     raw = result.config;
   } catch (error) {

@@ -26,7 +26,11 @@ export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] 
   const jobs: FollowUpJob[] = [
     // Render the sticky comment and check run from the current row; a burst of changes
     // collapses into one update (the job key replaces the pending one).
-    { task: JOBS.syncFeedback, payload: { taskId: task.id }, options: { jobKey: `feedback:${task.id}` } },
+    {
+      task: JOBS.syncFeedback,
+      payload: { taskId: task.id },
+      options: { jobKey: `feedback:${task.id}`, maxAttempts: 10 },
+    },
   ];
   const to = task.state;
   if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
@@ -34,18 +38,22 @@ export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] 
     jobs.push({
       task: JOBS.dispatch,
       payload: { taskId: task.id, attempt: task.attempt },
-      options: { jobKey: `dispatch:${task.id}:${task.attempt}` },
+      options: { jobKey: `dispatch:${task.id}:${task.attempt}`, maxAttempts: 8 },
     });
   }
   if (to === 'publishing') {
     jobs.push({
       task: JOBS.publish,
       payload: { taskId: task.id, attempt: task.attempt },
-      options: { jobKey: `publish:${task.id}:${task.attempt}` },
+      options: { jobKey: `publish:${task.id}:${task.attempt}`, maxAttempts: 8 },
     });
   }
   if (to === 'cancelled' && task.workflowRunId !== null) {
-    jobs.push({ task: JOBS.cancelRun, payload: { taskId: task.id, runId: task.workflowRunId } });
+    jobs.push({
+      task: JOBS.cancelRun,
+      payload: { taskId: task.id, runId: task.workflowRunId },
+      options: { maxAttempts: 8 },
+    });
   }
   return jobs;
 }

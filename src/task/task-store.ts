@@ -37,10 +37,13 @@ const COLUMNS = {
   dispatchedAt: 'dispatched_at',
   baseBranch: 'base_branch',
   baseSha: 'base_sha',
+  spec: 'spec',
   branch: 'branch',
   prNumber: 'pr_number',
   prUrl: 'pr_url',
   statusCommentId: 'status_comment_id',
+  feedbackDigest: 'feedback_digest',
+  commitSha: 'commit_sha',
   checkRunId: 'check_run_id',
   approvedBy: 'approved_by',
   progress: 'progress',
@@ -94,9 +97,45 @@ async function appendEventRow(
   return n;
 }
 
-/** Creates the task and its `created` event, or returns the task this comment already made. */
-export async function createTask(pool: Db, input: NewTask): Promise<{ task: Task; created: boolean }> {
+export type CreateTaskResult =
+  | { task: Task; created: boolean }
+  | { rateLimited: { limit: number; retryAt: Date } };
+
+/**
+ * Creates the task and its `created` event, or returns the task this comment already made. With
+ * a per-user hourly limit, the count and the insert happen under a lock per (repository, user),
+ * so simultaneous requests cannot slip past it.
+ */
+export async function createTask(
+  pool: Db,
+  input: NewTask,
+  options: { perUserPerHour?: number } = {},
+): Promise<CreateTaskResult> {
   return inTransaction(pool, async (client) => {
+    const existing = await client.query('SELECT * FROM tasks WHERE comment_kind = $1 AND comment_id = $2', [
+      input.commentKind,
+      input.commentId,
+    ]);
+    if (existing.rows[0]) return { task: taskFromRow(existing.rows[0]), created: false };
+    if (options.perUserPerHour !== undefined) {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [
+        `rate:${input.repoId}:${input.requesterId}`,
+      ]);
+      const recent = await client.query<{ n: number; oldest: Date | null }>(
+        `SELECT count(*)::int AS n, min(created_at) AS oldest FROM tasks
+         WHERE repo_id = $1 AND requester_id = $2 AND created_at > now() - interval '1 hour'`,
+        [input.repoId, input.requesterId],
+      );
+      const { n, oldest } = recent.rows[0] ?? { n: 0, oldest: null };
+      if (n >= options.perUserPerHour && oldest) {
+        return {
+          rateLimited: {
+            limit: options.perUserPerHour,
+            retryAt: new Date(oldest.getTime() + 60 * 60 * 1000),
+          },
+        };
+      }
+    }
     const inserted = await client.query(
       `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
          comment_kind, comment_id, delivery_id, requester_login, requester_id, command, prompt, issue_title,
@@ -128,11 +167,12 @@ export async function createTask(pool: Db, input: NewTask): Promise<{ task: Task
     );
     const row = inserted.rows[0];
     if (!row) {
-      const existing = await client.query('SELECT * FROM tasks WHERE comment_kind = $1 AND comment_id = $2', [
+      // Another transaction made it between our check and our insert.
+      const again = await client.query('SELECT * FROM tasks WHERE comment_kind = $1 AND comment_id = $2', [
         input.commentKind,
         input.commentId,
       ]);
-      return { task: taskFromRow(existing.rows[0]), created: false };
+      return { task: taskFromRow(again.rows[0]), created: false };
     }
     const task = taskFromRow(row);
     await appendEventRow(client, task.id, {
@@ -142,8 +182,14 @@ export async function createTask(pool: Db, input: NewTask): Promise<{ task: Task
       payload: { engine: task.engine, deliveryId: input.deliveryId },
     });
     for (const job of followUpJobs(null, task)) await enqueue(client, job.task, job.payload, job.options);
-    return { task: taskFromRow({ ...row, event_seq: 1 }), created: true };
+    return { task, created: true };
   });
+}
+
+/** Narrows a creation result for callers that do not rate-limit. */
+export function createdTask(result: CreateTaskResult): { task: Task; created: boolean } {
+  if ('rateLimited' in result) throw new Error('unexpected rate limit');
+  return result;
 }
 
 export async function getTask(db: Queryable, id: number): Promise<Task | undefined> {

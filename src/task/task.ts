@@ -40,11 +40,14 @@ export type Task = {
   dispatchedAt: Date | null;
   baseBranch: string | null;
   baseSha: string | null;
+  spec: Record<string, unknown> | null;
   followUpOfPr: number | null;
   branch: string | null;
   prNumber: number | null;
   prUrl: string | null;
   statusCommentId: number | null;
+  feedbackDigest: string | null;
+  commitSha: string | null;
   checkRunId: number | null;
   approvedBy: string | null;
   progress: { turns?: number | null; lastTool?: string | null; message?: string | null } | null;
@@ -87,11 +90,14 @@ export function taskFromRow(row: Row): Task {
     dispatchedAt: (row.dispatched_at as Date | null) ?? null,
     baseBranch: (row.base_branch as string | null) ?? null,
     baseSha: (row.base_sha as string | null) ?? null,
+    spec: (row.spec as Record<string, unknown> | null) ?? null,
     followUpOfPr: num(row.follow_up_of_pr),
     branch: (row.branch as string | null) ?? null,
     prNumber: num(row.pr_number),
     prUrl: (row.pr_url as string | null) ?? null,
     statusCommentId: num(row.status_comment_id),
+    feedbackDigest: (row.feedback_digest as string | null) ?? null,
+    commitSha: (row.commit_sha as string | null) ?? null,
     checkRunId: num(row.check_run_id),
     approvedBy: (row.approved_by as string | null) ?? null,
     progress: (row.progress as Task['progress']) ?? null,

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
-import { appTasks } from '../../src/queue/app-tasks.ts';
 import { type RunningApp, startApp } from '../../src/start-app.ts';
 import { testAppConfig } from '../support/app-config.ts';
 import { testLogger } from '../support/quiet-logger.ts';
@@ -40,7 +39,6 @@ describe('readiness across a database outage', () => {
       config: testAppConfig(),
       databaseUrl: postgres.url,
       log: testLogger(),
-      tasks: appTasks,
     });
   });
   afterAll(async () => {

@@ -1,0 +1,110 @@
+// `/agent <prompt>`: check who asks and what, then record the task. Everything after — the
+// reaction, the status comment, the dispatch — follows from the queue.
+import type { AppDeps } from '../app/app-deps.ts';
+import { decideRunAccess } from '../authorize/decide-access.ts';
+import type { Command } from '../command/parse-command.ts';
+import {
+  engineNotAllowed,
+  forkPullRequest,
+  notPermitted,
+  promptTooLong,
+  rateLimited,
+} from '../feedback/messages.ts';
+import type { Octokit } from '../github/octokit.ts';
+import type { Logger } from '../logging/create-logger.ts';
+import { allowedEngines, type RepoConfig } from '../repo-config/schema.ts';
+import { createTask } from '../task/task-store.ts';
+import type { CommandSource } from './command-source.ts';
+import { readPermission } from './read-permission.ts';
+
+export type StartTaskInput = {
+  source: CommandSource;
+  octokit: Octokit;
+  config: RepoConfig;
+  command: Extract<Command, { kind: 'run' }>;
+  reply: (body: string) => Promise<void>;
+  log: Logger;
+};
+
+/** On a pull request: refuse forks; recognise the agent's own pull requests for follow-ups. */
+async function pullRequestContext(
+  deps: AppDeps,
+  octokit: Octokit,
+  source: CommandSource,
+): Promise<{ fork: boolean; followUp?: { pr: number; branch: string } }> {
+  const { data: pr } = await octokit.rest.pulls.get({
+    owner: source.repo.owner,
+    repo: source.repo.name,
+    pull_number: source.issue.number,
+  });
+  if (pr.head.repo?.id !== pr.base.repo.id) return { fork: true };
+  const published = await deps.pool.query(
+    `SELECT 1 FROM tasks WHERE repo_id = $1 AND pr_number = $2 AND branch = $3 LIMIT 1`,
+    [source.repo.id, pr.number, pr.head.ref],
+  );
+  if (published.rowCount && pr.state === 'open')
+    return { fork: false, followUp: { pr: pr.number, branch: pr.head.ref } };
+  return { fork: false };
+}
+
+export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<void> {
+  const { source, octokit, config, command, reply, log } = input;
+  const limit = config.limits['max-prompt-chars'];
+  if (command.prompt.length > limit) {
+    await reply(promptTooLong(command.prompt.length, limit));
+    return;
+  }
+  const engine = command.flags.engine ?? config.engine;
+  if (!allowedEngines(config).includes(engine as never)) {
+    await reply(engineNotAllowed(engine, allowedEngines(config)));
+    return;
+  }
+  let followUp: { pr: number; branch: string } | undefined;
+  if (source.issue.isPullRequest) {
+    const context = await pullRequestContext(deps, octokit, source);
+    if (context.fork) {
+      log.info('command on a fork pull request refused');
+      await reply(forkPullRequest());
+      return;
+    }
+    followUp = context.followUp;
+  }
+  const permission = await readPermission(octokit, source);
+  const access = decideRunAccess(source.sender, permission, config);
+  if (access.decision === 'deny') {
+    log.info({ role: access.role, reason: access.reason }, 'command refused');
+    if (!access.silent) await reply(notPermitted(source.sender.login, access.reason));
+    return;
+  }
+
+  const result = await createTask(
+    deps.pool,
+    {
+      installationId: source.installationId,
+      repoId: source.repo.id,
+      repoOwner: source.repo.owner,
+      repoName: source.repo.name,
+      issueNumber: source.issue.number,
+      isPullRequest: source.issue.isPullRequest,
+      commentKind: source.comment.kind,
+      commentId: source.comment.id,
+      deliveryId: source.deliveryId,
+      requesterLogin: source.sender.login,
+      requesterId: source.sender.id,
+      prompt: command.prompt,
+      issueTitle: source.issue.title,
+      engine,
+      settings: config,
+      state: access.decision === 'allow' ? 'queued' : 'awaiting_approval',
+      followUpOfPr: followUp?.pr ?? null,
+      branch: followUp?.branch ?? null,
+    },
+    { perUserPerHour: config['rate-limit']['per-user-per-hour'] },
+  );
+  if ('rateLimited' in result) {
+    log.info({ limit: result.rateLimited.limit }, 'command held back by the per-user rate limit');
+    await reply(rateLimited(source.sender.login, result.rateLimited.limit, result.rateLimited.retryAt));
+    return;
+  }
+  log.info({ taskId: result.task.id, state: result.task.state, created: result.created }, 'task recorded');
+}
