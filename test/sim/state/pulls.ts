@@ -5,6 +5,7 @@ import { writeRef } from '../git/refs.ts';
 import { git } from '../git/run-git.ts';
 import { type PullIssue, pullJson } from '../serialize/pull.ts';
 import { unprocessable } from '../server/http-error.ts';
+import type { DeliveryRecord } from '../webhooks/delivery-log.ts';
 import type { Actor } from './actor.ts';
 import { isoNow } from './ids.ts';
 import { type Emitted, newIssue } from './issues.ts';
@@ -141,14 +142,14 @@ export async function updatePull(
   }
   const now = isoNow(sim.clock.now());
   issue.updatedAt = now;
-  const sends: Promise<unknown>[] = [];
+  const sends: Promise<DeliveryRecord[]>[] = [];
   if (Object.keys(changes).length > 0) sends.push(emitPull(sim, issue, 'edited', actor.userId, { changes }));
   if (fields.state && fields.state !== issue.state) {
     issue.state = fields.state;
     issue.closedAt = fields.state === 'closed' ? now : null;
     sends.push(emitPull(sim, issue, fields.state === 'closed' ? 'closed' : 'reopened', actor.userId));
   }
-  const delivered = Promise.all(sends).then((lists) => lists.flat() as never);
+  const delivered = Promise.all(sends).then((lists) => lists.flat());
   return { value: issue, delivered };
 }
 
@@ -159,8 +160,8 @@ export async function followHead(
   branch: string,
   sha: string,
   senderId: number,
-) {
-  const sends: Promise<unknown>[] = [];
+): Promise<DeliveryRecord[]> {
+  const sends: Promise<DeliveryRecord[]>[] = [];
   for (const issue of sim.store.issues.values()) {
     if (!issue.pull || issue.state !== 'open') continue;
     if (issue.pull.headRepoId !== headRepo.id || issue.pull.headRef !== branch || issue.pull.headSha === sha)

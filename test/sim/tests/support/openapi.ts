@@ -2,8 +2,11 @@
 // (api.github.com.json of @octokit/openapi): the documented schema of the operation's status.
 // (The pre-dereferenced variant turns some `anyOf` into `allOf`, so references are resolved here.)
 import { createRequire } from 'node:module';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS: under NodeNext its default export is the module object.
+const addFormats = formatsModule as unknown as typeof formatsModule.default;
 
 type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 type Spec = { paths: Record<string, Record<string, Operation>>; components: Record<string, unknown> };

@@ -1,7 +1,10 @@
 // Validates webhook payloads against @octokit/webhooks-schemas (the `<event>$<action>` definition).
 import { createRequire } from 'node:module';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv, type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS: under NodeNext its default export is the module object.
+const addFormats = formatsModule as unknown as typeof formatsModule.default;
 
 type Schema = { definitions: Record<string, unknown> };
 
