@@ -24,7 +24,8 @@ function workerLogger(log: Logger): WorkerLogger {
     const fields = { ...scope, ...meta };
     if (level === 'error') log.error(fields, message);
     else if (level === 'warning') log.warn(fields, message);
-    else if (level === 'info') log.info(fields, message);
+    // Per-job completions are routine; keep them at debug.
+    else if (level === 'info' && !message.startsWith('Completed task')) log.info(fields, message);
     else log.debug(fields, message);
   });
 }
