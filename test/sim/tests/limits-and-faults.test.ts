@@ -96,6 +96,26 @@ describe('secondary rate limit', () => {
   });
 });
 
+describe('secondary rate limit, enforced', () => {
+  it('answers the 81st content-creating request within a minute with 403 and retry-after', async () => {
+    const strict = await createWorld({ enforceSecondaryLimit: true });
+    try {
+      const issue = await strict.sim.createIssue({ repo: 'acme/widgets', user: 'carol', title: 'Burst' });
+      const octokit = strict.tokenOctokit(strict.sim.installationToken(strict.installationId));
+      for (let i = 0; i < 80; i++)
+        await octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body: `ok ${i}` });
+      const error = await caught(
+        octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body: 'one too many' }),
+      );
+      expect(error?.status).toBe(403);
+      expect(error?.response?.headers['retry-after']).toBe('60');
+      expect(error?.response?.data.message).toMatch(/secondary rate limit/);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('injected faults', () => {
   it('answers a 502 for the matching route only, for the given count', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
