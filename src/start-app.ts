@@ -66,7 +66,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     if (options.tasks) tasks = options.tasks({ pool, log });
     else if (config.github) {
       const github = createGitHubClients(
-        { appId: config.github.appId, privateKey: config.github.privateKey, baseUrl: config.githubApiUrl },
+        {
+          appId: config.github.appId,
+          privateKey: config.github.privateKey,
+          baseUrl: config.githubApiUrl,
+          writeIntervalMs: config.githubWriteIntervalMs,
+        },
         log,
       );
       const deps: AppDeps = { pool, log, config, github };

@@ -2,6 +2,7 @@
 // loader), and tokens minted per repository and per purpose: a client made to dispatch a
 // workflow cannot push, a client made to publish cannot touch another repository.
 import { createAppAuth } from '@octokit/auth-app';
+import Bottleneck from 'bottleneck/light.js';
 import { request as baseRequest } from '@octokit/request';
 import { ProbotOctokit } from 'probot';
 import type { Logger } from '../logging/create-logger.ts';
@@ -31,7 +32,13 @@ export const PURPOSES = {
 } as const satisfies Record<string, Permissions>;
 export type Purpose = keyof typeof PURPOSES;
 
-export type GitHubAppSettings = { appId: number; privateKey: string; baseUrl: string };
+export type GitHubAppSettings = {
+  appId: number;
+  privateKey: string;
+  baseUrl: string;
+  /** Least time between two content-creating requests of one installation from this process. */
+  writeIntervalMs: number;
+};
 
 export type GitHubClients = {
   /** Authenticated as the App (JWT): `/app/...` routes. */
@@ -70,7 +77,14 @@ export function createGitHubClients(settings: GitHubAppSettings, log: Logger): G
   const request = baseRequest.defaults({ baseUrl: settings.baseUrl });
   const appAuth = createAppAuth({ appId: settings.appId, privateKey: settings.privateKey, request });
   const octokitLog = log.child({ component: 'github' });
-  const common = { baseUrl: settings.baseUrl, log: octokitLog, throttle: throttleOptions(octokitLog) };
+  // Octokit's throttling plugin spaces writes one second apart per installation (GitHub's advice
+  // for content-creating requests); the interval is configurable here, one group per process.
+  const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.writeIntervalMs });
+  const common = {
+    baseUrl: settings.baseUrl,
+    log: octokitLog,
+    throttle: { ...throttleOptions(octokitLog), write: writes },
+  };
 
   return {
     app() {

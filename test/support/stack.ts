@@ -85,6 +85,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OIDC_ISSUER: sim.oidcIssuerUrl,
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '4',
+    GITHUB_WRITE_INTERVAL_MS: '20',
     SHUTDOWN_TIMEOUT_MS: '5000',
     ...options.env,
   });
