@@ -64,9 +64,9 @@ describe('JSON Schema export', () => {
   });
 
   it('accepts a typical file and rejects an unknown engine, like the zod schema', async () => {
-    const { default: Ajv } = await import('ajv/dist/2020.js');
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
     const { repoConfigJsonSchema } = await import('../../src/repo-config/json-schema.ts');
-    const validate = new Ajv({ strict: false }).compile(JSON.parse(repoConfigJsonSchema()));
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(repoConfigJsonSchema()));
     expect(validate({ engine: 'codex', engines: ['codex'], limits: { 'max-files': 10 } })).toBe(true);
     expect(validate({ engine: 'gpt' })).toBe(false);
   });
