@@ -592,10 +592,10 @@ async function prepareStep(ctx) {
 // action/src/steps/run-step.ts
 import { mkdirSync as mkdirSync2, mkdtempSync, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join4, relative } from "node:path";
 
 // action/src/changes/checkout-snapshot.ts
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
 // action/src/changes/hardened-git.ts
@@ -709,6 +709,8 @@ async function snapshotCheckout(options) {
   if (existsSync(indexPath)) {
     index = join(options.stateDir, "checkout-index");
     copyFileSync(indexPath, index);
+    const { atime, mtime } = statSync(indexPath);
+    utimesSync(index, atime, mtime);
   }
   return {
     workTree,
@@ -720,7 +722,7 @@ async function snapshotCheckout(options) {
 }
 
 // action/src/changes/collect-changes.ts
-import { copyFileSync as copyFileSync2, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync as copyFileSync2, mkdirSync, statSync as statSync2, utimesSync as utimesSync2, writeFileSync } from "node:fs";
 import { join as join2 } from "node:path";
 var GITLINK = "160000";
 var PER_CHANGE_OVERHEAD = 80;
@@ -807,6 +809,8 @@ async function collectChanges(snapshot, options) {
   let staged = false;
   if (snapshot.index !== null) {
     copyFileSync2(snapshot.index, index);
+    const { atime, mtime } = statSync2(snapshot.index);
+    utimesSync2(index, atime, mtime);
     staged = await run(["add", "--all"]).then(
       () => true,
       () => false
@@ -1171,13 +1175,19 @@ async function runEngine(ctx, spec, snapshotReady, tempDir, pending) {
   }
   return phase;
 }
+function privateTempRoot(ctx) {
+  const runnerTemp = ctx.env.RUNNER_TEMP;
+  if (!runnerTemp) return tmpdir();
+  const inside = (dir) => dir !== void 0 && dir !== "" && !relative(dir, runnerTemp).startsWith("..");
+  return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
+}
 function resultBytes(result) {
   return Buffer.byteLength(JSON.stringify(result));
 }
 async function runStep(ctx) {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set("task-id", String(spec.task.id));
-  const stateDir = mkdtempSync(join4(ctx.env.RUNNER_TEMP || tmpdir(), "agent-dispatch-"));
+  const stateDir = mkdtempSync(join4(privateTempRoot(ctx), "agent-dispatch-"));
   const tempDir = join4(stateDir, "engine");
   const gitDir = join4(stateDir, "git");
   mkdirSync2(tempDir);
@@ -1306,13 +1316,15 @@ async function main() {
   };
   return inputs.step === "prepare" ? prepareStep(ctx) : runStep(ctx);
 }
+var finished = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     killAllProcessTrees();
+    finished = true;
+    createRunnerLog().error(`Stopped by ${signal} (the run was cancelled); the engine was stopped.`);
     process.exit(signal === "SIGINT" ? 130 : 143);
   });
 }
-var finished = false;
 process.on("exit", () => {
   killAllProcessTrees();
   if (!finished) {

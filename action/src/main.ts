@@ -59,15 +59,19 @@ async function main(): Promise<number> {
   return inputs.step === 'prepare' ? prepareStep(ctx) : runStep(ctx);
 }
 
+let finished = false;
+
 // A cancelled run: the runner sends SIGINT, then SIGTERM. Nothing the engine started may
 // outlive the action (self-hosted runners are reused).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAllProcessTrees();
+    finished = true;
+    createRunnerLog().error(`Stopped by ${signal} (the run was cancelled); the engine was stopped.`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }
-let finished = false;
+
 process.on('exit', () => {
   killAllProcessTrees();
   // Node exits quietly with code 0 when nothing is left to wait for; never let that pass

@@ -1,10 +1,11 @@
 // The committed bundle, run as a runner runs it, against the protocol peer and a real checkout.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
 import { isRunning, readPids } from './support/processes.ts';
-import { runBundle } from './support/run-bundle.ts';
+import { killRunningBundles, runBundle } from './support/run-bundle.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
 
 let tmp: TempDir;
@@ -13,6 +14,7 @@ beforeEach(() => {
   tmp = tempDir();
 });
 afterEach(async () => {
+  killRunningBundles();
   await peer?.close();
   peer = undefined;
   tmp.remove();
@@ -25,13 +27,18 @@ async function setUp(spec: (sha: string, outside: string) => Spec) {
   const outside = join(tmp.path, 'outside');
   mkdirSync(outside);
   peer = await startRunnerApiPeer({ taskId: 42, spec: spec(repo.sha, outside) });
-  const run = (step: 'prepare' | 'run', env?: Record<string, string>) =>
+  const run = (
+    step: 'prepare' | 'run',
+    env?: Record<string, string>,
+    started?: (action: ChildProcess) => void,
+  ) =>
     runBundle({
       step,
       peer: peer as RunnerApiPeer,
       workspace: repo.dir,
       runnerDir: join(tmp.path, 'runner'),
       env,
+      started,
     });
   return { repo, outside, peer, run };
 }
@@ -205,6 +212,27 @@ describe('the bundled action', () => {
     expect(pids).toHaveLength(2);
     expect(pids.filter(isRunning)).toEqual([]);
     expect(step.outputs.conclusion).toBe('timed_out');
+  });
+
+  it('run: a cancelled run takes the engine and its children down with the action', async () => {
+    const { run, outside } = await setUp((sha, out) =>
+      specFor(42, sha, {
+        command: `sleep 300 & echo $! > ${out}/pids.tmp; echo $$ >> ${out}/pids.tmp; mv ${out}/pids.tmp ${out}/pids; wait`,
+      }),
+    );
+    const pidsFile = join(outside, 'pids');
+    const step = await run('run', undefined, (action) => {
+      const poll = setInterval(() => {
+        if (!existsSync(pidsFile)) return;
+        clearInterval(poll);
+        action.kill('SIGTERM'); // what the runner sends when the run is cancelled
+      }, 50);
+      action.once('exit', () => clearInterval(poll));
+    });
+    expect(step.code).toBe(143);
+    const pids = readPids(readFileSync(pidsFile, 'utf8'));
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(isRunning)).toEqual([]);
   });
 
   it('run: reports no changes when the command changes nothing', async () => {

@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../action/src/action-error.ts';
@@ -176,5 +185,34 @@ describe('collectChanges', () => {
     const error = await collect(repo).catch((e: unknown) => e);
     expect((error as ActionError).code).toBe('checkout-mismatch');
     expect((error as ActionError).message).toContain(repo.sha);
+  });
+});
+
+describe("collectChanges and git's racy-clean index entries", () => {
+  it('sees a same-size edit made within the second the checkout was written, collected a second later', async () => {
+    // Retry until the edit lands in the same second as the checkout's index (the racy case).
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const root = join(tmp.path, `try-${attempt}`);
+      mkdirSync(root);
+      const repo = createRepo(root, { 'a.txt': 'one\n' });
+      const { collect: run } = await collect(repo);
+      writeFileSync(join(repo.dir, 'a.txt'), 'two\n');
+      const second = (path: string) => Math.floor(statSync(path).mtimeMs / 1000);
+      if (second(join(repo.dir, '.git/index')) !== second(join(repo.dir, 'a.txt'))) continue;
+      // Collect in a later second than the edit, as a slower engine would.
+      const edited = second(join(repo.dir, 'a.txt'));
+      while (Math.floor(Date.now() / 1000) <= edited) await new Promise((resolve) => setTimeout(resolve, 50));
+      const { changes } = await run();
+      expect(changes).toEqual([
+        {
+          path: 'a.txt',
+          status: 'modified',
+          mode: '100644',
+          content: Buffer.from('two\n').toString('base64'),
+        },
+      ]);
+      return;
+    }
+    throw new Error("could not make an edit within the checkout's second in 20 tries");
   });
 });

@@ -14,7 +14,6 @@ const SHA = 'a'.repeat(40);
 const quiet: Log = { info() {}, warning() {}, error() {}, mask() {}, group() {}, endGroup() {} };
 
 let peer: RunnerApiPeer;
-afterEach(() => peer.close());
 
 function client() {
   const waits: number[] = [];
@@ -55,6 +54,7 @@ describe('runner API client', () => {
   beforeEach(async () => {
     peer = await startRunnerApiPeer({ taskId: 42, spec: specFor(42, SHA) });
   });
+  afterEach(() => peer.close());
 
   it('fetches the spec with an OIDC token whose audience is the App URL, and masks the token', async () => {
     const { api, masked } = client();

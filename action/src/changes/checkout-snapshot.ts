@@ -1,7 +1,7 @@
 // Taken BEFORE the engine runs, while the checkout is still what actions/checkout made: where
 // the work tree and the object store are, that HEAD is the task's commit, and a copy of the
 // index (so collection later hashes only files that changed and keeps sparse-checkout bits).
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../action-error.ts';
 import { git, hardenedGitEnvironment } from './hardened-git.ts';
@@ -53,6 +53,10 @@ export async function snapshotCheckout(options: {
   if (existsSync(indexPath)) {
     index = join(options.stateDir, 'checkout-index');
     copyFileSync(indexPath, index);
+    // Keep the index's own timestamp: git's "racy clean" check compares file times against
+    // it, so a copy stamped later would hide a same-size edit made in the checkout's second.
+    const { atime, mtime } = statSync(indexPath);
+    utimesSync(index, atime, mtime);
   }
   return {
     workTree,

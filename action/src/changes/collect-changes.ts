@@ -5,7 +5,7 @@
 // checkout's objects through alternates. `git add -A` there stages the work tree as a commit
 // would — files ignored by .gitignore are not part of the change — and the diff against the
 // task's commit gives the changed paths, their modes and contents, and a patch for people.
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../action-error.ts';
 import type { Change } from '../runner-api/task-result.ts';
@@ -116,6 +116,8 @@ export async function collectChanges(
   let staged = false;
   if (snapshot.index !== null) {
     copyFileSync(snapshot.index, index);
+    const { atime, mtime } = statSync(snapshot.index);
+    utimesSync(index, atime, mtime); // see checkout-snapshot.ts
     // An index this git cannot use (split index, newer format) falls back to the tree below.
     staged = await run(['add', '--all']).then(
       () => true,

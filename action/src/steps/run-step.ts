@@ -3,7 +3,7 @@
 // before the step reports failure, so the App always learns how the job ended.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ActionError, errorMessage } from '../action-error.ts';
 import { type CheckoutSnapshot, snapshotCheckout } from '../changes/checkout-snapshot.ts';
 import { type CollectedChanges, collectChanges, resultTooLarge } from '../changes/collect-changes.ts';
@@ -83,6 +83,15 @@ async function runEngine(
   return phase;
 }
 
+/** RUNNER_TEMP, unless it lies inside the checkout (where the engine's files would be collected). */
+function privateTempRoot(ctx: StepContext): string {
+  const runnerTemp = ctx.env.RUNNER_TEMP;
+  if (!runnerTemp) return tmpdir();
+  const inside = (dir: string | undefined) =>
+    dir !== undefined && dir !== '' && !relative(dir, runnerTemp).startsWith('..');
+  return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
+}
+
 function resultBytes(result: TaskResult): number {
   return Buffer.byteLength(JSON.stringify(result));
 }
@@ -90,7 +99,7 @@ function resultBytes(result: TaskResult): number {
 export async function runStep(ctx: StepContext): Promise<number> {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set('task-id', String(spec.task.id));
-  const stateDir = mkdtempSync(join(ctx.env.RUNNER_TEMP || tmpdir(), 'agent-dispatch-'));
+  const stateDir = mkdtempSync(join(privateTempRoot(ctx), 'agent-dispatch-'));
   const tempDir = join(stateDir, 'engine');
   const gitDir = join(stateDir, 'git');
   mkdirSync(tempDir);

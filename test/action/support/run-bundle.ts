@@ -1,12 +1,20 @@
 // Runs the committed bundle the way a GitHub runner runs a node24 action: `node
 // action/dist/index.js` with INPUT_* variables, the event payload file, the file commands and
 // the OIDC request variables pointing at the protocol peer.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { RunnerApiPeer } from './runner-api-peer.ts';
 
 export const BUNDLE = resolve(import.meta.dirname, '../../../action/dist/index.js');
+
+const running = new Set<ChildProcess>();
+
+/** For afterEach: a test that failed half-way leaves no action (and so no engine) running. */
+export function killRunningBundles(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
 
 export type BundleRun = {
   code: number | null;
@@ -37,6 +45,8 @@ export async function runBundle(options: {
   runnerDir: string;
   taskId?: string;
   env?: Record<string, string>;
+  /** Called with the action's process once it runs (to signal it, as a cancelled run would). */
+  started?: (child: ChildProcess) => void;
 }): Promise<BundleRun> {
   const dir = join(
     options.runnerDir,
@@ -79,6 +89,9 @@ export async function runBundle(options: {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  options.started?.(child);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
