@@ -2,8 +2,8 @@
 // loader), and tokens minted per repository and per purpose: a client made to dispatch a
 // workflow cannot push, a client made to publish cannot touch another repository.
 import { createAppAuth } from '@octokit/auth-app';
-import Bottleneck from 'bottleneck/light.js';
 import { request as baseRequest } from '@octokit/request';
+import Bottleneck from 'bottleneck/light.js';
 import { ProbotOctokit } from 'probot';
 import type { Logger } from '../logging/create-logger.ts';
 

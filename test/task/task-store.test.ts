@@ -2,12 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../../src/repo-config/schema.ts';
 import {
   appendTaskEvent,
-  createTask,
+  createdTask,
+  createTask as createTaskOrLimit,
   getTask,
   type NewTask,
   taskEvents,
   transitionTask,
 } from '../../src/task/task-store.ts';
+
+const createTask = async (...args: Parameters<typeof createTaskOrLimit>) =>
+  createdTask(await createTaskOrLimit(...args));
+
 import { createAppDatabase } from '../support/database.ts';
 
 const settings = (() => {
@@ -150,6 +155,16 @@ describe('task store', () => {
     ]);
     const seqs = (await taskEvents(db.pool, task.id)).map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  });
+
+  it('holds back a request above the per-user hourly limit, even when requests race', async () => {
+    const requests = Array.from({ length: 6 }, () => newTask({ repoId: 99, requesterId: 55 }));
+    const results = await Promise.all(
+      requests.map((r) => createTaskOrLimit(db.pool, r, { perUserPerHour: 4 })),
+    );
+    const limited = results.filter((r) => 'rateLimited' in r);
+    expect(limited).toHaveLength(2);
+    expect(limited[0]).toEqual({ rateLimited: { limit: 4, retryAt: expect.any(Date) } });
   });
 
   it('starts the next queued task when an active one ends', async () => {
