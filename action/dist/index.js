@@ -614,7 +614,10 @@ var OVERRIDES = [
   // belt and braces with --no-ext-diff
   "gc.auto=0",
   "maintenance.auto=false",
-  "advice.addEmbeddedRepo=false"
+  "advice.addEmbeddedRepo=false",
+  // Job containers run as root on a checkout the runner user owns. Ownership checks guard
+  // against reading an untrusted .git/config; collection never reads the checkout's config.
+  "safe.directory=*"
 ];
 var GIT_HARDENING_ARGS = OVERRIDES.flatMap((setting) => ["-c", setting]);
 function hardenedGitEnvironment(home, extra = {}) {
@@ -665,7 +668,15 @@ function git(args, call) {
     child.stderr.on("data", (chunk) => err.push(chunk));
     child.once(
       "error",
-      (error) => reject(new ActionError("git-failed", `git could not be started: ${error.message}`, { cause: error }))
+      (error) => reject(
+        new ActionError(
+          "git-unavailable",
+          `git could not be started (is it installed on the runner?): ${error.message}`,
+          {
+            cause: error
+          }
+        )
+      )
     );
     child.once("close", (code) => {
       if (tooLarge) return reject(new GitOutputTooLarge(call.maxOutputBytes ?? 0));
@@ -693,6 +704,7 @@ async function snapshotCheckout(options) {
     indexPath = await ask("--path-format=absolute", "--git-path", "index");
     head = await ask("--verify", "HEAD^{commit}");
   } catch (error) {
+    if (error instanceof ActionError && error.code === "git-unavailable") throw error;
     throw new ActionError(
       "checkout-mismatch",
       `${options.workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,

@@ -12,6 +12,7 @@ export type ActionErrorCode =
   | 'unsupported-engine'
   | 'engine-failed'
   | 'git-failed'
+  | 'git-unavailable'
   | 'result-too-large'
   | 'unsupported-platform';
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   readFileSync,
   rmSync,
@@ -157,6 +158,16 @@ describe('collectChanges', () => {
     mkdirSync(join(repo.dir, 'empty-submodule')); // what actions/checkout leaves without `submodules:`
     const { collect: run } = await collect({ ...repo, sha: repo.git('rev-parse', 'HEAD') });
     expect(await run()).toEqual({ changes: [], patch: '' });
+  });
+
+  it('does not report the files a sparse checkout left out as deleted', async () => {
+    const repo = createRepo(tmp.path, { 'in/a.txt': 'a\n', 'out/b.txt': 'b\n' });
+    repo.git('sparse-checkout', 'set', 'in');
+    expect(existsSync(join(repo.dir, 'out/b.txt'))).toBe(false);
+    const { collect: run } = await collect(repo);
+    writeFileSync(join(repo.dir, 'in/a.txt'), 'changed\n');
+    const { changes } = await run();
+    expect(changes.map((change) => [change.path, change.status])).toEqual([['in/a.txt', 'modified']]);
   });
 
   it("leaves the checkout's own index and .git untouched", async () => {

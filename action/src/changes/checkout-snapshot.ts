@@ -37,6 +37,7 @@ export async function snapshotCheckout(options: {
     indexPath = await ask('--path-format=absolute', '--git-path', 'index');
     head = await ask('--verify', 'HEAD^{commit}');
   } catch (error) {
+    if (error instanceof ActionError && error.code === 'git-unavailable') throw error;
     throw new ActionError(
       'checkout-mismatch',
       `${options.workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,

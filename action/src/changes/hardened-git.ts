@@ -19,6 +19,9 @@ const OVERRIDES: readonly string[] = [
   'gc.auto=0',
   'maintenance.auto=false',
   'advice.addEmbeddedRepo=false',
+  // Job containers run as root on a checkout the runner user owns. Ownership checks guard
+  // against reading an untrusted .git/config; collection never reads the checkout's config.
+  'safe.directory=*',
 ];
 
 export const GIT_HARDENING_ARGS: readonly string[] = OVERRIDES.flatMap((setting) => ['-c', setting]);
@@ -85,7 +88,15 @@ export function git(args: readonly string[], call: GitCall): Promise<Buffer> {
     });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.once('error', (error) =>
-      reject(new ActionError('git-failed', `git could not be started: ${error.message}`, { cause: error })),
+      reject(
+        new ActionError(
+          'git-unavailable',
+          `git could not be started (is it installed on the runner?): ${error.message}`,
+          {
+            cause: error,
+          },
+        ),
+      ),
     );
     child.once('close', (code) => {
       if (tooLarge) return reject(new GitOutputTooLarge(call.maxOutputBytes ?? 0));
