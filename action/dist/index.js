@@ -24,6 +24,7 @@ function errorMessage(error) {
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 var liveGroups = /* @__PURE__ */ new Set();
+var MAX_TIMER_MS = 2 ** 31 - 1;
 function killAllProcessTrees() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
@@ -104,10 +105,13 @@ async function runProcessTree(options) {
       const pgid2 = child.pid;
       liveGroups.add(pgid2);
       child.once("exit", (code, signal) => resolve2({ code, signal }));
-      timer = setTimeout(() => {
-        timedOut = true;
-        stopping = stopGroup(pgid2, options.graceMs);
-      }, options.timeoutMs);
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          stopping = stopGroup(pgid2, options.graceMs);
+        },
+        Math.min(options.timeoutMs, MAX_TIMER_MS)
+      );
     }
   );
   clearTimeout(timer);
@@ -881,6 +885,123 @@ async function collectChanges(snapshot, options) {
   return { changes, patch };
 }
 
+// action/src/steps/decide-outcome.ts
+function decideOutcome(input2) {
+  const { engine, failure, tooLarge } = input2;
+  const error = [engine?.error ?? null, failure].filter((part) => part !== null).join(" ") || null;
+  if (tooLarge) return { outcome: "failed", error };
+  if (engine?.timedOut) return { outcome: "timed_out", error };
+  if (engine === null) return { outcome: "failed", error: error ?? "The engine did not run." };
+  if (failure !== null || engine.error !== null || engine.exitCode !== 0) {
+    return { outcome: "failed", error: error ?? `The engine exited with code ${engine.exitCode}.` };
+  }
+  return { outcome: "completed", error: null };
+}
+
+// action/src/steps/build-result.ts
+function buildResult(input2) {
+  const { spec, phase } = input2;
+  const usage = phase.engine?.usage ?? null;
+  const { outcome, error } = decideOutcome({
+    engine: phase.engine,
+    failure: [phase.failure, input2.failure].filter((f) => f !== null).join(" ") || null,
+    tooLarge: input2.tooLarge
+  });
+  const result = {
+    outcome,
+    changes: input2.changes,
+    patch: input2.patch,
+    report: {
+      engine: spec.engine.name,
+      engineVersion: phase.version,
+      model: spec.engine.model,
+      turns: usage?.turns ?? null,
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      costUsd: usage?.costUsd ?? null,
+      durationMs: phase.durationMs,
+      exitCode: phase.engine?.exitCode ?? null,
+      summary: phase.engine?.summary ?? null,
+      error
+    }
+  };
+  const bytes = Buffer.byteLength(JSON.stringify(result));
+  if (bytes <= spec.limits.maxResultBytes) return result;
+  const refusal = resultTooLarge(bytes, spec.limits.maxResultBytes, result.changes.length).message;
+  return {
+    outcome: "failed",
+    changes: [],
+    patch: "",
+    report: { ...result.report, error: [error, refusal].filter((e) => e !== null).join(" ") }
+  };
+}
+
+// action/src/steps/job-summary.ts
+function escapeCell(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+var dash = "—";
+function link(text, url) {
+  return url !== null && /^https?:\/\/[^\s()<>"]+$/.test(url) ? `[${escapeCell(text)}](${url})` : escapeCell(text);
+}
+var count = (value) => value === null ? dash : value.toLocaleString("en-US");
+function formatDuration(ms) {
+  const seconds = Math.round(ms / 1e3);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes2 = Math.floor(seconds / 60);
+  return `${minutes2} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+function formatCost(costUsd) {
+  return costUsd === null ? dash : `$${costUsd.toFixed(costUsd < 1 ? 4 : 2)}`;
+}
+function renderJobSummary(input2) {
+  const { spec, result, status, postError } = input2;
+  const { report } = result;
+  const taskLabel = `#${spec.task.id}${spec.task.attempt > 1 ? ` (attempt ${spec.task.attempt})` : ""}`;
+  const where = `${spec.task.repository}${spec.task.issueNumber === null ? "" : `#${spec.task.issueNumber}`}`;
+  const task = `${taskLabel} for ${link(where, spec.task.htmlUrl)}`;
+  const deleted = result.changes.filter((change) => change.status === "deleted").length;
+  const files = result.changes.length === 0 ? "none" : `${result.changes.length} (${result.changes.length - deleted} added or modified, ${deleted} deleted)`;
+  const tokens = report.inputTokens === null && report.outputTokens === null ? dash : `${count(report.inputTokens)} in, ${count(report.outputTokens)} out`;
+  const state = postError !== null ? "result not delivered" : status === null ? "unknown" : status.state;
+  const rows = [
+    ["Task", task],
+    ["Engine", escapeCell(`${report.engine}${report.engineVersion ? ` ${report.engineVersion}` : ""}`)],
+    ["Model", report.model === null ? dash : escapeCell(report.model)],
+    ["Turns", count(report.turns)],
+    ["Tokens", tokens],
+    ["Cost", formatCost(report.costUsd)],
+    ["Duration", formatDuration(report.durationMs)],
+    ["Files changed", files],
+    ["Result", `${result.outcome.replace("_", " ")}; task ${escapeCell(state.replace("_", " "))}`],
+    ["Pull request", status?.prUrl ? link(status.prUrl, status.prUrl) : dash]
+  ];
+  const lines = [
+    "## Agent Dispatch",
+    "",
+    "| | |",
+    "| --- | --- |",
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    ""
+  ];
+  const errors = [report.error, postError, status?.error ?? null].filter(
+    (e) => e !== null && e !== ""
+  );
+  for (const error of errors) lines.push(`**Error:** ${escapeCell(error)}`, "");
+  if (report.summary) {
+    lines.push(
+      "### Summary from the engine",
+      "",
+      ...report.summary.split("\n").map((line) => `> ${escapeCell(line)}`),
+      ""
+    );
+  }
+  return lines.join("\n");
+}
+
+// action/src/steps/run-engine.ts
+import { StringDecoder } from "node:string_decoder";
+
 // action/src/engines/engine-environment.ts
 var ENGINE_ENV_ALLOW_LIST = [
   "PATH",
@@ -1035,80 +1156,61 @@ function selectEngine(name) {
   return make();
 }
 
-// action/src/steps/decide-outcome.ts
-function decideOutcome(input2) {
-  const { engine, failure, tooLarge } = input2;
-  const error = [engine?.error ?? null, failure].filter((part) => part !== null).join(" ") || null;
-  if (tooLarge) return { outcome: "failed", error };
-  if (engine?.timedOut) return { outcome: "timed_out", error };
-  if (engine === null) return { outcome: "failed", error: error ?? "The engine did not run." };
-  if (failure !== null || engine.error !== null || engine.exitCode !== 0) {
-    return { outcome: "failed", error: error ?? `The engine exited with code ${engine.exitCode}.` };
+// action/src/steps/run-engine.ts
+var PROGRESS_INTERVAL_MS = 5e3;
+async function runEngine(ctx, spec, tempDir) {
+  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  const pending = [];
+  let lastProgress = Number.NEGATIVE_INFINITY;
+  let atLineStart = true;
+  const decoder = new StringDecoder("utf8");
+  const write = (chunk) => {
+    const text = decoder.write(chunk);
+    if (text === "") return;
+    ctx.write(text);
+    atLineStart = text.endsWith("\n");
+  };
+  const engineCtx = {
+    spec,
+    workingDirectory: ctx.inputs.workingDirectory,
+    tempDir,
+    environment: engineBaseEnvironment(ctx.env),
+    timeoutMs: spec.limits.timeoutMinutes * 6e4,
+    graceMs: ctx.graceMs,
+    log: ctx.log,
+    output: { stdout: write, stderr: write },
+    reportProgress(event) {
+      if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = ctx.now();
+      pending.push(
+        ctx.api.postEvent(event).catch((error) => ctx.log.warning(`Progress not sent: ${errorMessage(error)}`))
+      );
+    }
+  };
+  try {
+    const engine = selectEngine(spec.engine.name);
+    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
+    ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
+    const guard = stopCommands(ctx.write);
+    const started = ctx.now();
+    try {
+      phase.engine = await engine.run(engineCtx);
+    } finally {
+      phase.durationMs = ctx.now() - started;
+      const rest = decoder.end();
+      if (rest !== "") {
+        ctx.write(rest);
+        atLineStart = rest.endsWith("\n");
+      }
+      if (!atLineStart) ctx.write("\n");
+      guard.resume();
+      ctx.log.endGroup();
+    }
+  } catch (error) {
+    phase.failure = errorMessage(error);
   }
-  return { outcome: "completed", error: null };
-}
-
-// action/src/steps/job-summary.ts
-function escapeCell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-var dash = "—";
-function link(text, url) {
-  return url !== null && /^https?:\/\/[^\s()<>"]+$/.test(url) ? `[${escapeCell(text)}](${url})` : escapeCell(text);
-}
-var count = (value) => value === null ? dash : value.toLocaleString("en-US");
-function formatDuration(ms) {
-  const seconds = Math.round(ms / 1e3);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes2 = Math.floor(seconds / 60);
-  return `${minutes2} min ${String(seconds % 60).padStart(2, "0")} s`;
-}
-function formatCost(costUsd) {
-  return costUsd === null ? dash : `$${costUsd.toFixed(costUsd < 1 ? 4 : 2)}`;
-}
-function renderJobSummary(input2) {
-  const { spec, result, status, postError } = input2;
-  const { report } = result;
-  const taskLabel = `#${spec.task.id}${spec.task.attempt > 1 ? ` (attempt ${spec.task.attempt})` : ""}`;
-  const where = `${spec.task.repository}${spec.task.issueNumber === null ? "" : `#${spec.task.issueNumber}`}`;
-  const task = `${taskLabel} for ${link(where, spec.task.htmlUrl)}`;
-  const deleted = result.changes.filter((change) => change.status === "deleted").length;
-  const files = result.changes.length === 0 ? "none" : `${result.changes.length} (${result.changes.length - deleted} added or modified, ${deleted} deleted)`;
-  const tokens = report.inputTokens === null && report.outputTokens === null ? dash : `${count(report.inputTokens)} in, ${count(report.outputTokens)} out`;
-  const state = postError !== null ? "result not delivered" : status === null ? "unknown" : status.state;
-  const rows = [
-    ["Task", task],
-    ["Engine", escapeCell(`${report.engine}${report.engineVersion ? ` ${report.engineVersion}` : ""}`)],
-    ["Model", report.model === null ? dash : escapeCell(report.model)],
-    ["Turns", count(report.turns)],
-    ["Tokens", tokens],
-    ["Cost", formatCost(report.costUsd)],
-    ["Duration", formatDuration(report.durationMs)],
-    ["Files changed", files],
-    ["Result", `${result.outcome.replace("_", " ")}; task ${escapeCell(state.replace("_", " "))}`],
-    ["Pull request", status?.prUrl ? link(status.prUrl, status.prUrl) : dash]
-  ];
-  const lines = [
-    "## Agent Dispatch",
-    "",
-    "| | |",
-    "| --- | --- |",
-    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    ""
-  ];
-  const errors = [report.error, postError, status?.error ?? null].filter(
-    (e) => e !== null && e !== ""
-  );
-  for (const error of errors) lines.push(`**Error:** ${escapeCell(error)}`, "");
-  if (report.summary) {
-    lines.push(
-      "### Summary from the engine",
-      "",
-      ...report.summary.split("\n").map((line) => `> ${escapeCell(line)}`),
-      ""
-    );
-  }
-  return lines.join("\n");
+  await Promise.allSettled(pending);
+  return phase;
 }
 
 // action/src/runner-api/task-result.ts
@@ -1139,142 +1241,72 @@ async function waitForTask(api, options) {
 }
 
 // action/src/steps/run-step.ts
-var PROGRESS_INTERVAL_MS = 5e3;
-async function runEngine(ctx, spec, snapshotReady, tempDir, pending) {
-  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
-  if (!snapshotReady) return phase;
-  let lastProgress = Number.NEGATIVE_INFINITY;
-  let atLineStart = true;
-  const write = (chunk) => {
-    if (chunk.length === 0) return;
-    ctx.write(chunk.toString("utf8"));
-    atLineStart = chunk[chunk.length - 1] === 10;
-  };
-  const engineCtx = {
-    spec,
-    workingDirectory: ctx.inputs.workingDirectory,
-    tempDir,
-    environment: engineBaseEnvironment(ctx.env),
-    timeoutMs: spec.limits.timeoutMinutes * 6e4,
-    graceMs: ctx.graceMs,
-    log: ctx.log,
-    // stdout and stderr share one stream so the runner sees them in order (stop-commands).
-    output: { stdout: write, stderr: write },
-    reportProgress(event) {
-      if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = ctx.now();
-      pending.push(
-        ctx.api.postEvent(event).catch((error) => ctx.log.warning(`Progress not sent: ${errorMessage(error)}`))
-      );
-    }
-  };
-  try {
-    const engine = selectEngine(spec.engine.name);
-    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
-    ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
-    const guard = stopCommands(ctx.write);
-    const started = ctx.now();
-    try {
-      phase.engine = await engine.run(engineCtx);
-    } finally {
-      phase.durationMs = ctx.now() - started;
-      if (!atLineStart) ctx.write("\n");
-      guard.resume();
-      ctx.log.endGroup();
-    }
-  } catch (error) {
-    phase.failure = errorMessage(error);
-  }
-  return phase;
-}
 function privateTempRoot(ctx) {
   const runnerTemp = ctx.env.RUNNER_TEMP;
   if (!runnerTemp) return tmpdir();
   const inside = (dir) => dir !== void 0 && dir !== "" && !relative(dir, runnerTemp).startsWith("..");
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
-function resultBytes(result) {
-  return Buffer.byteLength(JSON.stringify(result));
+async function engineAndChanges(ctx, spec, stateDir) {
+  const tempDir = join4(stateDir, "engine");
+  const gitDir = join4(stateDir, "git");
+  mkdirSync2(tempDir);
+  mkdirSync2(gitDir);
+  const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  let snapshot;
+  try {
+    snapshot = await snapshotCheckout({
+      workingDirectory: ctx.inputs.workingDirectory,
+      baseSha: spec.checkout.sha,
+      stateDir: gitDir
+    });
+  } catch (error) {
+    return buildResult({
+      spec,
+      phase: notRun,
+      changes: [],
+      patch: "",
+      failure: errorMessage(error),
+      tooLarge: false
+    });
+  }
+  const phase = await runEngine(ctx, spec, tempDir);
+  try {
+    const collected = await collectChanges(snapshot, {
+      maxResultBytes: spec.limits.maxResultBytes
+    });
+    return buildResult({ spec, phase, ...collected, failure: null, tooLarge: false });
+  } catch (error) {
+    const tooLarge = error instanceof ActionError && error.code === "result-too-large";
+    return buildResult({ spec, phase, changes: [], patch: "", failure: errorMessage(error), tooLarge });
+  }
+}
+async function deliver(ctx, spec, result) {
+  try {
+    const answer = await ctx.api.postResult(result);
+    ctx.log.info(`The App accepted the result: task ${answer.state}.`);
+    const status = await waitForTask(ctx.api, { ...ctx.wait, now: ctx.now, sleep: ctx.sleep, log: ctx.log });
+    return {
+      status: status ?? { id: spec.task.id, state: answer.state, prUrl: null, error: null },
+      postError: null
+    };
+  } catch (error) {
+    const postError = errorMessage(error);
+    ctx.log.error(`The result was not delivered: ${postError}`);
+    return { status: null, postError };
+  }
 }
 async function runStep(ctx) {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set("task-id", String(spec.task.id));
   const stateDir = mkdtempSync(join4(privateTempRoot(ctx), "agent-dispatch-"));
-  const tempDir = join4(stateDir, "engine");
-  const gitDir = join4(stateDir, "git");
-  mkdirSync2(tempDir);
-  mkdirSync2(gitDir);
   try {
-    let snapshot = null;
-    let setupFailure = null;
-    try {
-      snapshot = await snapshotCheckout({
-        workingDirectory: ctx.inputs.workingDirectory,
-        baseSha: spec.checkout.sha,
-        stateDir: gitDir
-      });
-    } catch (error2) {
-      setupFailure = errorMessage(error2);
-    }
-    const pending = [];
-    const phase = await runEngine(ctx, spec, snapshot !== null, tempDir, pending);
-    await Promise.allSettled(pending);
-    let collected = { changes: [], patch: "" };
-    let collectFailure = null;
-    let tooLarge = false;
-    if (snapshot !== null) {
-      try {
-        collected = await collectChanges(snapshot, { maxResultBytes: spec.limits.maxResultBytes });
-      } catch (error2) {
-        collectFailure = errorMessage(error2);
-        tooLarge = error2 instanceof ActionError && error2.code === "result-too-large";
-      }
-    }
-    const failure = [setupFailure, phase.failure, collectFailure].filter((f) => f !== null).join(" ") || null;
-    const { outcome, error } = decideOutcome({ engine: phase.engine, failure, tooLarge });
-    let result = {
-      outcome,
-      changes: collected.changes,
-      patch: collected.patch,
-      report: {
-        engine: spec.engine.name,
-        engineVersion: phase.version,
-        model: spec.engine.model,
-        turns: phase.engine?.usage?.turns ?? null,
-        inputTokens: phase.engine?.usage?.inputTokens ?? null,
-        outputTokens: phase.engine?.usage?.outputTokens ?? null,
-        costUsd: phase.engine?.usage?.costUsd ?? null,
-        durationMs: phase.durationMs,
-        exitCode: phase.engine?.exitCode ?? null,
-        summary: phase.engine?.summary ?? null,
-        error
-      }
-    };
-    const bytes = resultBytes(result);
-    if (bytes > spec.limits.maxResultBytes) {
-      const refusal = resultTooLarge(bytes, spec.limits.maxResultBytes, result.changes.length).message;
-      result = {
-        outcome: "failed",
-        changes: [],
-        patch: "",
-        report: { ...result.report, error: [error, refusal].filter((e) => e !== null).join(" ") }
-      };
-    }
+    const result = await engineAndChanges(ctx, spec, stateDir);
     if (result.report.error !== null) ctx.log.error(result.report.error);
     ctx.log.info(
       `Outcome: ${result.outcome}; ${result.changes.length} changed path(s). Sending the result to the App.`
     );
-    let postError = null;
-    let status = null;
-    try {
-      const answer = await ctx.api.postResult(result);
-      ctx.log.info(`The App accepted the result: task ${answer.state}.`);
-      status = await waitForTask(ctx.api, { ...ctx.wait, now: ctx.now, sleep: ctx.sleep, log: ctx.log });
-      status ??= { id: spec.task.id, state: answer.state, prUrl: null, error: null };
-    } catch (error2) {
-      postError = errorMessage(error2);
-      ctx.log.error(`The result was not delivered: ${postError}`);
-    }
+    const { status, postError } = await deliver(ctx, spec, result);
     ctx.outputs.set("conclusion", postError === null ? status?.state ?? "unknown" : "result-not-delivered");
     ctx.outputs.set("pr-url", status?.prUrl ?? "");
     ctx.outputs.set("cost-usd", result.report.costUsd === null ? "" : String(result.report.costUsd));

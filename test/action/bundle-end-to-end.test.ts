@@ -236,11 +236,13 @@ describe('the bundled action', () => {
   });
 
   it('run: reports no changes when the command changes nothing', async () => {
-    const { run, peer } = await setUp((sha) => specFor(42, sha, { command: 'echo looked around' }));
+    const { run, peer } = await setUp((sha) => specFor(42, sha, { command: 'printf "looked around"' }));
     const step = await run('run');
     expect(step.code).toBe(0);
     expect(peer.results[0]).toMatchObject({ outcome: 'completed', changes: [], patch: '' });
     expect(step.outputs.conclusion).toBe('no_changes');
+    // Output without a final newline still lets the runner see the resume command on its own line.
+    expect(step.stdout).toMatch(/^looked around\n::agent-dispatch-[0-9a-f-]+::$/m);
   });
 
   it('run: refuses a checkout at another commit, telling the App why, without running the command', async () => {

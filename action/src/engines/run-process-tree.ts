@@ -30,6 +30,9 @@ export type ProcessTreeResult = {
 
 const liveGroups = new Set<number>();
 
+/** setTimeout fires at once for anything longer (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** For the action's own SIGINT/SIGTERM/exit handlers: nothing the engine started outlives it. */
 export function killAllProcessTrees(): void {
   for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
@@ -123,10 +126,13 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
       const pgid = child.pid;
       liveGroups.add(pgid);
       child.once('exit', (code, signal) => resolve({ code, signal }));
-      timer = setTimeout(() => {
-        timedOut = true;
-        stopping = stopGroup(pgid, options.graceMs);
-      }, options.timeoutMs);
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          stopping = stopGroup(pgid, options.graceMs);
+        },
+        Math.min(options.timeoutMs, MAX_TIMER_MS),
+      );
     },
   );
   clearTimeout(timer);
