@@ -47,6 +47,7 @@ export type Stack = {
   comment(issue: number, user: string, body: string): Promise<{ id: number }>;
   tasks(): Promise<Task[]>;
   waitForTask(predicate: (task: Task) => boolean, what: string, timeoutMs?: number): Promise<Task>;
+  waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
   settle(): Promise<void>;
   events(taskId: number): Promise<string[]>;
   stop(): Promise<void>;
@@ -138,6 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async waitForTask(predicate, what, timeoutMs = 30_000) {
       return until(async () => (await stack.tasks()).find(predicate), what, timeoutMs);
     },
+    waitFor: (probe, what, timeoutMs = 30_000) => until(probe, what, timeoutMs),
     async settle() {
       // Quiet: no delivery or job in flight in the simulator and no pending job in the queue.
       await until(
