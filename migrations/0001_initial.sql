@@ -55,12 +55,17 @@ CREATE TABLE tasks (
   dispatched_at     timestamptz,
   base_branch       text,
   base_sha          text,
+  -- What the job is told to do (prompt, checkout, limits), fixed when the task is dispatched.
+  spec              jsonb,
   -- Follow-ups on the agent's own pull request commit to its branch instead of a new one.
   follow_up_of_pr   integer,
   branch            text,
   pr_number         integer,
   pr_url            text,
   status_comment_id bigint,
+  -- Digest of the status comment last written, so an unchanged comment is not edited again.
+  feedback_digest   text,
+  commit_sha        text,
   check_run_id      bigint,
   approved_by       text,
   progress          jsonb,
