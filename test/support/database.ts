@@ -47,7 +47,8 @@ export async function createAppDatabase(): Promise<TestDatabase & { pool: pg.Poo
   const { testLogger } = await import('./quiet-logger.ts');
   const db = await createTestDatabase();
   await migrate(db.url);
-  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
+  const { createPool } = await import('../../src/db/pool.ts');
+  const pool = createPool(db.url, testLogger(), 20);
   await migrateQueue(pool, testLogger());
   return {
     ...db,
