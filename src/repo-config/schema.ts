@@ -83,6 +83,18 @@ export const repoConfigSchema = z
     'rate-limit': z
       .strictObject({ 'per-user-per-hour': count(1000).default(10) })
       .default({ 'per-user-per-hour': 10 }),
+    budget: z
+      .strictObject({
+        'monthly-usd': z
+          .number({ error: 'must be a number' })
+          .positive()
+          .max(1_000_000)
+          .optional()
+          .describe(
+            "Most this repository's agent runs may cost per calendar month (UTC). Enforced when the App is the environment's deployment protection rule.",
+          ),
+      })
+      .optional(),
     policy: z
       .strictObject({
         'deny-paths': z.array(glob).max(200).default([]).describe('Denied in addition to the defaults.'),
