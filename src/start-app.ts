@@ -71,6 +71,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           privateKey: config.github.privateKey,
           baseUrl: config.githubApiUrl,
           writeIntervalMs: config.githubWriteIntervalMs,
+          notifyIntervalMs: config.githubNotifyIntervalMs,
         },
         log,
       );

@@ -38,6 +38,8 @@ export type GitHubAppSettings = {
   baseUrl: string;
   /** Least time between two content-creating requests of one installation from this process. */
   writeIntervalMs: number;
+  /** Least time between two requests that notify people (comments, pull requests, reviewers). */
+  notifyIntervalMs: number;
 };
 
 export type GitHubClients = {
@@ -77,13 +79,15 @@ export function createGitHubClients(settings: GitHubAppSettings, log: Logger): G
   const request = baseRequest.defaults({ baseUrl: settings.baseUrl });
   const appAuth = createAppAuth({ appId: settings.appId, privateKey: settings.privateKey, request });
   const octokitLog = log.child({ component: 'github' });
-  // Octokit's throttling plugin spaces writes one second apart per installation (GitHub's advice
-  // for content-creating requests); the interval is configurable here, one group per process.
+  // Octokit's throttling plugin spaces writes one second apart per installation, and requests
+  // that notify people three seconds apart (GitHub's advice); the intervals are configurable
+  // here, one group each per process.
   const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.writeIntervalMs });
+  const notifications = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.notifyIntervalMs });
   const common = {
     baseUrl: settings.baseUrl,
     log: octokitLog,
-    throttle: { ...throttleOptions(octokitLog), write: writes },
+    throttle: { ...throttleOptions(octokitLog), write: writes, notifications },
   };
 
   return {

@@ -2,6 +2,7 @@
 // exponential backoff, job keys, cron). Runs inside the App process, or alone with --worker-only.
 import {
   type CronItem,
+  type JobHelpers,
   parseCronItems,
   type Runner,
   run,
@@ -46,10 +47,24 @@ export async function startWorker(options: {
   shutdownTimeoutMs: number;
 }): Promise<WorkerHandle> {
   const log = options.log.child({ component: 'queue' });
+  // A job released at shutdown keeps running (JavaScript cannot stop it); wait for it before the
+  // pool closes, so it never touches a closed pool.
+  const inFlight = new Set<Promise<unknown>>();
+  const tasks: TaskList = Object.fromEntries(
+    Object.entries(options.tasks).map(([name, handler]) => [
+      name,
+      (payload: unknown, helpers: JobHelpers) => {
+        const work = Promise.resolve(handler?.(payload, helpers));
+        inFlight.add(work);
+        work.finally(() => inFlight.delete(work)).catch(() => {});
+        return work;
+      },
+    ]),
+  );
   const runner = await run({
     pgPool: options.pool,
     concurrency: options.concurrency,
-    taskList: options.tasks,
+    taskList: tasks,
     parsedCronItems: parseCronItems(options.cron ?? []),
     noHandleSignals: true,
     logger: workerLogger(log),
@@ -70,9 +85,14 @@ export async function startWorker(options: {
     runner,
     isRunning: () => running,
     async stop() {
-      if (!running) return;
-      await runner.stop();
-      running = false;
+      if (running) {
+        await runner.stop();
+        running = false;
+      }
+      const deadline = new Promise((resolve) => setTimeout(resolve, options.shutdownTimeoutMs).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), deadline]);
+      // Let the worker record the outcome of jobs that just finished.
+      await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }

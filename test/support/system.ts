@@ -1,0 +1,109 @@
+// The whole system, started in one process: the GitHub simulator with a repository and the App
+// installed on it, and the App (HTTP server and queue worker) on a given Postgres. Used by the
+// end-to-end tests (stack.ts), the demo and the benchmarks.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { type AppConfig, formatConfigProblems, readConfig } from '../../src/config/read-config.ts';
+import { createLogger, type Logger } from '../../src/logging/create-logger.ts';
+import { freePort } from '../../src/net/free-port.ts';
+import { type RunningApp, startApp } from '../../src/start-app.ts';
+import { type Simulator, startSimulator } from '../sim/index.ts';
+import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ACTION_USES = 'agent-dispatch/agent-dispatch@v1';
+export const WORKFLOW_TEMPLATE = readFileSync(path.join(ROOT, 'workflows-templates/agent.yml'), 'utf8');
+export const COMMAND_CONFIG = { engine: 'command', command: 'bash ./agent.sh' };
+const MANIFEST = parseYaml(readFileSync(path.join(ROOT, 'app.yml'), 'utf8')) as {
+  default_permissions: Record<string, 'read' | 'write'>;
+  default_events: string[];
+};
+
+export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export type SystemOptions = {
+  databaseUrl: string;
+  /** `.github/agent.yml` of the repository (an object, written as YAML). */
+  agentConfig?: Record<string, unknown>;
+  /** Extra files of the repository. */
+  files?: Record<string, string>;
+  /** Extra environment for the App's configuration. */
+  env?: Record<string, string>;
+  /** Replace the workflow file (default: the template maintainers copy). */
+  workflow?: string;
+  /** Users and their role on the repository (alice is a writer unless said otherwise). */
+  users?: Record<string, Role>;
+  log?: Logger;
+};
+
+export type System = {
+  sim: Simulator;
+  app: RunningApp;
+  github: RegisteredApp;
+  repo: RepoHandle;
+  config: AppConfig;
+  stop(): Promise<void>;
+};
+
+export async function startSystem(options: SystemOptions): Promise<System> {
+  const sim = await startSimulator({ actions: { [ACTION_USES]: ROOT } });
+  const github = sim.registerApp({
+    slug: 'agent-dispatch',
+    webhookSecret: 'e2e-webhook-secret-0123456789',
+    permissions: MANIFEST.default_permissions,
+    events: MANIFEST.default_events,
+  });
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const result = readConfig({
+    APP_ID: String(github.id),
+    PRIVATE_KEY: github.privateKey,
+    WEBHOOK_SECRET: github.webhookSecret!,
+    GITHUB_API_URL: sim.apiUrl,
+    PUBLIC_URL: publicUrl,
+    PORT: String(port),
+    OIDC_ISSUER: sim.oidcIssuerUrl,
+    LOG_LEVEL: 'silent',
+    WORKER_CONCURRENCY: '4',
+    GITHUB_WRITE_INTERVAL_MS: '20',
+    GITHUB_NOTIFY_INTERVAL_MS: '20',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  if (!result.ok) throw new Error(formatConfigProblems(result.problems));
+  const config = result.config;
+  const log = options.log ?? createLogger({ level: 'silent', format: 'json' });
+  const app = await startApp({ config, databaseUrl: options.databaseUrl, log });
+  sim.setWebhook(github.slug, { url: `${app.url}/api/github/webhooks` });
+
+  const users: Record<string, Role> = { alice: 'write', ...options.users };
+  for (const login of Object.keys(users)) sim.addUser(login);
+  const repo = await sim.createRepo({
+    owner: 'acme',
+    name: 'widgets',
+    ownerType: 'Organization',
+    files: {
+      'README.md': '# Widgets\n',
+      '.github/workflows/agent.yml': options.workflow ?? WORKFLOW_TEMPLATE,
+      '.github/agent.yml': stringifyYaml(options.agentConfig ?? COMMAND_CONFIG),
+      ...options.files,
+    },
+  });
+  for (const [login, role] of Object.entries(users)) sim.setPermission(repo.fullName, login, role);
+  await sim.installApp({ app: github.slug, account: 'acme', repositories: [repo.fullName] });
+  sim.setEnvironment(repo.fullName, 'agent');
+  sim.setVariable(repo.fullName, 'AGENT_DISPATCH_URL', publicUrl);
+
+  return {
+    sim,
+    app,
+    github,
+    repo,
+    config,
+    async stop() {
+      await app.stop();
+      await sim.close();
+    },
+  };
+}
