@@ -9,7 +9,10 @@ import { createLogger } from './logging/create-logger.ts';
 import { startApp } from './start-app.ts';
 
 const { values: flags } = parseArgs({
-  options: { 'worker-only': { type: 'boolean', default: false } },
+  options: {
+    'worker-only': { type: 'boolean', default: false },
+    'http-only': { type: 'boolean', default: false },
+  },
   allowPositionals: false,
 });
 
@@ -42,7 +45,8 @@ if (!databaseUrl) {
 let stopping = false;
 let app: Awaited<ReturnType<typeof startApp>>;
 try {
-  app = await startApp({ config, databaseUrl, log, workerOnly: flags['worker-only'] });
+  const role = flags['worker-only'] ? 'worker' : flags['http-only'] ? 'http' : 'all';
+  app = await startApp({ config, databaseUrl, log, role });
 } catch (error) {
   log.fatal({ err: error }, 'start-up failed');
   stopping = true;

@@ -26,8 +26,11 @@ export type StartAppOptions = {
   config: AppConfig;
   databaseUrl: string;
   log: Logger;
-  /** Run the queue workers only, without the HTTP server (for scaling workers out). */
-  workerOnly?: boolean;
+  /**
+   * `all` (default): HTTP server and queue workers. `worker`: workers only, no HTTP server (to
+   * scale work out). `http`: HTTP server only (webhooks and the runner API), no workers.
+   */
+  role?: 'all' | 'worker' | 'http';
   /** Replace the job handlers (tests that inspect the queue without running it). */
   tasks?: (deps: { pool: Db; log: Logger }) => TaskList;
   cron?: CronItem[];
@@ -60,6 +63,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   let setup: SetupServer | undefined;
   let server: Server | undefined;
   let shuttingDown = false;
+  const sources = {
+    pool,
+    queueRunning: () => (options.role === 'http' ? undefined : (worker?.isRunning() ?? false)),
+    shuttingDown: () => shuttingDown,
+  };
   try {
     await migrateQueue(pool, log);
     let tasks: TaskList = {};
@@ -86,21 +94,17 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       await probot.load(agentDispatchApp(deps));
       tasks = appTasks(deps, probot);
     }
-    worker = await startWorker({
-      pool,
-      log,
-      concurrency: config.workerConcurrency,
-      tasks,
-      cron: options.cron,
-      shutdownTimeoutMs: config.shutdownTimeoutMs,
-    });
+    if (options.role !== 'http')
+      worker = await startWorker({
+        pool,
+        log,
+        concurrency: config.workerConcurrency,
+        tasks,
+        cron: options.cron,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
+      });
 
-    const sources = {
-      pool,
-      queueRunning: () => worker?.isRunning() ?? false,
-      shuttingDown: () => shuttingDown,
-    };
-    if (!options.workerOnly) {
+    if (options.role !== 'worker') {
       const http = new Hono();
       http.get('/healthz', (c) => c.json({ status: 'ok' }));
       http.get('/readyz', async (c) => {
@@ -152,12 +156,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   return {
     url,
     pool,
-    readiness: () =>
-      checkReadiness({
-        pool,
-        queueRunning: () => worker?.isRunning() ?? false,
-        shuttingDown: () => shuttingDown,
-      }),
+    readiness: () => checkReadiness(sources),
     stop() {
       stopping ??= (async () => {
         shuttingDown = true;

@@ -8,7 +8,8 @@ export type Readiness = { ready: boolean; checks: Record<string, string> };
 
 export type ReadinessSources = {
   pool: Db;
-  queueRunning(): boolean;
+  /** Undefined when this process runs no queue workers (the HTTP-only role). */
+  queueRunning(): boolean | undefined;
   shuttingDown(): boolean;
 };
 
@@ -36,7 +37,8 @@ export async function checkReadiness(sources: ReadinessSources): Promise<Readine
     checks.database = `unreachable: ${(error as Error).message}`;
     checks.migrations = 'unknown';
   }
-  checks.queue = sources.queueRunning() ? 'ok' : 'not running';
+  const queue = sources.queueRunning();
+  if (queue !== undefined) checks.queue = queue ? 'ok' : 'not running';
   const ready = Object.entries(checks).every(([name, value]) => name !== 'shutdown' && value === 'ok');
   return { ready, checks };
 }
