@@ -3,6 +3,8 @@
 import type { Probot } from 'probot';
 import { commandSourceFrom } from '../commands/command-source.ts';
 import { handleCommandComment } from '../commands/handle-comment.ts';
+import { answerProtectionRule } from '../gates/answer-protection-rule.ts';
+import { pullTargetFrom, syncReviewCheck } from '../review/sync-review-check.ts';
 import { handleWorkflowJob, handleWorkflowRun } from '../tracking/handle-run-event.ts';
 import type { AppDeps } from './app-deps.ts';
 
@@ -22,5 +24,21 @@ export function agentDispatchApp(deps: AppDeps) {
     app.on('workflow_job', async (context) => {
       await handleWorkflowJob(deps, context.payload as unknown as Json);
     });
+    app.on('deployment_protection_rule.requested', async (context) => {
+      await answerProtectionRule(deps, context.payload as unknown as Json);
+    });
+    app.on(
+      [
+        'pull_request_review.submitted',
+        'pull_request_review.edited',
+        'pull_request_review.dismissed',
+        'pull_request.synchronize',
+        'pull_request.reopened',
+      ],
+      async (context) => {
+        const target = pullTargetFrom(context.payload as unknown as Json);
+        if (target) await syncReviewCheck(deps, target);
+      },
+    );
   };
 }

@@ -46,3 +46,11 @@ export function taskNotFound(id: number | undefined, what: string): string {
 export function cannotManage(action: string, reason: string): string {
   return `Cannot ${action}: ${reason}.`;
 }
+
+export function foreignRunRejected(runId: number, taskId: number, environment: string): string {
+  return `Workflow run ${runId} claimed to be agent task ${taskId}, but Agent Dispatch did not dispatch it, so it was refused the \`${environment}\` environment (and its secrets). Task ${taskId} is not affected. If you did not start that run, check who can dispatch workflows in this repository.`;
+}
+
+export function rejectedAtGate(environment: string, runUrl: string): string {
+  return `The run was rejected at the \`${environment}\` environment gate, so the agent never ran. Run: ${runUrl}`;
+}

@@ -29,6 +29,8 @@ export const PURPOSES = {
   feedback: { metadata: 'read', issues: 'write', pull_requests: 'write', checks: 'write', actions: 'read' },
   /** Review a run as a custom deployment protection rule. */
   gate: { metadata: 'read', deployments: 'write', actions: 'read' },
+  /** The `agent-dispatch/review` check: read the pull request and its reviews, write the check. */
+  review: { metadata: 'read', pull_requests: 'read', checks: 'write' },
 } as const satisfies Record<string, Permissions>;
 export type Purpose = keyof typeof PURPOSES;
 

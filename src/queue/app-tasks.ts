@@ -9,8 +9,9 @@ import { isAppError } from '../errors.ts';
 import { syncFeedback } from '../feedback/sync-feedback.ts';
 import { PROCESS_DELIVERY_JOB } from '../ingest/record-delivery.ts';
 import { publishTask } from '../publish/publish-task.ts';
+import { syncReviewCheck } from '../review/sync-review-check.ts';
 import { JOBS } from '../task/follow-up-jobs.ts';
-import { transitionTask } from '../task/task-store.ts';
+import { getTask, transitionTask } from '../task/task-store.ts';
 import { cancelRun } from '../tracking/cancel-run.ts';
 import { isTransient } from './classify-error.ts';
 
@@ -112,6 +113,15 @@ export function appTasks(deps: AppDeps, probot: Probot): TaskList {
         if (isTransient(error) && !finalAttempt(helpers)) throw error;
         deps.log.error({ err: error, taskId: (payload as Payload).taskId }, 'status comment update failed');
       }
+    },
+    [JOBS.reviewCheck]: async (payload) => {
+      const task = await getTask(deps.pool, Number((payload as Payload).taskId));
+      if (!task || task.prNumber === null) return;
+      await syncReviewCheck(deps, {
+        installationId: task.installationId,
+        repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName },
+        number: task.prNumber,
+      });
     },
     [JOBS.cancelRun]: async (payload) => {
       const { taskId, runId } = payload as { taskId: number; runId: number };

@@ -10,6 +10,7 @@ export const JOBS = {
   publish: 'publish-task',
   syncFeedback: 'sync-feedback',
   cancelRun: 'cancel-run',
+  reviewCheck: 'review-check',
 } as const;
 
 export type FollowUpJob = { task: string; payload: Record<string, unknown>; options?: EnqueueOptions };
@@ -46,6 +47,14 @@ export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] 
       task: JOBS.publish,
       payload: { taskId: task.id, attempt: task.attempt },
       options: { jobKey: `publish:${task.id}:${task.attempt}`, maxAttempts: 8 },
+    });
+  }
+  if (to === 'succeeded' && task.prNumber !== null) {
+    // The `agent-dispatch/review` check on the new head: failing until someone else approves.
+    jobs.push({
+      task: JOBS.reviewCheck,
+      payload: { taskId: task.id },
+      options: { jobKey: `review-check:${task.repoId}:${task.prNumber}`, maxAttempts: 10 },
     });
   }
   if (to === 'cancelled' && task.workflowRunId !== null) {

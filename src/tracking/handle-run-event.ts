@@ -2,6 +2,8 @@
 // gate) and running; `workflow_run.completed` ends a task that never reported a result as failed,
 // with a link to the logs.
 import type { AppDeps } from '../app/app-deps.ts';
+import { rejectedAtGate } from '../feedback/messages.ts';
+import { runRejectedAtGate } from '../gates/rejected-at-gate.ts';
 import type { Task } from '../task/task.ts';
 import { findTaskByRunId, transitionTask } from '../task/task-store.ts';
 
@@ -48,6 +50,23 @@ export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<v
   if (!task || Number(run.id) !== task.workflowRunId) return;
   const conclusion = String(run.conclusion ?? 'unknown');
   const url = String(run.html_url ?? task.workflowRunUrl ?? '');
+  // A reviewer (or a protection rule) rejected the run at the environment gate: the task was
+  // rejected, not failed.
+  if (
+    conclusion === 'failure' &&
+    (task.state === 'dispatched' || task.state === 'waiting_approval') &&
+    (await runRejectedAtGate(deps, task, task.workflowRunId))
+  ) {
+    const rejected = await transitionTask(deps.pool, task.id, {
+      type: 'reject',
+      actor: 'github',
+      onlyFrom: ['dispatched', 'waiting_approval'],
+      payload: { runId: run.id, conclusion, gate: 'environment' },
+      fields: { errorCode: 'gate_rejected', errorMessage: rejectedAtGate(task.settings.environment, url) },
+    });
+    if (rejected.ok) deps.log.info({ taskId: task.id }, 'run rejected at the environment gate');
+    return;
+  }
   const result = await transitionTask(deps.pool, task.id, {
     type: 'fail',
     actor: 'github',
