@@ -1,12 +1,12 @@
-// Stores a verified delivery and, when it needs work, queues it — in one transaction, so a
-// delivery is never recorded without its job nor queued twice. A duplicate (same delivery id,
-// e.g. a redelivery or a retry by a proxy) changes nothing.
-import { type Db, inTransaction } from '../db/pool.ts';
-import { enqueue } from '../queue/enqueue.ts';
+// Stores a verified delivery and, when it needs work, queues it — in one SQL statement (atomic
+// on its own, one round trip): a delivery is never recorded without its job nor queued twice. A
+// duplicate (same delivery id, e.g. a redelivery or a retry by a proxy) changes nothing.
+import type { Db } from '../db/pool.ts';
 import { classifyDelivery } from './classify-delivery.ts';
 import type { VerifiedWebhook } from './verify-webhook.ts';
 
 export const PROCESS_DELIVERY_JOB = 'process-delivery';
+const MAX_ATTEMPTS = 10;
 
 export type RecordOutcome = 'queued' | 'ignored' | 'duplicate';
 
@@ -17,31 +17,35 @@ function numericId(value: unknown): number | null {
 
 export async function recordDelivery(pool: Db, webhook: VerifiedWebhook): Promise<RecordOutcome> {
   const { deliveryId, event, payload } = webhook;
-  const kind = classifyDelivery(event, payload);
-  return inTransaction(pool, async (client) => {
-    const inserted = await client.query(
-      `INSERT INTO webhook_deliveries
+  const process = classifyDelivery(event, payload) === 'process';
+  const result = await pool.query<{ inserted: number; queued: number }>(
+    `WITH inserted AS (
+       INSERT INTO webhook_deliveries
          (delivery_id, event, action, installation_id, repository_id, payload, outcome, processed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'ignored' THEN now() END)
-       ON CONFLICT (delivery_id) DO NOTHING`,
-      [
-        deliveryId,
-        event,
-        typeof payload.action === 'string' ? payload.action : null,
-        numericId(payload.installation),
-        numericId(payload.repository),
-        kind === 'process' ? payload : null,
-        kind === 'process' ? 'pending' : 'ignored',
-      ],
-    );
-    if (inserted.rowCount === 0) return 'duplicate';
-    if (kind === 'ignore') return 'ignored';
-    await enqueue(
-      client,
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN 'pending' ELSE 'ignored' END,
+               CASE WHEN $7 THEN NULL ELSE now() END)
+       ON CONFLICT (delivery_id) DO NOTHING
+       RETURNING delivery_id
+     ), queued AS (
+       SELECT graphile_worker.add_job(
+         identifier => $8, payload => json_build_object('deliveryId', delivery_id),
+         max_attempts => $9, job_key => 'delivery:' || delivery_id)
+       FROM inserted WHERE $7
+     )
+     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM queued)::int AS queued`,
+    [
+      deliveryId,
+      event,
+      typeof payload.action === 'string' ? payload.action : null,
+      numericId(payload.installation),
+      numericId(payload.repository),
+      process ? payload : null,
+      process,
       PROCESS_DELIVERY_JOB,
-      { deliveryId },
-      { jobKey: `delivery:${deliveryId}`, maxAttempts: 10 },
-    );
-    return 'queued';
-  });
+      MAX_ATTEMPTS,
+    ],
+  );
+  const row = result.rows[0];
+  if (!row || row.inserted === 0) return 'duplicate';
+  return row.queued > 0 ? 'queued' : 'ignored';
 }
