@@ -14,11 +14,17 @@ export const DEFAULT_DENIED_PATHS = [
   '**/CLAUDE.local.md',
   '**/AGENTS.md',
   '**/GEMINI.md',
-  '.claude/**',
-  '.mcp.json',
-  '.codex/**',
-  '.gemini/**',
+  '**/.claude/**',
+  '**/.mcp.json',
+  '**/.codex/**',
+  '**/.gemini/**',
+  '.github/copilot-instructions.md',
+  '.github/instructions/**',
   '.gitmodules',
+  // Who must review what: an agent must not pick its own reviewers.
+  'CODEOWNERS',
+  '.github/CODEOWNERS',
+  'docs/CODEOWNERS',
 ] as const;
 
 export type PolicySettings = {
@@ -44,9 +50,14 @@ export type Violation = { path: string; rule: PolicyRule; detail: string };
 /** A change plus what the file held before, when it existed (for line counts and scanning). */
 export type ChangeWithBase = Change & { previous?: Buffer | undefined };
 
+// Zero-width, bidirectional and other invisible characters: a name that reads differently from
+// what it is.
+const INVISIBLE_IN_PATH = /[\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+
 function pathProblem(p: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rule looks for
   if (/[\x00-\x1f\x7f]/.test(p)) return 'contains control characters';
+  if (INVISIBLE_IN_PATH.test(p)) return 'contains invisible or bidirectional characters';
   if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'is absolute';
   if (p.includes('\\')) return 'contains a backslash';
   const parts = p.split('/');
@@ -84,13 +95,35 @@ export function lineDelta(
   return { added, removed };
 }
 
+/**
+ * The directories that hold a denied path (`.github` for `.github/workflows/**`). A file, a
+ * symlink or a deletion at one of them would replace or remove the whole directory, protected
+ * files included.
+ */
+export function protectedDirectories(patterns: readonly string[]): Set<string> {
+  const dirs = new Set<string>();
+  for (const pattern of patterns) {
+    const scan = picomatch.scan(pattern);
+    const parts = scan.base.split('/').filter(Boolean);
+    const depth = scan.isGlob ? parts.length : parts.length - 1;
+    for (let i = 1; i <= depth; i++) dirs.add(parts.slice(0, i).join('/').toLowerCase());
+  }
+  return dirs;
+}
+
 export function deniedPathMatcher(settings: Pick<PolicySettings, 'denyPaths' | 'allowPaths'>) {
   const options = { dot: true, nocase: true };
   const denied = picomatch([...DEFAULT_DENIED_PATHS, ...settings.denyPaths], options);
   const extraDenied = settings.denyPaths.length > 0 ? picomatch(settings.denyPaths, options) : () => false;
   const allowed = settings.allowPaths.length > 0 ? picomatch(settings.allowPaths, options) : () => false;
+  const holders = protectedDirectories([...DEFAULT_DENIED_PATHS, ...settings.denyPaths]);
   // `allow-paths` lifts default denials only; what the repository denies itself stays denied.
-  return (p: string) => extraDenied(p) || (denied(p) && !allowed(p));
+  return (p: string): string | undefined => {
+    if (extraDenied(p) || (denied(p) && !allowed(p))) return 'this path may not be changed by an agent';
+    if (holders.has(p.replace(/\/+$/, '').toLowerCase()))
+      return 'this directory holds protected files; an agent may not replace or delete it';
+    return undefined;
+  };
 }
 
 export function evaluatePatch(changes: ChangeWithBase[], settings: PolicySettings): Violation[] {
@@ -111,9 +144,8 @@ export function evaluatePatch(changes: ChangeWithBase[], settings: PolicySetting
       continue;
     }
     seen.add(p);
-    if (isDenied(p)) {
-      violations.push({ path: p, rule: 'denied-path', detail: 'this path may not be changed by an agent' });
-    }
+    const denial = isDenied(p);
+    if (denial) violations.push({ path: p, rule: 'denied-path', detail: denial });
     if (change.status === 'deleted') {
       totalLines += lineDelta(change.previous, undefined).removed;
       continue;
@@ -135,13 +167,13 @@ export function evaluatePatch(changes: ChangeWithBase[], settings: PolicySetting
         violations.push({
           path: p,
           rule: 'symlink-outside-repo',
-          detail: `the symlink points outside the repository (${target.slice(0, 100)})`,
+          detail: `the symlink points outside the repository (\`${target.slice(0, 100).replace(/[`\r\n]/g, "'")}\`)`,
         });
-      } else if (isDenied(resolved)) {
+      } else if (isDenied(resolved) !== undefined) {
         violations.push({
           path: p,
           rule: 'denied-path',
-          detail: `the symlink points at a denied path (${resolved})`,
+          detail: `the symlink points at a denied path (\`${resolved.slice(0, 300).replace(/[`\r\n]/g, "'")}\`)`,
         });
       }
       continue;

@@ -60,8 +60,18 @@ async function withBaseContent(
   );
 }
 
+/** Violations listed in the comment; the task's history keeps all of them. */
+const MAX_LISTED_VIOLATIONS = 100;
+
 function describeViolations(violations: Violation[]): string {
-  const lines = violations.map((v) => `- \`${v.path}\` — **${v.rule}**: ${v.detail}`);
+  const lines = violations
+    .slice(0, MAX_LISTED_VIOLATIONS)
+    // Paths come from the job: in a code span (no backticks inside), nothing in them renders.
+    .map((v) => `- \`${v.path.slice(0, 300).replace(/`/g, "'")}\` — **${v.rule}**: ${v.detail}`);
+  if (violations.length > MAX_LISTED_VIOLATIONS)
+    lines.push(
+      `- … and ${violations.length - MAX_LISTED_VIOLATIONS} more (the task's history lists them all)`,
+    );
   return [
     `The agent's change was refused by the repository policy, so nothing was published (${violations.length} ${violations.length === 1 ? 'violation' : 'violations'}):`,
     '',

@@ -51,8 +51,49 @@ describe('evaluatePatch', () => {
     '.gitmodules',
     '.GitHub/Workflows/ci.yml',
     'claude.md',
+    'packages/web/.claude/settings.json',
+    'tools/.mcp.json',
+    'sub/.codex/config.toml',
+    'sub/.gemini/settings.json',
+    '.github/copilot-instructions.md',
+    '.github/instructions/ts.instructions.md',
+    'CODEOWNERS',
+    '.github/CODEOWNERS',
+    'docs/CODEOWNERS',
   ])('denies %s by default', (path) => {
     expect(rules([add(path)])).toEqual([[path, 'denied-path']]);
+  });
+
+  it.each([
+    ['a file', add('.github')],
+    ['a symlink', add('.github', 'elsewhere', '120000')],
+    ['a deletion', { path: '.github', status: 'deleted' } as ChangeWithBase],
+  ])('denies %s at a directory that holds protected files', (_what, change) => {
+    expect(evaluatePatch([change], settings)).toEqual([
+      {
+        path: change.path,
+        rule: 'denied-path',
+        detail: 'this directory holds protected files; an agent may not replace or delete it',
+      },
+    ]);
+  });
+
+  it.each(['.github/workflows', '.claude', 'sub/.codex'])(
+    'denies a file in place of the directory %s',
+    (path) => {
+      expect(rules([add(path)])).toEqual([[path, 'denied-path']]);
+    },
+  );
+
+  it("denies replacing a directory that holds the repository's own denied paths", () => {
+    expect(rules([add('infra')], { denyPaths: ['infra/prod/**'] })).toEqual([['infra', 'denied-path']]);
+    expect(rules([add('infra/dev.tf')], { denyPaths: ['infra/prod/**'] })).toEqual([]);
+  });
+
+  it('accepts ordinary files next to protected ones', () => {
+    expect(rules([add('.github/ISSUE_TEMPLATE/bug.md'), add('docs/guide.md'), add('src/claude.ts')])).toEqual(
+      [],
+    );
   });
 
   it('denies deleting a workflow as well as adding one', () => {
@@ -86,6 +127,8 @@ describe('evaluatePatch', () => {
     ['a\\b', 'backslash'],
     ['bad\u0000name', 'control'],
     ['line\nbreak', 'control'],
+    ['evil\u202Etxt.sh', 'bidirectional'],
+    ['zero\u200Bwidth.ts', 'invisible'],
   ])('refuses the invalid path %j', (path, why) => {
     const result = evaluatePatch([add(path)], settings);
     expect(result).toEqual([{ path, rule: 'invalid-path', detail: expect.stringContaining(why) }]);
@@ -102,6 +145,11 @@ describe('evaluatePatch', () => {
     ['dir/link', '../.github/workflows/ci.yml', 'denied-path'],
   ])('checks where the symlink %s → %s points', (path, target, rule) => {
     expect(rules([add(path, target, '120000')])).toEqual([[path, rule]]);
+  });
+
+  it('quotes a symlink target so nothing in it renders in the comment', () => {
+    const [violation] = evaluatePatch([add('link', '/@acme/security `x`', '120000')], settings);
+    expect(violation?.detail).toBe("the symlink points outside the repository (`/@acme/security 'x'`)");
   });
 
   it('accepts a symlink inside the repository', () => {
@@ -145,6 +193,13 @@ describe('evaluatePatch', () => {
     ['Anthropic API key', `ANTHROPIC_API_KEY=sk-ant-api03-${'c'.repeat(40)}`],
     ['OpenAI project key', `OPENAI_API_KEY=sk-proj-${'d'.repeat(48)}`],
     ['Slack token', 'xoxb-123456789012-abcdefghij'],
+    ['Google OAuth client secret', `client_secret: GOCSPX-${'e'.repeat(28)}`],
+    ['Hugging Face token', `HF_TOKEN=hf_${'f'.repeat(34)}`],
+    ['GitLab token', `glpat-${'g'.repeat(20)}`],
+    ['npm token', `//registry.npmjs.org/:_authToken=npm_${'h'.repeat(36)}`],
+    ['Azure storage key', `DefaultEndpointsProtocol=https;AccountKey=${'i'.repeat(86)}==`],
+    ['private key', '-----BEGIN PGP PRIVATE KEY BLOCK-----'],
+    ['private key', '-----BEGIN ENCRYPTED PRIVATE KEY-----'],
     ['private key', '-----BEGIN RSA PRIVATE KEY-----'],
     ['private key', '-----BEGIN OPENSSH PRIVATE KEY-----'],
     ['private key', '-----BEGIN PRIVATE KEY-----'],
