@@ -96,16 +96,35 @@ async function gatherFacts(
   return { facts, task };
 }
 
-/** Sends the review once; a run GitHub no longer waits on (422) was answered already. */
+export type GateAnswer = { state: GateDecision['state']; reason: string; answer: 'sent' | 'not_pending' };
+
+function answerKey(request: GateRequest): string {
+  return `gate:${request.repo.id}:${request.runId}:${request.environment.toLowerCase()}`;
+}
+
+/** The answer already given to this run's request for this environment (a replayed delivery). */
+async function previousAnswer(deps: AppDeps, request: GateRequest): Promise<GateAnswer | undefined> {
+  const found = await deps.pool.query<{ result: GateAnswer }>(
+    `SELECT result FROM github_effects WHERE key = $1 AND state = 'done'`,
+    [answerKey(request)],
+  );
+  return found.rows[0]?.result;
+}
+
+/**
+ * Sends the review once and keeps it (decision and reason) as the record of what the App
+ * answered. A run GitHub no longer waits on (422: answered already, cancelled) changes nothing.
+ */
 async function sendReview(
   deps: AppDeps,
   octokit: Octokit,
   request: GateRequest,
   decision: GateDecision,
-): Promise<'sent' | 'not_pending'> {
-  return once(deps.pool, `gate:${request.repo.id}:${request.runId}:${request.environment.toLowerCase()}`, {
+): Promise<GateAnswer> {
+  return once(deps.pool, answerKey(request), {
     find: async () => undefined,
     perform: async () => {
+      const answer = { state: decision.state, reason: decision.reason };
       try {
         await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule', {
           owner: request.repo.owner,
@@ -115,9 +134,10 @@ async function sendReview(
           state: decision.state,
           comment: gateComment(decision),
         });
-        return 'sent' as const;
+        return { ...answer, answer: 'sent' as const };
       } catch (error) {
-        if ((error as { status?: number }).status === 422) return 'not_pending' as const;
+        if ((error as { status?: number }).status === 422)
+          return { ...answer, answer: 'not_pending' as const };
         throw error;
       }
     },
@@ -132,6 +152,11 @@ export async function answerProtectionRule(deps: AppDeps, payload: Json): Promis
     return;
   }
   const log = deps.log.child({ runId: request.runId, environment: request.environment });
+  const previous = await previousAnswer(deps, request);
+  if (previous) {
+    log.info({ state: previous.state }, 'deployment protection rule already answered');
+    return;
+  }
   const octokit = deps.github.forRepo(request.installationId, request.repo.id, 'gate');
   const run = await readRun(octokit, request);
   if (!run || run.repoId !== request.repo.id) {
@@ -155,7 +180,7 @@ export async function answerProtectionRule(deps: AppDeps, payload: Json): Promis
     });
   }
   const sent = await sendReview(deps, octokit, request, decision);
-  if (decision.state === 'approved' && task && sent === 'sent') {
+  if (decision.state === 'approved' && task && sent.answer === 'sent') {
     await appendTaskEvent(deps.pool, task.id, {
       type: 'gate_approved',
       actor: 'agent-dispatch',
@@ -173,7 +198,12 @@ export async function answerProtectionRule(deps: AppDeps, payload: Json): Promis
     );
   }
   log.info(
-    { taskId: task?.id ?? claimed?.id, state: decision.state, answered: sent, reason: decision.reason },
+    {
+      taskId: task?.id ?? claimed?.id,
+      state: decision.state,
+      answered: sent.answer,
+      reason: decision.reason,
+    },
     'deployment protection rule answered',
   );
 }

@@ -75,7 +75,12 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promis
     });
     const ours = existing.check_runs.find((c) => c.external_id === EXTERNAL_ID);
     const output = { title: decision.title, summary: decision.summary };
-    if (ours?.conclusion === decision.conclusion && ours.output.title === decision.title) return;
+    if (
+      ours?.conclusion === decision.conclusion &&
+      ours.output.title === decision.title &&
+      ours.output.summary === decision.summary
+    )
+      return;
     const fields = {
       ...repo,
       status: 'completed' as const,
