@@ -46,7 +46,15 @@ let stopping = false;
 let app: Awaited<ReturnType<typeof startApp>>;
 try {
   const role = flags['worker-only'] ? 'worker' : flags['http-only'] ? 'http' : 'all';
-  app = await startApp({ config, databaseUrl, log, role });
+  app = await startApp({
+    config,
+    databaseUrl,
+    log,
+    role,
+    // The queue worker died (e.g. the database was gone too long): exit 1 so the process is
+    // restarted; its jobs are released to the other replicas meanwhile.
+    onFatal: () => void shutdown('queue worker stopped', 1),
+  });
 } catch (error) {
   log.fatal({ err: error }, 'start-up failed');
   stopping = true;
@@ -54,7 +62,7 @@ try {
   process.exit(1);
 }
 
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (stopping) {
     log.warn({ signal }, 'second signal: exiting now');
     process.exit(1);
@@ -69,7 +77,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     await app.stop();
     await embedded?.stop();
-    process.exit(0);
+    process.exit(exitCode);
   } catch (error) {
     log.error({ err: error }, 'shutdown failed');
     process.exit(1);

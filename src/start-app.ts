@@ -16,6 +16,7 @@ import { createGitHubClients } from './github/octokit.ts';
 import type { Logger } from './logging/create-logger.ts';
 import { appTasks } from './queue/app-tasks.ts';
 import { migrateQueue, startWorker, type WorkerHandle } from './queue/start-worker.ts';
+import { reliabilityCron } from './reliability/reliability-jobs.ts';
 import { mountRunnerRoutes } from './runner-api/runner-routes.ts';
 import { createOidcVerifier } from './runner-api/verify-oidc.ts';
 import { checkReadiness, type Readiness } from './server/readiness.ts';
@@ -34,6 +35,8 @@ export type StartAppOptions = {
   /** Replace the job handlers (tests that inspect the queue without running it). */
   tasks?: (deps: { pool: Db; log: Logger }) => TaskList;
   cron?: CronItem[];
+  /** The process cannot go on (its queue worker stopped on its own): exit and let it be restarted. */
+  onFatal?: (error: unknown) => void;
 };
 
 export type RunningApp = {
@@ -63,6 +66,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   let setup: SetupServer | undefined;
   let server: Server | undefined;
   let shuttingDown = false;
+  // Aborted once in-flight jobs had their time at shutdown: no GitHub request is sent after that.
+  const githubStop = new AbortController();
   const sources = {
     pool,
     queueRunning: () => (options.role === 'http' ? undefined : (worker?.isRunning() ?? false)),
@@ -82,6 +87,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
           notifyIntervalMs: config.githubNotifyIntervalMs,
         },
         log,
+        { pool, limits: config.reliability.githubWrites, signal: githubStop.signal },
       );
       const deps: AppDeps = { pool, log, config, github };
       const probot = new Probot({
@@ -100,8 +106,13 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         log,
         concurrency: config.workerConcurrency,
         tasks,
-        cron: options.cron,
+        cron: [...(config.github && !options.tasks ? reliabilityCron() : []), ...(options.cron ?? [])],
         shutdownTimeoutMs: config.shutdownTimeoutMs,
+        staleAfterMs: config.reliability.workerStaleAfterMs,
+        onUnexpectedStop: (error) => {
+          log.fatal({ err: error }, 'the queue worker stopped on its own');
+          options.onFatal?.(error);
+        },
       });
 
     if (options.role !== 'worker') {
@@ -161,6 +172,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       stopping ??= (async () => {
         shuttingDown = true;
         log.info('shutting down: refusing new webhooks, draining the queue');
+        const abortGitHub = setTimeout(() => githubStop.abort(), config.shutdownTimeoutMs);
+        abortGitHub.unref();
         const closed = server
           ? new Promise<void>((resolve) => {
               server?.close(() => resolve());
@@ -171,6 +184,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         await setup?.stop();
         server?.closeAllConnections();
         await closed;
+        githubStop.abort();
+        clearTimeout(abortGitHub);
         await pool.end();
         log.info('stopped');
       })();

@@ -3,6 +3,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ReliabilityConfig } from '../reliability/reliability-config.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -29,6 +30,8 @@ export type AppConfig = {
   githubNotifyIntervalMs: number;
   oidc: { issuer: string; jwksUrl: string };
   shutdownTimeoutMs: number;
+  /** Write pacing across replicas, the sweeper, retention, redelivery (docs/reliability.md). */
+  reliability: ReliabilityConfig;
 };
 
 export type ConfigProblem = { variable: string; message: string };
@@ -100,6 +103,21 @@ const schema = z.object({
   OIDC_ISSUER: url('OIDC_ISSUER', 'https://token.actions.githubusercontent.com'),
   OIDC_JWKS_URL: optionalUrl('OIDC_JWKS_URL'),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
+  GITHUB_WRITES_PER_MINUTE: integer('GITHUB_WRITES_PER_MINUTE', 70, 2, 100_000),
+  GITHUB_WRITES_PER_HOUR: integer('GITHUB_WRITES_PER_HOUR', 450, 5, 10_000_000),
+  SWEEP_QUEUED_AFTER_SECONDS: integer('SWEEP_QUEUED_AFTER_SECONDS', 120, 0, 86_400),
+  SWEEP_DISPATCHED_AFTER_SECONDS: integer('SWEEP_DISPATCHED_AFTER_SECONDS', 600, 0, 86_400),
+  SWEEP_WAITING_AFTER_SECONDS: integer('SWEEP_WAITING_AFTER_SECONDS', 1800, 0, 604_800),
+  SWEEP_RUNNING_AFTER_SECONDS: integer('SWEEP_RUNNING_AFTER_SECONDS', 900, 0, 604_800),
+  SWEEP_PUBLISHING_AFTER_SECONDS: integer('SWEEP_PUBLISHING_AFTER_SECONDS', 300, 0, 86_400),
+  SWEEP_LOST_RUN: z.preprocess(
+    blankToUndefined,
+    z.enum(['fail', 'redispatch'], { error: 'must be fail or redispatch' }).default('fail'),
+  ),
+  DELIVERY_PAYLOAD_RETENTION_DAYS: integer('DELIVERY_PAYLOAD_RETENTION_DAYS', 7, 1, 3650),
+  RECORD_RETENTION_DAYS: integer('RECORD_RETENTION_DAYS', 30, 4, 3650),
+  REDELIVERY_WINDOW_HOURS: integer('REDELIVERY_WINDOW_HOURS', 72, 1, 72),
+  WORKER_STALE_AFTER_SECONDS: integer('WORKER_STALE_AFTER_SECONDS', 30, 5, 3600),
   NODE_ENV: optionalText,
 });
 
@@ -161,6 +179,23 @@ export function readConfig(
       githubNotifyIntervalMs: e.GITHUB_NOTIFY_INTERVAL_MS,
       oidc: { issuer, jwksUrl: e.OIDC_JWKS_URL ?? `${issuer}/.well-known/jwks` },
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      reliability: {
+        githubWrites: { perMinute: e.GITHUB_WRITES_PER_MINUTE, perHour: e.GITHUB_WRITES_PER_HOUR },
+        sweep: {
+          queuedAfterMs: e.SWEEP_QUEUED_AFTER_SECONDS * 1000,
+          dispatchedAfterMs: e.SWEEP_DISPATCHED_AFTER_SECONDS * 1000,
+          waitingAfterMs: e.SWEEP_WAITING_AFTER_SECONDS * 1000,
+          runningAfterMs: e.SWEEP_RUNNING_AFTER_SECONDS * 1000,
+          publishingAfterMs: e.SWEEP_PUBLISHING_AFTER_SECONDS * 1000,
+          lostRun: e.SWEEP_LOST_RUN,
+        },
+        retention: {
+          deliveryPayloadDays: e.DELIVERY_PAYLOAD_RETENTION_DAYS,
+          recordDays: e.RECORD_RETENTION_DAYS,
+        },
+        redelivery: { windowHours: e.REDELIVERY_WINDOW_HOURS },
+        workerStaleAfterMs: e.WORKER_STALE_AFTER_SECONDS * 1000,
+      },
     },
   };
 }

@@ -5,7 +5,10 @@ import { createAppAuth } from '@octokit/auth-app';
 import { request as baseRequest } from '@octokit/request';
 import Bottleneck from 'bottleneck/light.js';
 import { ProbotOctokit } from 'probot';
+import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logging/create-logger.ts';
+import { createPacedFetch } from '../reliability/paced-fetch.ts';
+import { type PacingLimits, pacingFor } from '../reliability/write-pacing.ts';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -44,6 +47,14 @@ export type GitHubAppSettings = {
   notifyIntervalMs: number;
 };
 
+/** Pacing of content-creating requests per installation, shared by every replica through Postgres. */
+export type WritePacingOptions = {
+  pool: Db;
+  limits: PacingLimits;
+  /** Aborted when the process stops: pending and new requests are refused. */
+  signal: AbortSignal;
+};
+
 export type GitHubClients = {
   /** Authenticated as the App (JWT): `/app/...` routes. */
   app(): Octokit;
@@ -77,7 +88,16 @@ function throttleOptions(log: Logger) {
   };
 }
 
-export function createGitHubClients(settings: GitHubAppSettings, log: Logger): GitHubClients {
+/** Backoff with jitter: each client's waits (retry-after, Octokit's retries) are 0–25 % longer. */
+function jitteredBase(): number {
+  return 1000 + Math.floor(Math.random() * 250);
+}
+
+export function createGitHubClients(
+  settings: GitHubAppSettings,
+  log: Logger,
+  writePacing: WritePacingOptions,
+): GitHubClients {
   const request = baseRequest.defaults({ baseUrl: settings.baseUrl });
   const appAuth = createAppAuth({ appId: settings.appId, privateKey: settings.privateKey, request });
   const octokitLog = log.child({ component: 'github' });
@@ -91,11 +111,29 @@ export function createGitHubClients(settings: GitHubAppSettings, log: Logger): G
     log: octokitLog,
     throttle: { ...throttleOptions(octokitLog), write: writes, notifications },
   };
+  const pacing = pacingFor(writePacing.limits);
+  const fetchFor = (key: string) =>
+    createPacedFetch(key, {
+      pool: writePacing.pool,
+      pacing,
+      maxWaitMs: MAX_WAIT_IN_JOB_SECONDS * 1000,
+      signal: writePacing.signal,
+      log: octokitLog,
+    });
+  const limitsFor = (key: string) => {
+    const base = jitteredBase();
+    return {
+      request: { fetch: fetchFor(key) },
+      retry: { retryAfterBaseValue: base },
+      throttle: { ...common.throttle, id: key, retryAfterBaseValue: base },
+    };
+  };
 
   return {
     app() {
       return new ProbotOctokit({
         ...common,
+        ...limitsFor('app'),
         authStrategy: () => ({ hook: appAuth.hook }) as never,
         auth: {},
       });
@@ -122,9 +160,9 @@ export function createGitHubClients(settings: GitHubAppSettings, log: Logger): G
       });
       return new ProbotOctokit({
         ...common,
+        ...limitsFor(`installation:${installationId}`),
         authStrategy: strategy as never,
         auth: {},
-        throttle: { ...common.throttle, id: `installation-${installationId}` },
       });
     },
   };

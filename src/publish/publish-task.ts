@@ -3,6 +3,7 @@
 // be repeated after a crash without duplicating anything: the branch and the pull request are
 // found before they are made.
 import type { AppDeps } from '../app/app-deps.ts';
+import { withAdvisoryLock } from '../db/pool.ts';
 import { AppError } from '../errors.ts';
 import type { Octokit } from '../github/octokit.ts';
 import { once } from '../github/once.ts';
@@ -222,7 +223,16 @@ async function decoratePullRequest(octokit: Octokit, task: Task, number: number)
   }
 }
 
+/**
+ * One publish of a task at a time, across workers and replicas: a publish job queued again by
+ * the sweeper, or released at shutdown while its work still ran, waits for the other to finish
+ * and then finds the task published (never two branch updates or pull requests racing).
+ */
 export async function publishTask(deps: AppDeps, taskId: number, attempt: number): Promise<void> {
+  await withAdvisoryLock(deps.pool, `publish:${taskId}`, () => publishOnce(deps, taskId, attempt));
+}
+
+async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Promise<void> {
   const task = await getTask(deps.pool, taskId);
   if (task?.state !== 'publishing' || task.attempt !== attempt) return;
   if (!task.baseSha || !task.baseBranch)

@@ -9,6 +9,7 @@ import { isAppError } from '../errors.ts';
 import { syncFeedback } from '../feedback/sync-feedback.ts';
 import { PROCESS_DELIVERY_JOB } from '../ingest/record-delivery.ts';
 import { publishTask } from '../publish/publish-task.ts';
+import { reliabilityTasks } from '../reliability/reliability-jobs.ts';
 import { syncReviewCheck } from '../review/sync-review-check.ts';
 import { JOBS } from '../task/follow-up-jobs.ts';
 import { getTask, transitionTask } from '../task/task-store.ts';
@@ -92,6 +93,7 @@ async function taskWork(
 
 export function appTasks(deps: AppDeps, probot: Probot): TaskList {
   return {
+    ...reliabilityTasks(deps),
     [PROCESS_DELIVERY_JOB]: (payload, helpers) => processDelivery(deps, probot, payload as Payload, helpers),
     [JOBS.startQueued]: async (payload) => {
       await startQueued(deps.pool, Number((payload as Payload).repoId));

@@ -1,5 +1,6 @@
 // The job queue: graphile-worker on the App's own Postgres (LISTEN/NOTIFY pickup, retries with
 // exponential backoff, job keys, cron). Runs inside the App process, or alone with --worker-only.
+import { EventEmitter } from 'node:events';
 import {
   type CronItem,
   type JobHelpers,
@@ -8,10 +9,13 @@ import {
   run,
   runMigrations,
   type TaskList,
+  type WorkerEvents,
   Logger as WorkerLogger,
 } from 'graphile-worker';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logging/create-logger.ts';
+import { releasable } from '../reliability/releasable-tasks.ts';
+import { startLiveness } from '../reliability/worker-liveness.ts';
 
 export type WorkerHandle = {
   runner: Runner;
@@ -45,6 +49,10 @@ export async function startWorker(options: {
   cron?: CronItem[];
   /** How long in-flight jobs may run after stop() before they are released for retry. */
   shutdownTimeoutMs: number;
+  /** Heartbeat this pool and release the jobs of pools silent for this long (docs/reliability.md). */
+  staleAfterMs?: number;
+  /** The worker stopped on its own (e.g. it lost the database for too long). */
+  onUnexpectedStop?: (error: unknown) => void;
 }): Promise<WorkerHandle> {
   const log = options.log.child({ component: 'queue' });
   // A job released at shutdown keeps running (JavaScript cannot stop it); wait for it before the
@@ -61,10 +69,18 @@ export async function startWorker(options: {
       },
     ]),
   );
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.on('pool:create', ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner = await run({
     pgPool: options.pool,
     concurrency: options.concurrency,
-    taskList: tasks,
+    // Raced against the shutdown abort: an unfinished job goes back to the queue (inFlight above
+    // still waits for its work before the pool closes).
+    taskList: releasable(tasks),
+    events,
     parsedCronItems: parseCronItems(options.cron ?? []),
     noHandleSignals: true,
     logger: workerLogger(log),
@@ -72,19 +88,27 @@ export async function startWorker(options: {
     gracefulShutdownAbortTimeout: options.shutdownTimeoutMs,
   });
   let running = true;
+  let stopping = false;
+  const liveness =
+    options.staleAfterMs !== undefined && poolId !== undefined
+      ? startLiveness({ pool: options.pool, poolId, staleAfterMs: options.staleAfterMs, log })
+      : undefined;
   runner.promise.then(
     () => {
       running = false;
+      if (!stopping) options.onUnexpectedStop?.(new Error('the queue worker stopped'));
     },
     (error: unknown) => {
       running = false;
       log.error({ err: error }, 'queue worker stopped with an error');
+      if (!stopping) options.onUnexpectedStop?.(error);
     },
   );
   return {
     runner,
     isRunning: () => running,
     async stop() {
+      stopping = true;
       if (running) {
         await runner.stop();
         running = false;
@@ -93,6 +117,7 @@ export async function startWorker(options: {
       await Promise.race([Promise.allSettled([...inFlight]), deadline]);
       // Let the worker record the outcome of jobs that just finished.
       await new Promise((resolve) => setTimeout(resolve, 50));
+      await liveness?.stop();
     },
   };
 }

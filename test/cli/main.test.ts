@@ -105,7 +105,7 @@ describe('npm start (src/main.ts)', () => {
       throw new Error(`${error.message}\n${first.output()}`);
     });
     await waitFor(`http://127.0.0.1:${port}/readyz`, 200);
-    expect(first.output()).toContain('"migrations":["0001_initial"]');
+    expect(first.output()).toContain('"migrations":["0001_initial",');
     const pid = postgresPidOf(dataDir);
     expect(pid && alive(pid)).toBe(true);
 

@@ -1,0 +1,91 @@
+// Pacing of content-creating GitHub requests, as a pure decision. Two token buckets in GCRA
+// form ("generic cell rate algorithm": each bucket keeps the theoretical arrival time of the
+// next request), one for any 60 s and one for any hour. A request reserves its slot: the answer
+// is when it may be sent, and the buckets' next state. Reserving (rather than polling for a free
+// token) means waiting callers never race each other, and one row update per request suffices.
+//
+// Why the caps hold: with interval T and tolerance τ = (burst − 1)·T, a slot s_k is never
+// before tat_k − τ and the next tat is max(tat_k, s_k) + T ≥ s_k + T, so n requests sent in a
+// window W satisfy W ≥ (n − 1)·T − τ, i.e. n ≤ burst + W/T. Sending later than the slot
+// (latency, a pause) never adds requests to a window beyond that bound plus the delay's share.
+
+export type Bucket = { intervalMs: number; toleranceMs: number };
+export type Pacing = { minute: Bucket; hour: Bucket };
+export type PacingLimits = {
+  /** Most content-creating requests per installation in any 60 s (GitHub allows 80). */
+  perMinute: number;
+  /** Most content-creating requests per installation in any hour (GitHub allows 500). */
+  perHour: number;
+};
+export type PacingState = { minuteTat: number; hourTat: number; pausedUntil: number | null };
+
+/**
+ * A bucket whose burst plus steady rate over the window equals the cap: for 70 per minute, a
+ * burst of 10 and then one request a second (60 per minute).
+ */
+function bucketFor(cap: number, windowMs: number, burstShare: number): Bucket {
+  const burst = Math.max(1, Math.floor(cap * burstShare));
+  const steady = Math.max(1, cap - burst);
+  const intervalMs = windowMs / steady;
+  return { intervalMs, toleranceMs: (burst - 1) * intervalMs };
+}
+
+export function pacingFor(limits: PacingLimits): Pacing {
+  return {
+    minute: bucketFor(limits.perMinute, 60_000, 1 / 7),
+    hour: bucketFor(limits.perHour, 3_600_000, 1 / 5),
+  };
+}
+
+export type Reservation = { sendAt: number; waitMs: number; next: PacingState };
+
+/** Reserves the next slot for a request made at `now` (ms since the epoch, the database's clock). */
+export function reserveSlot(state: PacingState, now: number, pacing: Pacing): Reservation {
+  const sendAt = Math.max(
+    now,
+    state.minuteTat - pacing.minute.toleranceMs,
+    state.hourTat - pacing.hour.toleranceMs,
+    state.pausedUntil ?? now,
+  );
+  return {
+    sendAt,
+    waitMs: sendAt - now,
+    next: {
+      minuteTat: Math.max(state.minuteTat, sendAt) + pacing.minute.intervalMs,
+      hourTat: Math.max(state.hourTat, sendAt) + pacing.hour.intervalMs,
+      pausedUntil: state.pausedUntil !== null && state.pausedUntil > now ? state.pausedUntil : null,
+    },
+  };
+}
+
+const METHODS_THAT_CREATE = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** GitHub counts POST, PATCH, PUT and DELETE as content-creating for its secondary limits. */
+export function isContentCreating(method: string): boolean {
+  return METHODS_THAT_CREATE.has(method.toUpperCase());
+}
+
+/**
+ * How long (ms) GitHub asked us to hold off, from a limit answer's headers: `retry-after`
+ * (seconds) on a secondary limit or a 429, or until the reset time when the primary budget is
+ * spent. Undefined when the answer is not a rate limit.
+ */
+export function pauseFromAnswer(
+  status: number,
+  headers: { get(name: string): string | null },
+  now: number,
+): number | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  if (headers.get('x-ratelimit-remaining') === '0') {
+    const reset = Number(headers.get('x-ratelimit-reset'));
+    if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
+  }
+  return undefined;
+}
