@@ -103,7 +103,8 @@ const schema = z.object({
   OIDC_ISSUER: url('OIDC_ISSUER', 'https://token.actions.githubusercontent.com'),
   OIDC_JWKS_URL: optionalUrl('OIDC_JWKS_URL'),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
-  GITHUB_WRITES_PER_MINUTE: integer('GITHUB_WRITES_PER_MINUTE', 70, 2, 100_000),
+  GITHUB_WRITES_PER_MINUTE: integer('GITHUB_WRITES_PER_MINUTE', 60, 1, 100_000),
+  GITHUB_WRITE_BURST: integer('GITHUB_WRITE_BURST', 10, 1, 1_000),
   GITHUB_WRITES_PER_HOUR: integer('GITHUB_WRITES_PER_HOUR', 450, 5, 10_000_000),
   SWEEP_QUEUED_AFTER_SECONDS: integer('SWEEP_QUEUED_AFTER_SECONDS', 120, 0, 86_400),
   SWEEP_DISPATCHED_AFTER_SECONDS: integer('SWEEP_DISPATCHED_AFTER_SECONDS', 600, 0, 86_400),
@@ -180,7 +181,11 @@ export function readConfig(
       oidc: { issuer, jwksUrl: e.OIDC_JWKS_URL ?? `${issuer}/.well-known/jwks` },
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       reliability: {
-        githubWrites: { perMinute: e.GITHUB_WRITES_PER_MINUTE, perHour: e.GITHUB_WRITES_PER_HOUR },
+        githubWrites: {
+          perMinute: e.GITHUB_WRITES_PER_MINUTE,
+          burst: e.GITHUB_WRITE_BURST,
+          perHour: e.GITHUB_WRITES_PER_HOUR,
+        },
         sweep: {
           queuedAfterMs: e.SWEEP_QUEUED_AFTER_SECONDS * 1000,
           dispatchedAfterMs: e.SWEEP_DISPATCHED_AFTER_SECONDS * 1000,

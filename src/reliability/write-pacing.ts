@@ -12,28 +12,30 @@
 export type Bucket = { intervalMs: number; toleranceMs: number };
 export type Pacing = { minute: Bucket; hour: Bucket };
 export type PacingLimits = {
-  /** Most content-creating requests per installation in any 60 s (GitHub allows 80). */
+  /** Steady content-creating requests per installation per minute. */
   perMinute: number;
+  /** How many may go at once after a quiet spell: any 60 s holds at most burst + perMinute. */
+  burst: number;
   /** Most content-creating requests per installation in any hour (GitHub allows 500). */
   perHour: number;
 };
 export type PacingState = { minuteTat: number; hourTat: number; pausedUntil: number | null };
 
-/**
- * A bucket whose burst plus steady rate over the window equals the cap: for 70 per minute, a
- * burst of 10 and then one request a second (60 per minute).
- */
-function bucketFor(cap: number, windowMs: number, burstShare: number): Bucket {
-  const burst = Math.max(1, Math.floor(cap * burstShare));
-  const steady = Math.max(1, cap - burst);
-  const intervalMs = windowMs / steady;
-  return { intervalMs, toleranceMs: (burst - 1) * intervalMs };
+function bucket(steadyPerWindow: number, windowMs: number, burst: number): Bucket {
+  const intervalMs = windowMs / steadyPerWindow;
+  return { intervalMs, toleranceMs: (Math.max(1, burst) - 1) * intervalMs };
 }
 
+/**
+ * The per-minute bucket is the configured rate and burst (60 a minute after a burst of 10: at
+ * most 70 in any 60 s, GitHub allows 80). The hourly cap is split the same way: a fifth as burst,
+ * the rest spread over the hour, so any hour holds at most the cap.
+ */
 export function pacingFor(limits: PacingLimits): Pacing {
+  const hourBurst = Math.max(1, Math.floor(limits.perHour / 5));
   return {
-    minute: bucketFor(limits.perMinute, 60_000, 1 / 7),
-    hour: bucketFor(limits.perHour, 3_600_000, 1 / 5),
+    minute: bucket(limits.perMinute, 60_000, limits.burst),
+    hour: bucket(Math.max(1, limits.perHour - hourBurst), 3_600_000, hourBurst),
   };
 }
 

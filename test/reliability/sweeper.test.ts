@@ -1,0 +1,246 @@
+// The sweeper against the simulator and a real database: tasks that stopped moving are checked
+// against their run on GitHub and ended visibly, dispatched again, or given their job again.
+// No queue worker runs here, so the jobs the sweeper queues stay visible.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../src/app/app-deps.ts';
+import { PROCESS_DELIVERY_JOB } from '../../src/ingest/record-delivery.ts';
+import { SWEEPER, sweepTasks } from '../../src/reliability/sweep-tasks.ts';
+import { heartbeat, releaseDeadWorkers } from '../../src/reliability/worker-liveness.ts';
+import { parseRepoConfig } from '../../src/repo-config/schema.ts';
+import type { Task } from '../../src/task/task.ts';
+import type { TransitionType } from '../../src/task/task-states.ts';
+import {
+  createdTask,
+  createTask,
+  getTask,
+  type TaskFields,
+  taskEvents,
+  transitionTask,
+} from '../../src/task/task-store.ts';
+import { testAppConfig } from '../support/app-config.ts';
+import { testLogger } from '../support/quiet-logger.ts';
+import { type GitHubFixture, startGitHubFixture } from './support/github-fixture.ts';
+
+const QUICK_WORKFLOW = `name: quick
+on: workflow_dispatch
+jobs:
+  noop:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo done
+`;
+
+const settings = (() => {
+  const parsed = parseRepoConfig({ engine: 'command', command: 'true' });
+  if (!parsed.ok) throw new Error('bad settings');
+  return parsed.config;
+})();
+
+describe('the sweeper', () => {
+  let fixture: GitHubFixture;
+  let nextComment = 5000;
+  beforeAll(async () => {
+    fixture = await startGitHubFixture({ files: { '.github/workflows/quick.yml': QUICK_WORKFLOW } });
+  }, 30_000);
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  function deps(env: Record<string, string> = {}): AppDeps {
+    return {
+      pool: fixture.db.pool,
+      log: testLogger(),
+      config: testAppConfig({ GITHUB_API_URL: fixture.sim.apiUrl, ...env }),
+      github: fixture.clients(),
+    };
+  }
+
+  /** A task walked through the real transitions to `path`'s end, then left alone for an hour. */
+  async function staleTask(path: TransitionType[], fields: TaskFields = {}): Promise<Task> {
+    const { task } = createdTask(
+      await createTask(fixture.db.pool, {
+        installationId: fixture.installationId,
+        repoId: fixture.repo.id,
+        repoOwner: fixture.repo.owner,
+        repoName: fixture.repo.name,
+        issueNumber: fixture.issue,
+        isPullRequest: false,
+        commentKind: 'issue_comment',
+        commentId: nextComment++,
+        deliveryId: null,
+        requesterLogin: 'alice',
+        requesterId: 10,
+        prompt: 'do it',
+        issueTitle: 'Pacing',
+        engine: 'command',
+        settings,
+        state: 'queued',
+        followUpOfPr: null,
+        branch: null,
+      }),
+    );
+    for (const type of path) {
+      const moved = await transitionTask(fixture.db.pool, task.id, { type, actor: 'test', fields });
+      if (!moved.ok) throw new Error(moved.reason);
+    }
+    await fixture.db.pool.query(`UPDATE tasks SET updated_at = now() - interval '1 hour' WHERE id = $1`, [
+      task.id,
+    ]);
+    // Only the sweeper's own jobs should be visible below.
+    await fixture.db.pool.query('DELETE FROM graphile_worker._private_jobs');
+    return (await getTask(fixture.db.pool, task.id))!;
+  }
+
+  const jobKeys = async () =>
+    (
+      await fixture.db.pool.query<{ key: string }>('SELECT key FROM graphile_worker.jobs ORDER BY key')
+    ).rows.map((r) => r.key);
+
+  it('ends a task whose run vanished from GitHub as failed, with the logs link', async () => {
+    const runUrl = `${fixture.sim.url}/acme/widgets/actions/runs/424242`;
+    const task = await staleTask(['dispatch', 'run_started'], {
+      workflowRunId: 424242,
+      workflowRunUrl: runUrl,
+    });
+    const report = await sweepTasks(deps());
+    expect(report).toMatchObject({ runsChecked: 1, failed: 1 });
+    const ended = (await getTask(fixture.db.pool, task.id))!;
+    expect(ended.state).toBe('failed');
+    expect(ended.errorCode).toBe('run_lost');
+    expect(ended.errorMessage).toContain('no longer exists on GitHub');
+    expect(ended.errorMessage).toContain(`Logs: ${runUrl}`);
+    const last = (await taskEvents(fixture.db.pool, task.id)).at(-1);
+    expect(last).toMatchObject({ type: 'fail', actor: SWEEPER, toState: 'failed' });
+  });
+
+  it('ends a task whose run completed without reporting (its webhook was lost)', async () => {
+    const { runId } = await fixture.sim.dispatchWorkflow({
+      repo: fixture.repo.fullName,
+      user: 'alice',
+      workflow: 'quick.yml',
+    });
+    const deadline = Date.now() + 30_000;
+    while (fixture.sim.runs().find((r) => r.id === runId)?.status !== 'completed' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const run = fixture.sim.runs().find((r) => r.id === runId)!;
+    expect(run.conclusion).toBe('success');
+    const task = await staleTask(['dispatch', 'run_started'], {
+      workflowRunId: runId,
+      workflowRunUrl: 'stale',
+    });
+    await sweepTasks(deps());
+    const ended = (await getTask(fixture.db.pool, task.id))!;
+    expect(ended.state).toBe('failed');
+    expect(ended.errorMessage).toMatch(/finished without reporting a result/);
+    expect(ended.errorMessage).toContain(`/actions/runs/${runId}`);
+  }, 40_000);
+
+  it('dispatches a task with a lost run once more when configured, then ends it the next time', async () => {
+    const lost = { workflowRunId: 515151, workflowRunUrl: 'https://example.invalid/runs/515151' };
+    const task = await staleTask(['dispatch', 'run_started'], lost);
+    const sweeper = deps({ SWEEP_LOST_RUN: 'redispatch' });
+
+    expect(await sweepTasks(sweeper)).toMatchObject({ redispatched: 1, failed: 0 });
+    const again = (await getTask(fixture.db.pool, task.id))!;
+    expect(again).toMatchObject({ state: 'queued', attempt: 2, workflowRunId: null, errorCode: null });
+    expect((await taskEvents(fixture.db.pool, task.id)).slice(-2)).toMatchObject([
+      { type: 'fail', actor: SWEEPER },
+      { type: 'retry', actor: SWEEPER },
+    ]);
+    expect(await jobKeys()).toContain(`start-queued:${fixture.repo.id}`);
+
+    // The second attempt loses its run as well: no third attempt.
+    for (const type of ['dispatch', 'run_started'] as const) {
+      await transitionTask(fixture.db.pool, task.id, {
+        type,
+        actor: 'test',
+        fields: { workflowRunId: 525252, workflowRunUrl: 'https://example.invalid/runs/525252' },
+      });
+    }
+    await fixture.db.pool.query(`UPDATE tasks SET updated_at = now() - interval '1 hour' WHERE id = $1`, [
+      task.id,
+    ]);
+    expect(await sweepTasks(sweeper)).toMatchObject({ redispatched: 0, failed: 1 });
+    expect((await getTask(fixture.db.pool, task.id))!.state).toBe('failed');
+  });
+
+  it('gives a task stuck in publishing its publish job again, once', async () => {
+    const task = await staleTask(['dispatch', 'run_started', 'result_received']);
+    expect((await sweepTasks(deps())).requeued.publish).toBe(1);
+    expect(await jobKeys()).toEqual([`publish:${task.id}:1`]);
+    // Its job is pending now: the next sweep leaves it alone.
+    await fixture.db.pool.query(`UPDATE tasks SET swept_at = NULL WHERE id = $1`, [task.id]);
+    expect((await sweepTasks(deps())).requeued.publish).toBe(0);
+    expect(await jobKeys()).toEqual([`publish:${task.id}:1`]);
+    await transitionTask(fixture.db.pool, task.id, { type: 'fail', actor: 'test' });
+  });
+
+  it('queues the dispatch of a dispatched task whose dispatch job gave up, and starts queued tasks', async () => {
+    const dispatched = await staleTask(['dispatch']);
+    await fixture.db.pool.query(
+      `SELECT graphile_worker.add_job('dispatch-task', json_build_object('taskId', $1::int, 'attempt', 1),
+         job_key => $2, max_attempts => 1)`,
+      [dispatched.id, `dispatch:${dispatched.id}:1`],
+    );
+    // The job used its last attempt (its process died): it will never run again by itself.
+    await fixture.db.pool.query(`UPDATE graphile_worker._private_jobs SET attempts = max_attempts`);
+    const queued = await staleTask([]);
+    const report = await sweepTasks(deps());
+    expect(report.requeued.dispatch).toBe(1);
+    expect(report.startQueued).toBeGreaterThanOrEqual(1);
+    const jobs = await fixture.db.pool.query(
+      `SELECT key, attempts, max_attempts FROM graphile_worker.jobs WHERE key = $1`,
+      [`dispatch:${dispatched.id}:1`],
+    );
+    expect(jobs.rows).toEqual([{ key: `dispatch:${dispatched.id}:1`, attempts: 0, max_attempts: 8 }]);
+    expect(await jobKeys()).toContain(`start-queued:${queued.repoId}`);
+    await transitionTask(fixture.db.pool, dispatched.id, { type: 'fail', actor: 'test' });
+    await transitionTask(fixture.db.pool, queued.id, { type: 'fail', actor: 'test' });
+  });
+
+  it('queues again a recorded delivery whose processing job is gone', async () => {
+    await fixture.db.pool.query(
+      `INSERT INTO webhook_deliveries (delivery_id, event, payload, received_at)
+       VALUES ('lost-delivery', 'issue_comment', '{}', now() - interval '1 hour')`,
+    );
+    await fixture.db.pool.query('DELETE FROM graphile_worker._private_jobs');
+    expect((await sweepTasks(deps())).requeued.delivery).toBe(1);
+    const jobs = await fixture.db.pool.query(
+      `SELECT j.task_identifier, p.payload FROM graphile_worker.jobs j
+         JOIN graphile_worker._private_jobs p USING (id) WHERE j.key = 'delivery:lost-delivery'`,
+    );
+    expect(jobs.rows).toEqual([
+      { task_identifier: PROCESS_DELIVERY_JOB, payload: { deliveryId: 'lost-delivery' } },
+    ]);
+  });
+});
+
+describe('queue worker liveness', () => {
+  let fixture: GitHubFixture;
+  beforeAll(async () => {
+    fixture = await startGitHubFixture();
+  }, 30_000);
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('releases the jobs of a pool that stopped heartbeating, and leaves a live pool’s jobs locked', async () => {
+    const { pool } = fixture.db;
+    for (const key of ['dead-job', 'live-job']) {
+      await pool.query(`SELECT graphile_worker.add_job('sync-feedback', '{}'::json, job_key => $1)`, [key]);
+    }
+    await heartbeat(pool, 'pool-live');
+    await pool.query(
+      `UPDATE graphile_worker._private_jobs
+          SET locked_by = CASE key WHEN 'dead-job' THEN 'pool-dead' ELSE 'pool-live' END,
+              locked_at = now() - interval '5 minutes', attempts = 1`,
+    );
+    expect(await releaseDeadWorkers(pool, 30_000)).toEqual(['pool-dead']);
+    const jobs = await pool.query(`SELECT key, locked_by FROM graphile_worker.jobs ORDER BY key`);
+    expect(jobs.rows).toEqual([
+      { key: 'dead-job', locked_by: null },
+      { key: 'live-job', locked_by: 'pool-live' },
+    ]);
+  });
+});
