@@ -47,6 +47,17 @@ async function pullRequestContext(
   return { fork: false };
 }
 
+/** True for the delivery that first claims `key` (again on that delivery's retries). */
+async function claimNotice(deps: AppDeps, key: string, deliveryId: string): Promise<boolean> {
+  const claimed = await deps.pool.query<{ result: string }>(
+    `INSERT INTO github_effects (key, state, result) VALUES ($1, 'done', to_jsonb($2::text))
+     ON CONFLICT (key) DO UPDATE SET updated_at = github_effects.updated_at
+     RETURNING result #>> '{}' AS result`,
+    [key, deliveryId],
+  );
+  return claimed.rows[0]?.result === deliveryId;
+}
+
 export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<void> {
   const { source, octokit, config, command, reply, log } = input;
   const limit = config.limits['max-prompt-chars'];
@@ -103,7 +114,10 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
   );
   if ('rateLimited' in result) {
     log.info({ limit: result.rateLimited.limit }, 'command held back by the per-user rate limit');
-    await reply(rateLimited(source.sender.login, result.rateLimited.limit, result.rateLimited.retryAt));
+    // Said once per user and window: a flood of requests must not become a flood of replies.
+    const notice = `rate-limit-notice:${source.repo.id}:${source.sender.id}:${result.rateLimited.retryAt.toISOString()}`;
+    if (await claimNotice(deps, notice, source.deliveryId))
+      await reply(rateLimited(source.sender.login, result.rateLimited.limit, result.rateLimited.retryAt));
     return;
   }
   log.info({ taskId: result.task.id, state: result.task.state, created: result.created }, 'task recorded');
