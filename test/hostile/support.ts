@@ -20,7 +20,9 @@ export type Footprint = {
 /** Everything the App could have made: runs, pull requests, branches, its comments, tasks. */
 export async function footprint(stack: Stack): Promise<Footprint> {
   const pulls = await stack.as('alice').paginate(stack.as('alice').pulls.list, { ...TARGET, state: 'all' });
-  const branches = (await stack.sim.git.run(REPO, ['for-each-ref', '--format=%(refname:short)', 'refs/heads']))
+  const branches = (
+    await stack.sim.git.run(REPO, ['for-each-ref', '--format=%(refname:short)', 'refs/heads'])
+  )
     .split('\n')
     .filter(Boolean)
     .sort();
