@@ -14,7 +14,9 @@ export type ActionErrorCode =
   | 'git-failed'
   | 'git-unavailable'
   | 'result-too-large'
-  | 'unsupported-platform';
+  | 'unsupported-platform'
+  | 'missing-secret'
+  | 'proxy-failed';
 
 export class ActionError extends Error {
   readonly code: ActionErrorCode;

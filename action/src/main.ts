@@ -1,6 +1,7 @@
 // Entry point of the action (bundled to action/dist/index.js). The runner starts it once per
 // step with the step's inputs as INPUT_* variables; `step` says which half of the job this is.
 import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
 import { ActionError, errorMessage } from './action-error.ts';
 import { killAllProcessTrees } from './engines/run-process-tree.ts';
 import { appendSummary, createOutputs } from './github-runner/file-commands.ts';
@@ -10,6 +11,7 @@ import { parseInputs } from './inputs.ts';
 import { sleep } from './runner-api/retry.ts';
 import { createRunnerApi } from './runner-api/runner-api-client.ts';
 import { createTokenSource } from './runner-api/token-source.ts';
+import { createSecretManagerReader } from './secrets/secret-manager.ts';
 import { prepareStep } from './steps/prepare-step.ts';
 import { runStep } from './steps/run-step.ts';
 import type { StepContext } from './steps/step-context.ts';
@@ -41,20 +43,21 @@ async function main(): Promise<number> {
   const write = (text: string) => {
     process.stdout.write(text);
   };
-  const log = createRunnerLog(write);
+  const log = createRunnerLog(write, (value) => core.setSecret(value));
   const tokens = createTokenSource({ audience: inputs.appUrl, request: createIdTokenRequester(env), log });
   const ctx: StepContext = {
     inputs,
     env,
     log,
     write,
-    outputs: createOutputs(env),
+    outputs: createOutputs(),
     writeSummary: (markdown) => appendSummary(env, markdown),
     api: createRunnerApi({ appUrl: inputs.appUrl, taskId: inputs.taskId, tokens, log }),
     now: Date.now,
     sleep,
     graceMs: ENGINE_GRACE_MS,
     wait: DEFAULT_WAIT,
+    readSecret: createSecretManagerReader(env),
   };
   return inputs.step === 'prepare' ? prepareStep(ctx) : runStep(ctx);
 }

@@ -261,12 +261,12 @@ describe('the bundled action', () => {
   it('run: refuses an engine this version does not know, telling the App', async () => {
     const { run, peer } = await setUp((sha) => ({
       ...specFor(42, sha),
-      engine: { name: 'claude-code', command: null, model: 'x', version: '1.0.0' },
+      engine: { name: 'aider', command: null, model: 'x', version: '1.0.0' },
     }));
     const step = await run('run');
     expect(step.code).toBe(1);
     expect((peer.results[0] as { report: { error: string } }).report.error).toContain(
-      'cannot run the "claude-code" engine',
+      'cannot run the "aider" engine',
     );
   });
 });

@@ -1,16 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildAction, DIST } from '../../scripts/build-action.ts';
+import { buildAction, DIST, listFiles } from '../../scripts/build-action.ts';
 
 describe('action/dist', () => {
   it('is exactly what the build makes from action/src (rebuild and commit when this fails)', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'agent-dispatch-bundle-'));
     try {
       await buildAction(fresh);
-      expect(readdirSync(DIST).sort()).toEqual(readdirSync(fresh).sort());
-      for (const file of readdirSync(fresh)) {
+      expect(listFiles(DIST)).toEqual(listFiles(fresh));
+      for (const file of listFiles(fresh)) {
         expect(
           readFileSync(join(DIST, file)).equals(readFileSync(join(fresh, file))),
           `action/dist/${file}`,

@@ -34,6 +34,8 @@ function context(command: string | null, prompt = 'do it') {
     log: { info() {}, warning: (m) => warnings.push(m), error() {}, mask() {}, group() {}, endGroup() {} },
     output: { stdout: (c) => output.push(c.toString()), stderr: (c) => output.push(c.toString()) },
     reportProgress() {},
+    jobEnvironment: {},
+    modelAccess: null,
   };
   return { ctx, warnings, output };
 }

@@ -1,6 +1,6 @@
 // The runner-API client against a peer that speaks the documented protocol over real HTTP.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionError } from '../../action/src/action-error.ts';
 import { createIdTokenRequester } from '../../action/src/github-runner/id-token.ts';
 import type { Log } from '../../action/src/github-runner/workflow-commands.ts';
@@ -23,6 +23,8 @@ function client() {
     ACTIONS_ID_TOKEN_REQUEST_URL: peer.oidc.requestUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: peer.oidc.requestToken,
   };
+  // @actions/core's getIDToken reads the runner's variables from the process environment.
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const retry = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
   const tokens = createTokenSource({ audience: peer.url, request: createIdTokenRequester(env), log, retry });
   const api = createRunnerApi({ appUrl: peer.url, taskId: 42, tokens, log, retry });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdTokenRequester } from '../../action/src/github-runner/id-token.ts';
 import type { Log } from '../../action/src/github-runner/workflow-commands.ts';
 import { createRunnerApi } from '../../action/src/runner-api/runner-api-client.ts';
@@ -35,6 +35,8 @@ async function setUp(states: string[]) {
     ACTIONS_ID_TOKEN_REQUEST_URL: peer.oidc.requestUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: peer.oidc.requestToken,
   };
+  // @actions/core's getIDToken reads the runner's variables from the process environment.
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   const tokens = createTokenSource({ audience: peer.url, request: createIdTokenRequester(env), log: quiet });
   const api = createRunnerApi({ appUrl: peer.url, taskId: 42, tokens, log: quiet });
   await api.postResult({ outcome: 'completed', changes: [change], patch: '', report });

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logging/create-logger.ts';
 import { freePort } from '../../src/net/free-port.ts';
 import { type RunningApp, startApp } from '../../src/start-app.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
+import { sharedToolCache } from '../sim/model/claude-code.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -35,6 +36,9 @@ export type SystemOptions = {
   /** Users and their role on the repository (alice is a writer unless said otherwise). */
   users?: Record<string, Role>;
   log?: Logger;
+  /** The runner's tool cache (RUNNER_TOOL_CACHE); default: the one all tests share, so an
+   *  engine CLI is downloaded once per machine. */
+  toolCacheDir?: string;
 };
 
 export type System = {
@@ -47,7 +51,10 @@ export type System = {
 };
 
 export async function startSystem(options: SystemOptions): Promise<System> {
-  const sim = await startSimulator({ actions: { [ACTION_USES]: ROOT } });
+  const sim = await startSimulator({
+    actions: { [ACTION_USES]: ROOT },
+    toolCacheDir: options.toolCacheDir ?? sharedToolCache(),
+  });
   const github = sim.registerApp({
     slug: 'agent-dispatch',
     webhookSecret: 'e2e-webhook-secret-0123456789',

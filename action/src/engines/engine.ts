@@ -1,6 +1,7 @@
-// One small interface for every coding agent the action can run. The `command` engine is the
-// first; Claude Code, Codex and Gemini adapters plug in here later, each in its own file.
+// One small interface for every coding agent the action can run: `command`, and the Claude Code,
+// Codex and Gemini CLIs (cli-engine.ts and one adapter file each). The table is select-engine.ts.
 import type { Log } from '../github-runner/workflow-commands.ts';
+import type { Provider } from '../proxy/usage-meter.ts';
 import type { ProgressEvent } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import type { OutputSink } from './run-process-tree.ts';
@@ -21,6 +22,21 @@ export type EngineRunResult = {
   summary: string | null;
   /** Why the engine failed, in words for the requester; null when it did not. */
   error: string | null;
+  /** Set when the engine stopped at its own turn or cost limit (e.g. Claude Code's --max-turns). */
+  limit?: string | null;
+};
+
+/** Where an engine that calls a model API reaches it: the key-holding proxy. */
+export type ModelAccess = { baseUrl: string; apiKey: string };
+
+/** What an engine needs from the key-holding proxy (model-proxy.ts). */
+export type ModelApiNeeds = {
+  provider: Provider;
+  /** Variables of the job that may hold the real key (or a gcp-sm:// reference); first set wins. */
+  keyVariables: readonly string[];
+  /** A variable of the job naming the real API's base URL (a gateway); the default otherwise. */
+  baseUrlVariable: string;
+  defaultBaseUrl: string;
 };
 
 export type EngineContext = {
@@ -39,12 +55,18 @@ export type EngineContext = {
   output: OutputSink;
   /** Best effort, throttled by the caller. */
   reportProgress(event: ProgressEvent): void;
+  /** The job's own environment: what prepare may read (RUNNER_TOOL_CACHE, npm settings). */
+  jobEnvironment: Record<string, string | undefined>;
+  /** The proxy, for engines with `modelApi`; null for the others. */
+  modelAccess: ModelAccess | null;
 };
 
 export type PreparedEngine = { version: string | null };
 
 export type Engine = {
   readonly name: string;
+  /** Set for engines that call a model API: the action starts the key-holding proxy for them. */
+  readonly modelApi?: ModelApiNeeds;
   /** Installs or checks what the engine needs and writes its inputs; runs before the clock. */
   prepare(ctx: EngineContext): Promise<PreparedEngine>;
   run(ctx: EngineContext): Promise<EngineRunResult>;

@@ -3,8 +3,9 @@
 // SIGKILL after a grace period) and again once the leader has exited, so nothing the engine
 // started keeps running or keeps changing the checkout while the result is collected.
 // A process that deliberately leaves the group (setsid) is out of reach; see docs/action.md.
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 export type OutputSink = { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void };
 
@@ -16,6 +17,8 @@ export type ProcessTreeOptions = {
   timeoutMs: number;
   graceMs: number;
   output: OutputSink;
+  /** A file the process reads as its standard input (the prompt); /dev/null otherwise. */
+  stdinFile?: string;
 };
 
 export type ProcessTreeResult = {
@@ -106,12 +109,18 @@ export async function stopGroup(pgid: number, graceMs: number): Promise<number> 
 }
 
 export async function runProcessTree(options: ProcessTreeOptions): Promise<ProcessTreeResult> {
-  const child = spawn(options.file, [...options.args], {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true, // its own process group, so the whole tree can be signalled at once
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const stdin = options.stdinFile === undefined ? 'ignore' : openSync(options.stdinFile, 'r');
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(options.file, [...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true, // its own process group, so the whole tree can be signalled at once
+      stdio: [stdin, 'pipe', 'pipe'],
+    }) as ChildProcessByStdio<null, Readable, Readable>;
+  } finally {
+    if (typeof stdin === 'number') closeSync(stdin);
+  }
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.stdout.on('data', (chunk: Buffer) => options.output.stdout(chunk));
   child.stderr.on('data', (chunk: Buffer) => options.output.stderr(chunk));

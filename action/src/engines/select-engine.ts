@@ -1,9 +1,15 @@
 // Engine name (from the task spec) → adapter. New engines are added to this table.
 import { ActionError } from '../action-error.ts';
+import { claudeCodeEngine } from './claude-code-engine.ts';
+import { codexEngine } from './codex-engine.ts';
 import { commandEngine } from './command-engine.ts';
 import type { Engine } from './engine.ts';
+import { geminiEngine } from './gemini-engine.ts';
 
 const ENGINES = {
+  'claude-code': claudeCodeEngine,
+  codex: codexEngine,
+  gemini: geminiEngine,
   command: commandEngine,
 } satisfies Record<string, () => Engine>;
 

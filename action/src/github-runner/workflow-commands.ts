@@ -1,6 +1,6 @@
-// The runner's workflow commands (`::warning::…`, `::add-mask::…`, `::stop-commands::…`),
-// written to stdout. This is the small part of @actions/core the action needs; the toolkit
-// itself would pull an HTTP client of ~800 kB into the bundle.
+// The runner's workflow commands (`::warning::…`, `::stop-commands::…`), written to stdout.
+// Masking goes through @actions/core `setSecret` in the action (main.ts); `write` is
+// replaceable so tests can read what a step logs.
 import { randomUUID } from 'node:crypto';
 
 export type Log = {
@@ -20,14 +20,19 @@ export function escapeData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-export function createRunnerLog(write: LogWriter = (text) => process.stdout.write(text)): Log {
+export function createRunnerLog(
+  write: LogWriter = (text) => process.stdout.write(text),
+  mask?: (value: string) => void,
+): Log {
   const command = (name: string, message: string) => write(`::${name}::${escapeData(message)}\n`);
   return {
     info: (message) => write(`${message}\n`),
     warning: (message) => command('warning', message),
     error: (message) => command('error', message),
     mask: (value) => {
-      if (value !== '') command('add-mask', value);
+      if (value === '') return;
+      if (mask) mask(value);
+      else command('add-mask', value);
     },
     group: (title) => command('group', title),
     endGroup: () => write('::endgroup::\n'),

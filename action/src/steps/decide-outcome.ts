@@ -17,6 +17,9 @@ export function decideOutcome(input: OutcomeInput): { outcome: Outcome; error: s
   if (tooLarge) return { outcome: 'failed', error };
   if (engine?.timedOut) return { outcome: 'timed_out', error };
   if (engine === null) return { outcome: 'failed', error: error ?? 'The engine did not run.' };
+  // Stopped at the turn or cost limit: the reason is the limit, whatever the engine said after.
+  if (engine.limit)
+    return { outcome: 'limit_reached', error: [engine.limit, failure].filter((e) => e !== null).join('. ') };
   if (failure !== null || engine.error !== null || engine.exitCode !== 0) {
     return { outcome: 'failed', error: error ?? `The engine exited with code ${engine.exitCode}.` };
   }

@@ -96,7 +96,7 @@ export async function runStep(ctx: StepContext): Promise<number> {
     ctx.outputs.set('conclusion', postError === null ? (status?.state ?? 'unknown') : 'result-not-delivered');
     ctx.outputs.set('pr-url', status?.prUrl ?? '');
     ctx.outputs.set('cost-usd', result.report.costUsd === null ? '' : String(result.report.costUsd));
-    ctx.writeSummary(renderJobSummary({ spec, result, status, postError }));
+    await ctx.writeSummary(renderJobSummary({ spec, result, status, postError }));
     if (status?.prUrl) ctx.log.info(`Pull request: ${status.prUrl}`);
     return result.outcome === 'completed' && postError === null ? 0 : 1;
   } finally {

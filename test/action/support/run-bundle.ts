@@ -84,6 +84,9 @@ export async function runBundle(options: {
     'INPUT_WORKING-DIRECTORY': '.',
     ...options.env,
   };
+  // A runner creates the file-command files before the step starts.
+  for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STEP_SUMMARY])
+    if (file && !existsSync(file)) writeFileSync(file, '');
   const child = spawn(process.execPath, [BUNDLE], {
     cwd: options.workspace,
     env,

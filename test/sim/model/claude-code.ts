@@ -1,24 +1,21 @@
-// The real Claude Code CLI for tests, installed from the npm registry into a cache outside the
-// repository and run straight from its platform package.
+// The real Claude Code CLI for tests, installed from the npm registry the way the action installs
+// it (action/src/engines/install-cli.ts): into a tool cache outside the repository, shared by
+// these tests and by the simulated runner's jobs, so it is downloaded once per machine.
 //
 // `@anthropic-ai/claude-code` declares its native binary in per-platform optional dependencies
 // (`@anthropic-ai/claude-code-linux-x64`, …); its postinstall only links that binary over the
 // wrapper's placeholder `bin/claude.exe`. Installing with `--ignore-scripts` and running
 // `node_modules/@anthropic-ai/claude-code-<platform>/claude` needs no install script at all.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import {
+  CLAUDE_CODE_OFFLINE_ENV,
+  CLAUDE_CODE_VERSION,
+  claudeCodeBinary,
+} from '../../../action/src/engines/claude-code-engine.ts';
+import { installCli } from '../../../action/src/engines/install-cli.ts';
 
-export const CLAUDE_CODE_VERSION = '2.1.329';
-
-/** Environment that keeps Claude Code off the network except for the model API it is given. */
-export const CLAUDE_CODE_OFFLINE_ENV = {
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  DISABLE_AUTOUPDATER: '1',
-  DISABLE_TELEMETRY: '1',
-  DISABLE_ERROR_REPORTING: '1',
-} as const;
+export { CLAUDE_CODE_OFFLINE_ENV, CLAUDE_CODE_VERSION, claudeCodeBinary };
 
 export type ClaudeCodeInstall = { version: string; bin: string; dir: string; installedNow: boolean };
 
@@ -29,69 +26,24 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   );
 }
 
-function platformPackage(): string {
-  const arch = process.arch;
-  if (process.platform === 'linux') {
-    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-    const musl = report?.header?.glibcVersionRuntime === undefined;
-    return `@anthropic-ai/claude-code-linux-${arch}${musl ? '-musl' : ''}`;
-  }
-  return `@anthropic-ai/claude-code-${process.platform}-${arch}`;
+/** The tool cache (RUNNER_TOOL_CACHE) the tests and the simulated runner share. */
+export function sharedToolCache(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(cacheRoot(env), 'runner-tool-cache');
 }
 
-export function claudeCodeBinary(dir: string): string {
-  const name = process.platform === 'win32' ? 'claude.exe' : 'claude';
-  return path.join(dir, 'node_modules', platformPackage(), name);
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`));
-    });
-  });
-}
-
-/** Installs the pinned CLI once into the cache (a staging directory renamed into place, so
- *  parallel test files never see half an install) and returns the binary to run. */
+/** Installs the pinned CLI once into the shared tool cache and returns the binary to run. */
 export async function ensureClaudeCode(version = CLAUDE_CODE_VERSION): Promise<ClaudeCodeInstall> {
-  const root = cacheRoot();
-  const dir = path.join(root, `claude-code-${version}`);
-  const bin = claudeCodeBinary(dir);
-  if (existsSync(bin)) return { version, bin, dir, installedNow: false };
-  mkdirSync(root, { recursive: true });
-  const staging = mkdtempSync(path.join(root, `.claude-code-${version}-staging-`));
-  try {
-    await run('npm', [
-      'install',
-      '--prefix',
-      staging,
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--loglevel=error',
-      `@anthropic-ai/claude-code@${version}`,
-    ]);
-    if (!existsSync(claudeCodeBinary(staging))) {
-      throw new Error(`npm installed @anthropic-ai/claude-code@${version} without ${platformPackage()}`);
-    }
-    try {
-      renameSync(staging, dir);
-    } catch (error) {
-      // Another process finished first; its copy is identical.
-      if (!existsSync(bin)) throw error;
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return { version, bin, dir, installedNow: true };
+  const installed = await installCli(
+    {
+      name: '@anthropic-ai/claude-code',
+      version,
+      tool: 'agent-dispatch-claude-code',
+      entry: claudeCodeBinary,
+      command: 'claude-not-on-path-in-tests',
+    },
+    { ...process.env, RUNNER_TOOL_CACHE: sharedToolCache() },
+    { info() {} },
+  );
+  const dir = installed.dir as string;
+  return { version, bin: claudeCodeBinary(dir), dir, installedNow: installed.installedNow };
 }

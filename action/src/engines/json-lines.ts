@@ -1,0 +1,55 @@
+// Splits an engine's stdout into lines as it streams (chunks end anywhere, UTF-8 included) and
+// hands each complete line on; the CLIs print one JSON object a line.
+import { StringDecoder } from 'node:string_decoder';
+
+/** Longer lines are still passed on, cut to this many characters, so memory stays bounded. */
+const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
+export function createLineSplitter(onLine: (line: string) => void): {
+  write(chunk: Buffer): void;
+  end(): void;
+} {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  const take = (text: string) => {
+    pending += text;
+    let newline = pending.indexOf('\n');
+    while (newline !== -1) {
+      onLine(pending.slice(0, newline).replace(/\r$/, ''));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf('\n');
+    }
+    if (pending.length > MAX_LINE_CHARS) {
+      onLine(pending.slice(0, MAX_LINE_CHARS));
+      pending = '';
+    }
+  };
+  return {
+    write: (chunk) => take(decoder.write(chunk)),
+    end() {
+      take(decoder.end());
+      if (pending !== '') onLine(pending);
+      pending = '';
+    },
+  };
+}
+
+/** The JSON object on a line, or null for anything else (a plain log line). */
+export function parseJsonLine(line: string): Record<string, unknown> | null {
+  const text = line.trim();
+  if (!text.startsWith('{')) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One line of at most `max` characters, for the job log. */
+export function oneLine(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
