@@ -21020,7 +21020,7 @@ async function prepareStep(ctx) {
 }
 
 // action/src/steps/run-step.ts
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join9, relative } from "node:path";
 
@@ -21876,6 +21876,15 @@ function claudeCodeParser() {
     }
   };
 }
+function claudeCodeCli(version) {
+  return {
+    name: "@anthropic-ai/claude-code",
+    version,
+    tool: "agent-dispatch-claude-code",
+    entry: claudeCodeBinary,
+    command: "claude"
+  };
+}
 var adapter = {
   name: "claude-code",
   modelApi: {
@@ -21885,13 +21894,7 @@ var adapter = {
     defaultBaseUrl: "https://api.anthropic.com"
   },
   defaultVersion: CLAUDE_CODE_VERSION,
-  cli: (version) => ({
-    name: "@anthropic-ai/claude-code",
-    version,
-    tool: "agent-dispatch-claude-code",
-    entry: claudeCodeBinary,
-    command: "claude"
-  }),
+  cli: claudeCodeCli,
   command(installed, ctx) {
     const { limits, engine } = ctx.spec;
     return {
@@ -22012,6 +22015,15 @@ function codexParser() {
   };
 }
 var PROVIDER_ID = "agent-dispatch";
+function codexCli(version) {
+  return {
+    name: "@openai/codex",
+    version,
+    tool: "agent-dispatch-codex",
+    entry: codexBinary,
+    command: "codex"
+  };
+}
 var adapter2 = {
   name: "codex",
   modelApi: {
@@ -22021,13 +22033,7 @@ var adapter2 = {
     defaultBaseUrl: "https://api.openai.com/v1"
   },
   defaultVersion: CODEX_VERSION,
-  cli: (version) => ({
-    name: "@openai/codex",
-    version,
-    tool: "agent-dispatch-codex",
-    entry: codexBinary,
-    command: "codex"
-  }),
+  cli: codexCli,
   command(installed, ctx, access2) {
     const model = ctx.spec.engine.model;
     return {
@@ -22177,11 +22183,18 @@ function commandEngine() {
 }
 
 // action/src/engines/gemini-engine.ts
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join8 } from "node:path";
 var GEMINI_VERSION = "0.61.0";
 function geminiEntry(dir) {
   return join8(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
 }
+var GEMINI_SETTINGS = {
+  security: { auth: { selectedType: "gemini-api-key" } },
+  privacy: { usageStatisticsEnabled: false },
+  telemetry: { enabled: false },
+  general: { disableAutoUpdate: true, disableUpdateNag: true }
+};
 var GEMINI_PROMPT_SUFFIX = "Carry out the task described above in this repository.";
 function describeTool2(name, parameters) {
   const main2 = parameters?.file_path ?? parameters?.command ?? parameters?.path ?? parameters?.pattern;
@@ -22270,6 +22283,16 @@ function geminiParser() {
     }
   };
 }
+function geminiCli(version) {
+  return {
+    name: "@google/gemini-cli",
+    version,
+    tool: "agent-dispatch-gemini",
+    entry: geminiEntry,
+    command: "gemini",
+    omitOptional: true
+  };
+}
 var adapter3 = {
   name: "gemini",
   modelApi: {
@@ -22279,14 +22302,7 @@ var adapter3 = {
     defaultBaseUrl: "https://generativelanguage.googleapis.com"
   },
   defaultVersion: GEMINI_VERSION,
-  cli: (version) => ({
-    name: "@google/gemini-cli",
-    version,
-    tool: "agent-dispatch-gemini",
-    entry: geminiEntry,
-    command: "gemini",
-    omitOptional: true
-  }),
+  cli: geminiCli,
   command(installed, ctx) {
     const model = ctx.spec.engine.model;
     const args = [
@@ -22302,15 +22318,23 @@ var adapter3 = {
     ];
     return installed.command !== null ? { file: installed.command, args } : { file: process.execPath, args: [geminiEntry(installed.dir ?? ""), ...args] };
   },
-  environment: (_ctx, access2) => ({
-    GOOGLE_GEMINI_BASE_URL: access2.baseUrl,
-    GEMINI_API_KEY: access2.apiKey,
-    // No container sandbox (there is no Docker inside the job to rely on), no relaunch with a
-    // bigger heap, no telemetry.
-    GEMINI_SANDBOX: "false",
-    GEMINI_CLI_NO_RELAUNCH: "true",
-    GEMINI_TELEMETRY_ENABLED: "false"
-  }),
+  environment(_ctx, access2, home) {
+    const settings = join8(home, ".gemini");
+    mkdirSync5(settings, { recursive: true, mode: 448 });
+    writeFileSync5(join8(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
+`, {
+      mode: 384
+    });
+    return {
+      GOOGLE_GEMINI_BASE_URL: access2.baseUrl,
+      GEMINI_API_KEY: access2.apiKey,
+      // No container sandbox (there is no Docker inside the job to rely on), no relaunch with a
+      // bigger heap, no telemetry.
+      GEMINI_SANDBOX: "false",
+      GEMINI_CLI_NO_RELAUNCH: "true",
+      GEMINI_TELEMETRY_ENABLED: "false"
+    };
+  },
   createParser: geminiParser
 };
 function geminiEngine() {
@@ -22979,8 +23003,8 @@ function privateTempRoot(ctx) {
 async function engineAndChanges(ctx, spec, stateDir) {
   const tempDir = join9(stateDir, "engine");
   const gitDir = join9(stateDir, "git");
-  mkdirSync5(tempDir);
-  mkdirSync5(gitDir);
+  mkdirSync6(tempDir);
+  mkdirSync6(gitDir);
   const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   let snapshot;
   try {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureClaudeCode, sharedToolCache } from '../sim/model/claude-code.ts';
+import { ensureClaudeCode, ensureCodex, ensureGemini, sharedToolCache } from '../sim/model/claude-code.ts';
 import { type ScriptedModelServer, startScriptedModelServer } from '../sim/model/server.ts';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
 import { killRunningBundles, runBundle } from './support/run-bundle.ts';
@@ -179,5 +179,100 @@ describe('the proxy and the key', () => {
     expect(text).not.toMatch(/^GITHUB_TOKEN=/m);
     expect(text).not.toMatch(/^INPUT_/m);
     expect(text).not.toContain('ghs_the-job-token-must-not-leak');
+  });
+});
+
+describe('codex', () => {
+  beforeAll(async () => {
+    await ensureCodex();
+  }, 600_000);
+  const env = () => ({ OPENAI_API_KEY: REAL_KEY, OPENAI_BASE_URL: model.openaiBaseUrl });
+
+  it('runs its shell tool through the proxy; tokens from Codex, turns and cost from the proxy', async () => {
+    model.script([
+      { tool_use: { name: 'exec_command', input: { cmd: "printf 'hi\\n' > hello.txt" } } },
+      { text: 'Created hello.txt.', stop: true },
+    ]);
+    const { step, result } = await runEngine({ name: 'codex', model: 'gpt-5-codex' }, {}, env());
+    expect(step.code, step.stdout + step.stderr).toBe(0);
+    expect(result?.outcome).toBe('completed');
+    expect(result?.changes.map((c) => c.path)).toEqual(['hello.txt']);
+    expect(result?.report).toMatchObject({
+      engine: 'codex',
+      engineVersion: '0.169.0',
+      turns: 2,
+      inputTokens: 2000,
+      outputTokens: 100,
+      summary: 'Created hello.txt.',
+      error: null,
+    });
+    // gpt-5-codex at $1.25 / $10 per million: 2 × (1000 × 1.25 + 50 × 10) / 1e6.
+    expect(result?.report.costUsd).toBeCloseTo(0.0035, 10);
+    const calls = model.requests.filter((r) => r.kind === 'agent');
+    expect(calls).toHaveLength(2);
+    for (const request of model.requests)
+      expect(request.apiKey).toEqual({ authorization: `Bearer ${REAL_KEY}` });
+    expectNoRealKey(step.stdout);
+  });
+
+  it('is cut off by the proxy at the turn limit: Codex has no turn limit of its own', async () => {
+    model.script((request) => ({
+      tool_use: { name: 'exec_command', input: { cmd: `echo turn ${request.turn} >> log.txt` } },
+    }));
+    const { step, result } = await runEngine({ name: 'codex', model: 'gpt-5-codex' }, { maxTurns: 3 }, env());
+    expect(step.code).toBe(1);
+    expect(result?.outcome).toBe('limit_reached');
+    expect(result?.report.error).toContain('the turn limit of 3 model calls (limits.max-turns) was reached');
+    expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(3);
+    expect(result?.changes.map((c) => c.path)).toEqual(['log.txt']);
+  });
+});
+
+describe('gemini', () => {
+  beforeAll(async () => {
+    await ensureGemini();
+  }, 600_000);
+  const env = () => ({ GEMINI_API_KEY: REAL_KEY, GOOGLE_GEMINI_BASE_URL: model.geminiBaseUrl });
+
+  it('writes the file through the proxy; tokens from Gemini CLI, turns and cost from the proxy', async () => {
+    model.script([
+      { tool_use: { name: 'write_file', input: { file_path: 'hello.txt', content: 'hi\n' } } },
+      { text: 'Created hello.txt.', stop: true },
+    ]);
+    const { step, result } = await runEngine({ name: 'gemini', model: 'gemini-2.5-pro' }, {}, env());
+    expect(step.code, step.stdout + step.stderr).toBe(0);
+    expect(result?.outcome).toBe('completed');
+    expect(result?.changes.map((c) => c.path)).toEqual(['hello.txt']);
+    expect(result?.report).toMatchObject({
+      engine: 'gemini',
+      engineVersion: '0.61.0',
+      turns: 2,
+      inputTokens: 2000,
+      outputTokens: 100,
+      summary: 'Created hello.txt.',
+      error: null,
+    });
+    // gemini-2.5-pro at $1.25 / $10 per million: 2 × (1000 × 1.25 + 50 × 10) / 1e6.
+    expect(result?.report.costUsd).toBeCloseTo(0.0035, 10);
+    expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(2);
+    for (const request of model.requests) expect(request.apiKey).toEqual({ xGoogApiKey: REAL_KEY });
+    expectNoRealKey(step.stdout);
+    expect(step.stdout).toContain('tool: write_file hello.txt');
+  });
+
+  it('is cut off by the proxy at the turn limit', async () => {
+    model.script((request) => ({
+      tool_use: { name: 'run_shell_command', input: { command: `echo turn ${request.turn} >> log.txt` } },
+    }));
+    const { step, result } = await runEngine(
+      { name: 'gemini', model: 'gemini-2.5-pro' },
+      { maxTurns: 3 },
+      env(),
+    );
+    expect(step.code).toBe(1);
+    expect(result?.outcome).toBe('limit_reached');
+    expect(result?.report.error).toContain('the turn limit of 3 model calls (limits.max-turns) was reached');
+    expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(3);
+    expect(result?.changes.map((c) => c.path)).toEqual(['log.txt']);
   });
 });

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { type CliAdapter, cliEngine, isMusl, platformName, read, type StreamParser } from './cli-engine.ts';
 import type { Engine, EngineUsage } from './engine.ts';
+import type { CliPackage } from './install-cli.ts';
 import { oneLine } from './json-lines.ts';
 
 export const CLAUDE_CODE_VERSION = '2.1.329';
@@ -141,6 +142,16 @@ export function claudeCodeParser(): StreamParser {
   };
 }
 
+export function claudeCodeCli(version: string): CliPackage {
+  return {
+    name: '@anthropic-ai/claude-code',
+    version,
+    tool: 'agent-dispatch-claude-code',
+    entry: claudeCodeBinary,
+    command: 'claude',
+  };
+}
+
 const adapter: CliAdapter = {
   name: 'claude-code',
   modelApi: {
@@ -150,13 +161,7 @@ const adapter: CliAdapter = {
     defaultBaseUrl: 'https://api.anthropic.com',
   },
   defaultVersion: CLAUDE_CODE_VERSION,
-  cli: (version) => ({
-    name: '@anthropic-ai/claude-code',
-    version,
-    tool: 'agent-dispatch-claude-code',
-    entry: claudeCodeBinary,
-    command: 'claude',
-  }),
+  cli: claudeCodeCli,
   command(installed, ctx) {
     const { limits, engine } = ctx.spec;
     return {

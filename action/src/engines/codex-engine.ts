@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliAdapter, cliEngine, platformName, read, type StreamParser } from './cli-engine.ts';
 import type { Engine } from './engine.ts';
+import type { CliPackage } from './install-cli.ts';
 import { oneLine } from './json-lines.ts';
 
 export const CODEX_VERSION = '0.169.0';
@@ -103,6 +104,16 @@ export function codexParser(): StreamParser {
 
 const PROVIDER_ID = 'agent-dispatch';
 
+export function codexCli(version: string): CliPackage {
+  return {
+    name: '@openai/codex',
+    version,
+    tool: 'agent-dispatch-codex',
+    entry: codexBinary,
+    command: 'codex',
+  };
+}
+
 const adapter: CliAdapter = {
   name: 'codex',
   modelApi: {
@@ -112,13 +123,7 @@ const adapter: CliAdapter = {
     defaultBaseUrl: 'https://api.openai.com/v1',
   },
   defaultVersion: CODEX_VERSION,
-  cli: (version) => ({
-    name: '@openai/codex',
-    version,
-    tool: 'agent-dispatch-codex',
-    entry: codexBinary,
-    command: 'codex',
-  }),
+  cli: codexCli,
   command(installed, ctx, access) {
     const model = ctx.spec.engine.model;
     return {

@@ -3,9 +3,11 @@
 // JavaScript file run with the action's own Node.js; its optional native modules (a terminal
 // emulator and a keychain binding, for interactive use) are not installed.
 // GOOGLE_GEMINI_BASE_URL points it at the proxy; the key (GEMINI_API_KEY) is the dummy.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliAdapter, cliEngine, read, type StreamParser } from './cli-engine.ts';
 import type { Engine } from './engine.ts';
+import type { CliPackage } from './install-cli.ts';
 import { oneLine } from './json-lines.ts';
 
 export const GEMINI_VERSION = '0.61.0';
@@ -13,6 +15,13 @@ export const GEMINI_VERSION = '0.61.0';
 export function geminiEntry(dir: string): string {
   return join(dir, 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
 }
+
+export const GEMINI_SETTINGS = {
+  security: { auth: { selectedType: 'gemini-api-key' } },
+  privacy: { usageStatisticsEnabled: false },
+  telemetry: { enabled: false },
+  general: { disableAutoUpdate: true, disableUpdateNag: true },
+};
 
 /** Appended to the prompt read from standard input. */
 export const GEMINI_PROMPT_SUFFIX = 'Carry out the task described above in this repository.';
@@ -110,6 +119,17 @@ export function geminiParser(): StreamParser {
   };
 }
 
+export function geminiCli(version: string): CliPackage {
+  return {
+    name: '@google/gemini-cli',
+    version,
+    tool: 'agent-dispatch-gemini',
+    entry: geminiEntry,
+    command: 'gemini',
+    omitOptional: true,
+  };
+}
+
 const adapter: CliAdapter = {
   name: 'gemini',
   modelApi: {
@@ -119,14 +139,7 @@ const adapter: CliAdapter = {
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   },
   defaultVersion: GEMINI_VERSION,
-  cli: (version) => ({
-    name: '@google/gemini-cli',
-    version,
-    tool: 'agent-dispatch-gemini',
-    entry: geminiEntry,
-    command: 'gemini',
-    omitOptional: true,
-  }),
+  cli: geminiCli,
   command(installed, ctx) {
     const model = ctx.spec.engine.model;
     const args = [
@@ -144,15 +157,24 @@ const adapter: CliAdapter = {
       ? { file: installed.command, args }
       : { file: process.execPath, args: [geminiEntry(installed.dir ?? ''), ...args] };
   },
-  environment: (_ctx, access) => ({
-    GOOGLE_GEMINI_BASE_URL: access.baseUrl,
-    GEMINI_API_KEY: access.apiKey,
-    // No container sandbox (there is no Docker inside the job to rely on), no relaunch with a
-    // bigger heap, no telemetry.
-    GEMINI_SANDBOX: 'false',
-    GEMINI_CLI_NO_RELAUNCH: 'true',
-    GEMINI_TELEMETRY_ENABLED: 'false',
-  }),
+  environment(_ctx, access, home) {
+    // Pick the API-key method up front: with only GOOGLE_GEMINI_BASE_URL set, Gemini CLI selects
+    // its "gateway" method, which headless mode refuses. No usage statistics, no update checks.
+    const settings = join(home, '.gemini');
+    mkdirSync(settings, { recursive: true, mode: 0o700 });
+    writeFileSync(join(settings, 'settings.json'), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    return {
+      GOOGLE_GEMINI_BASE_URL: access.baseUrl,
+      GEMINI_API_KEY: access.apiKey,
+      // No container sandbox (there is no Docker inside the job to rely on), no relaunch with a
+      // bigger heap, no telemetry.
+      GEMINI_SANDBOX: 'false',
+      GEMINI_CLI_NO_RELAUNCH: 'true',
+      GEMINI_TELEMETRY_ENABLED: 'false',
+    };
+  },
   createParser: geminiParser,
 };
 

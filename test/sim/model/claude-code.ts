@@ -12,8 +12,11 @@ import {
   CLAUDE_CODE_OFFLINE_ENV,
   CLAUDE_CODE_VERSION,
   claudeCodeBinary,
+  claudeCodeCli,
 } from '../../../action/src/engines/claude-code-engine.ts';
-import { installCli } from '../../../action/src/engines/install-cli.ts';
+import { CODEX_VERSION, codexCli } from '../../../action/src/engines/codex-engine.ts';
+import { GEMINI_VERSION, geminiCli } from '../../../action/src/engines/gemini-engine.ts';
+import { type CliPackage, installCli } from '../../../action/src/engines/install-cli.ts';
 
 export { CLAUDE_CODE_OFFLINE_ENV, CLAUDE_CODE_VERSION, claudeCodeBinary };
 
@@ -31,19 +34,23 @@ export function sharedToolCache(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(cacheRoot(env), 'runner-tool-cache');
 }
 
-/** Installs the pinned CLI once into the shared tool cache and returns the binary to run. */
-export async function ensureClaudeCode(version = CLAUDE_CODE_VERSION): Promise<ClaudeCodeInstall> {
+/** Installs a CLI once into the shared tool cache, as the action would; returns its directory.
+ *  (With this process's environment: npm may need the machine's proxy or CA settings.) */
+export async function ensureCli(cli: CliPackage): Promise<{ dir: string; installedNow: boolean }> {
   const installed = await installCli(
-    {
-      name: '@anthropic-ai/claude-code',
-      version,
-      tool: 'agent-dispatch-claude-code',
-      entry: claudeCodeBinary,
-      command: 'claude-not-on-path-in-tests',
-    },
+    // Never a copy from PATH: tests run the pinned version from the cache.
+    { ...cli, command: `${cli.command}-not-looked-up-in-tests` },
     { ...process.env, RUNNER_TOOL_CACHE: sharedToolCache() },
     { info() {} },
   );
-  const dir = installed.dir as string;
-  return { version, bin: claudeCodeBinary(dir), dir, installedNow: installed.installedNow };
+  return { dir: installed.dir as string, installedNow: installed.installedNow };
 }
+
+/** Installs the pinned Claude Code once into the shared tool cache; returns the binary to run. */
+export async function ensureClaudeCode(version = CLAUDE_CODE_VERSION): Promise<ClaudeCodeInstall> {
+  const { dir, installedNow } = await ensureCli(claudeCodeCli(version));
+  return { version, bin: claudeCodeBinary(dir), dir, installedNow };
+}
+
+export const ensureCodex = (version = CODEX_VERSION) => ensureCli(codexCli(version));
+export const ensureGemini = (version = GEMINI_VERSION) => ensureCli(geminiCli(version));

@@ -25,7 +25,7 @@ export type ModelReply = {
   error?: { status: number; type: string; message: string };
 };
 
-export type ModelApi = 'anthropic' | 'openai-responses' | 'openai-chat';
+export type ModelApi = 'anthropic' | 'openai-responses' | 'openai-chat' | 'gemini';
 
 export type ModelRequest = {
   api: ModelApi;

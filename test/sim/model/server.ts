@@ -1,12 +1,13 @@
-// A scripted model server on 127.0.0.1: the Anthropic Messages API (what Claude Code calls) and
-// the OpenAI Responses and Chat Completions APIs (what Codex CLI and others call), answering from
-// a script the test gives. Agent-loop requests (those that offer tools) consume the script;
+// A scripted model server on 127.0.0.1: the Anthropic Messages API (what Claude Code calls),
+// the OpenAI Responses and Chat Completions APIs (what Codex CLI and others call) and the Gemini
+// API's generateContent (what Gemini CLI calls), answering from a script the test gives. Agent-loop requests (those that offer tools) consume the script;
 // auxiliary requests (titles, topic detection, quota probes) get a short answer of their own.
 // Every request is recorded, with the credentials it carried.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicError, anthropicMessage, writeAnthropicStream } from './anthropic.ts';
+import { geminiError, geminiOffersTools, geminiResponse, geminiRoute, writeGeminiStream } from './gemini.ts';
 import {
   chatCompletion,
   openaiError,
@@ -32,7 +33,7 @@ export type RecordedRequest = {
   query: string;
   headers: Record<string, string | string[] | undefined>;
   /** The credential headers as sent, for asserting which key reached the model API. */
-  apiKey: { xApiKey?: string; authorization?: string };
+  apiKey: { xApiKey?: string; authorization?: string; xGoogApiKey?: string };
   body: unknown;
   api?: ModelApi;
   kind: RequestKind;
@@ -55,6 +56,8 @@ export type ScriptedModelServer = {
   anthropicBaseUrl: string;
   /** Value for OPENAI_BASE_URL (clients append /responses or /chat/completions). */
   openaiBaseUrl: string;
+  /** Value for GOOGLE_GEMINI_BASE_URL (clients append /v1beta/models/…). */
+  geminiBaseUrl: string;
   script(script: Script): void;
   requests: RecordedRequest[];
   /** Agent-loop requests that arrived after a list script ran out. */
@@ -126,10 +129,13 @@ export async function startScriptedModelServer(
       path: url.pathname,
       query: url.search,
       headers: { ...req.headers },
-      apiKey: {
-        xApiKey: headerValue(req.headers['x-api-key']),
-        authorization: headerValue(req.headers.authorization),
-      },
+      apiKey: Object.fromEntries(
+        Object.entries({
+          xApiKey: headerValue(req.headers['x-api-key']),
+          authorization: headerValue(req.headers.authorization),
+          xGoogApiKey: headerValue(req.headers['x-goog-api-key']) ?? url.searchParams.get('key') ?? undefined,
+        }).filter(([, value]) => value !== undefined),
+      ),
       body,
       kind: 'unknown',
       stream: false,
@@ -141,6 +147,11 @@ export async function startScriptedModelServer(
       record.kind = 'auxiliary';
       record.status = 200;
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 0 }).end();
+      return;
+    }
+    const gemini = geminiRoute(url.pathname);
+    if (gemini && req.method === 'POST') {
+      await handleGemini(record, gemini, url, body, res);
       return;
     }
     const route = req.method === 'POST' ? ROUTES[url.pathname] : undefined;
@@ -206,6 +217,50 @@ export async function startScriptedModelServer(
     }
   }
 
+  async function handleGemini(
+    record: RecordedRequest,
+    route: { model: string; method: string },
+    url: URL,
+    body: unknown,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      record.status = 400;
+      sendJson(res, 400, geminiError(400, 'Request body must be a JSON object', 'INVALID_ARGUMENT'));
+      return;
+    }
+    const json = body as Record<string, unknown>;
+    record.api = 'gemini';
+    if (route.method === 'countTokens') {
+      record.kind = 'count_tokens';
+      record.status = 200;
+      sendJson(res, 200, { totalTokens: estimateTokens(json.contents) });
+      return;
+    }
+    if (route.method !== 'generateContent' && route.method !== 'streamGenerateContent') {
+      record.status = 404;
+      sendJson(res, 404, geminiError(404, `Unknown method ${route.method}`, 'NOT_FOUND'));
+      return;
+    }
+    record.stream = route.method === 'streamGenerateContent';
+    record.kind = geminiOffersTools(json) ? 'agent' : 'auxiliary';
+    const request = { api: 'gemini' as const, path: url.pathname, headers: record.headers, body: json };
+    const reply = record.kind === 'agent' ? await player.next(request) : auxiliaryReply(request);
+    if (reply.error) {
+      record.status = reply.error.status;
+      sendJson(
+        res,
+        reply.error.status,
+        geminiError(reply.error.status, reply.error.message, reply.error.type),
+      );
+      return;
+    }
+    record.status = 200;
+    const response = geminiResponse(reply, route.model, { ...baseUsage, ...reply.usage });
+    if (record.stream) writeGeminiStream(res, response);
+    else sendJson(res, 200, response);
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent)
@@ -220,6 +275,7 @@ export async function startScriptedModelServer(
     url,
     anthropicBaseUrl: url,
     openaiBaseUrl: `${url}/v1`,
+    geminiBaseUrl: url,
     script: (script) => player.set(script),
     requests,
     get exhausted() {
