@@ -88,6 +88,61 @@ describe('workflows-templates/agent.yml', () => {
     }
   });
 
+  it('gives the engine keys only to the run step, from secrets, and upstream URLs only from variables', () => {
+    for (const job of Object.values(jobs)) {
+      const ours = job.steps.filter((step) => String(step.uses).startsWith('agent-dispatch/agent-dispatch@'));
+      const [prepare, run] = ours;
+      expect(prepare?.env).toBeUndefined();
+      const env = run?.env as Record<string, string>;
+      for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY']) {
+        expect(env[name]).toBe(expression(`secrets.${name}`));
+      }
+      for (const name of ['ANTHROPIC_BASE_URL', 'OPENAI_BASE_URL', 'GOOGLE_GEMINI_BASE_URL']) {
+        expect(env[name]).toBe(expression(`vars.${name}`));
+      }
+      expect(Object.keys(env).sort()).toEqual(
+        [
+          'ANTHROPIC_API_KEY',
+          'ANTHROPIC_BASE_URL',
+          'GEMINI_API_KEY',
+          'GOOGLE_GEMINI_BASE_URL',
+          'OPENAI_API_KEY',
+          'OPENAI_BASE_URL',
+        ].sort(),
+      );
+      // No secret anywhere else: not in the job's env, not in any other step.
+      expect((job as Record<string, unknown>).env).toBeUndefined();
+      for (const step of job.steps.filter((s) => s !== run)) {
+        expect(JSON.stringify(step)).not.toContain('secrets.');
+      }
+    }
+  });
+
+  it('offers Workload Identity Federation as a commented step that pins the repository by id', () => {
+    const commented = templateText
+      .split('\n')
+      .filter((line) => /^\s*#/.test(line))
+      .join('\n');
+    expect(commented).toContain('uses: google-github-actions/auth@v2');
+    expect(commented).toContain('workload_identity_provider:');
+    expect(commented).toMatch(
+      /--attribute-condition="assertion\.repository_id == '[^']+' && assertion\.repository_owner_id == '[^']+'"/,
+    );
+    expect(commented).toContain('roles/secretmanager.secretAccessor');
+    // Uncommented, it is a valid step that needs no permission beyond id-token: write.
+    const lines = templateText.split('\n');
+    const at = lines.findIndex((line) => line.includes('# - uses: google-github-actions/auth@v2'));
+    expect(at).toBeGreaterThan(0);
+    for (let i = at; i < at + 4; i++) lines[i] = (lines[i] ?? '').replace('# ', '');
+    const enabled = lines.join('\n');
+    expect(enabled).not.toBe(templateText);
+    expect(lint(enabled, TEMPLATE)).toEqual([]);
+    const steps = ((parse(enabled) as { jobs: Record<string, Job> }).jobs.agent?.steps ?? []).map(
+      (step) => step.uses,
+    );
+    expect(steps).toContain('google-github-actions/auth@v2');
+  });
+
   it('has no expression in any run: line', () => {
     for (const job of Object.values(jobs)) {
       for (const step of job.steps) {
