@@ -86,6 +86,54 @@ describe('environment gates', () => {
       expect(stack.sim.unexpectedRequests()).toEqual([]);
     }, 90_000);
 
+    it('retries, not rejects, a request that arrives before the App has stored the run id', async () => {
+      // Hold the dispatch between GitHub's answer and the App recording it: the ledger update of
+      // the dispatch waits on an advisory lock this test holds.
+      const db = stack.app.pool;
+      await db.query(`CREATE FUNCTION test_hold_dispatch() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.key LIKE 'dispatch:%' THEN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242); END IF;
+          RETURN NEW;
+        END $$`);
+      await db.query(`CREATE TRIGGER test_hold_dispatch BEFORE UPDATE ON github_effects
+        FOR EACH ROW EXECUTE FUNCTION test_hold_dispatch()`);
+      const hold = await db.connect();
+      await hold.query('SELECT pg_advisory_lock(4242)');
+      let held = true;
+      const release = async () => {
+        if (!held) return;
+        held = false;
+        await hold.query('SELECT pg_advisory_unlock(4242)');
+        hold.release();
+      };
+      try {
+        const issue = await stack.issue('Gate before the run id');
+        await stack.comment(issue, 'alice', '/agent add hello.txt');
+        const task = await stack.waitForTask((t) => t.issueNumber === issue, 'the task');
+        const retried = await stack.waitFor(async () => {
+          const jobs = await db.query(
+            `SELECT j.attempts, j.last_error FROM graphile_worker.jobs j
+               JOIN webhook_deliveries d ON j.key = 'delivery:' || d.delivery_id
+              WHERE d.event = 'deployment_protection_rule' AND j.attempts > 0`,
+          );
+          return jobs.rows.find((r) =>
+            String(r.last_error).includes(`of task ${task.id} is not recorded yet`),
+          );
+        }, 'the gate to wait for the run id');
+        expect(retried.attempts).toBeGreaterThanOrEqual(1);
+        expect((await stack.tasks()).find((t) => t.id === task.id)?.workflowRunId).toBeNull();
+        await release();
+        const done = await stack.waitForTask(ended(task.id), 'the task to end', 60_000);
+        await stack.settle();
+        expect(done.state).toBe('succeeded');
+        expect(appDecision(done.workflowRunId!)).toBe('approved');
+      } finally {
+        await release();
+        await db.query('DROP TRIGGER test_hold_dispatch ON github_effects');
+        await db.query('DROP FUNCTION test_hold_dispatch()');
+      }
+    }, 90_000);
+
     it('rejects a workflow_dispatch made by hand to reach the environment, and the job never runs', async () => {
       const tasksBefore = (await stack.tasks()).length;
       const { runId } = await stack.sim.dispatchWorkflow({
@@ -163,10 +211,10 @@ describe('environment gates', () => {
         files: { '.github/agent.yml': stringifyYaml({ ...COMMAND_CONFIG, budget: { 'monthly-usd': 1 } }) },
       });
       // What the earlier task of this month cost, as its job would have reported it.
-      const results = await stack.app.pool.query(
-        `UPDATE task_results SET report = jsonb_set(report, '{costUsd}', '1.25') RETURNING task_id`,
+      await stack.app.pool.query(
+        `UPDATE task_results SET report = jsonb_set(report, '{costUsd}',
+           CASE WHEN task_id = (SELECT min(task_id) FROM task_results) THEN '1.25' ELSE '0' END::jsonb)`,
       );
-      expect(results.rowCount).toBe(1);
       const { task } = await startTask('Over budget');
       const done = await stack.waitForTask(ended(task.id), 'the task to end', 60_000);
       await stack.settle();
