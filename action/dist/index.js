@@ -21342,7 +21342,7 @@ function buildResult(input2) {
     report: {
       engine: spec.engine.name,
       engineVersion: phase.version,
-      model: spec.engine.model,
+      model: spec.engine.model ?? phase.engine?.model ?? null,
       turns: usage?.turns ?? null,
       inputTokens: usage?.inputTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,
@@ -22962,7 +22962,8 @@ function withProxyStats(result, stats) {
     ...result,
     usage: any ? usage : result.usage,
     // The proxy's refusal is what stopped the engine, whatever the engine made of it.
-    limit: stats.limit?.message ?? result.limit ?? null
+    limit: stats.limit?.message ?? result.limit ?? null,
+    model: result.model ?? stats.models[0] ?? null
   };
 }
 

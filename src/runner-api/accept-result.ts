@@ -52,7 +52,7 @@ function decide(result: JobResult, task: Task): { type: TransitionType; fields: 
         fields: {
           ...base,
           errorCode: 'limit_reached',
-          errorMessage: `The agent was stopped at a limit: ${(result.report.error ?? 'turn or cost limit').slice(0, 1000)}. Its partial work is kept with the task and was not published.`,
+          errorMessage: `The agent was stopped at a limit: ${(result.report.error ?? 'turn or cost limit').slice(0, 1000).replace(/[.\s]+$/, '')}. Its partial work is kept with the task and was not published.`,
         },
       };
     case 'timed_out':

@@ -65,7 +65,8 @@ describe('containment of the engine process', () => {
   it('the engine environment has no OIDC request variables, no GitHub token and no model key', async () => {
     const task = await runTask('/agent MODE=env show me your environment');
     expect(task.state).toBe('succeeded');
-    const env = (await stack.sim.git.readFile('acme/widgets', task.branch!, 'env.txt')).toString('utf8');
+    const env =
+      (await stack.sim.git.readFile('acme/widgets', task.branch!, 'env.txt'))?.toString('utf8') ?? '';
     expect(env).toMatch(/^AGENT_TASK_ID=/m);
     expect(env).toMatch(/^PATH=/m);
     expect(env).not.toMatch(/^ACTIONS_ID_TOKEN_REQUEST_(URL|TOKEN)=/m);

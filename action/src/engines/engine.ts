@@ -24,6 +24,8 @@ export type EngineRunResult = {
   error: string | null;
   /** Set when the engine stopped at its own turn or cost limit (e.g. Claude Code's --max-turns). */
   limit?: string | null;
+  /** The model that answered, when the spec named none (seen by the proxy). */
+  model?: string | null;
 };
 
 /** Where an engine that calls a model API reaches it: the key-holding proxy. */

@@ -31,7 +31,7 @@ export function buildResult(input: ResultInput): TaskResult {
     report: {
       engine: spec.engine.name,
       engineVersion: phase.version,
-      model: spec.engine.model,
+      model: spec.engine.model ?? phase.engine?.model ?? null,
       turns: usage?.turns ?? null,
       inputTokens: usage?.inputTokens ?? null,
       outputTokens: usage?.outputTokens ?? null,

@@ -163,5 +163,6 @@ export function withProxyStats(result: EngineRunResult, stats: ProxyStats): Engi
     usage: any ? usage : result.usage,
     // The proxy's refusal is what stopped the engine, whatever the engine made of it.
     limit: stats.limit?.message ?? result.limit ?? null,
+    model: result.model ?? stats.models[0] ?? null,
   };
 }
