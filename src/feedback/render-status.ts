@@ -26,7 +26,8 @@ const HEADLINES: Record<Task['state'], string> = {
 };
 
 function formatCost(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : `$${value.toFixed(2)}`;
+  // Cents hide a small run's cost: four decimals under a dollar.
+  return value === null || value === undefined ? '—' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
 }
 
 function formatNumber(value: number | null | undefined): string {

@@ -16,7 +16,8 @@ function quote(text: string, max: number): string {
     .join('\n');
 }
 
-const money = (v: number | null) => (v === null ? '—' : `$${v.toFixed(2)}`);
+// Cents hide a small run's cost: four decimals under a dollar.
+const money = (v: number | null) => (v === null ? '—' : `$${v.toFixed(v < 1 ? 4 : 2)}`);
 const count = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
 
 export function pullRequestTitle(task: Task): string {

@@ -93,8 +93,17 @@ describe('claude-code end to end', () => {
       model: 'claude-sonnet-4-5',
     });
     expect(task.usage?.costUsd).toBeGreaterThan(0);
-    expect(status).toContain('turns 3');
-    expect(status).toContain('3,000 in / 150 out');
+    // The sticky comment and the pull request show engine, turns, tokens and cost.
+    const cost = `$${task.usage!.costUsd!.toFixed(4)}`;
+    expect(status).toContain(
+      'Engine `claude-code` 2.1.329 (claude-sonnet-4-5) · turns 3 · tokens 3,000 in / 150 out',
+    );
+    expect(status).toContain(`cost ${cost}`);
+    const pulls = (await stack.as('alice').pulls.list({ owner: 'acme', repo: 'widgets', state: 'all' })).data;
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]?.body).toContain(
+      `| claude-code 2.1.329 | claude-sonnet-4-5 | 3 | 3,000 / 150 | ${cost} |`,
+    );
 
     const calls = model.requests.filter((r) => r.kind === 'agent');
     expect(calls).toHaveLength(3);
