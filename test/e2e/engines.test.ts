@@ -93,6 +93,9 @@ describe('claude-code end to end', () => {
       model: 'claude-sonnet-4-5',
     });
     expect(task.usage?.costUsd).toBeGreaterThan(0);
+    // Progress went to the App while it ran (the first tool call; more at most every 5 s).
+    expect(await stack.events(task.id)).toContain('progress');
+    expect(task.progress).toMatchObject({ turns: 1, lastTool: 'Bash' });
     // The sticky comment and the pull request show engine, turns, tokens and cost.
     const cost = `$${task.usage!.costUsd!.toFixed(4)}`;
     expect(status).toContain(
