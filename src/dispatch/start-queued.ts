@@ -3,9 +3,14 @@
 // never start more than the cap.
 import type { Db } from '../db/pool.ts';
 import { inTransaction } from '../db/pool.ts';
+import { enqueue } from '../queue/enqueue.ts';
+import { JOBS } from '../task/follow-up-jobs.ts';
 import { taskFromRow } from '../task/task.ts';
 import { ACTIVE_STATES } from '../task/task-states.ts';
 import { applyTransition } from '../task/task-store.ts';
+
+/** Status comments refreshed per pass; the rest catch up as the line moves. */
+const MAX_REFRESHED = 20;
 
 export async function startQueued(pool: Db, repoId: number): Promise<number[]> {
   return inTransaction(pool, async (client) => {
@@ -35,6 +40,12 @@ export async function startQueued(pool: Db, repoId: number): Promise<number[]> {
         started.push(task.id);
         free--;
       }
+    }
+    // The tasks still waiting moved up the line (or learned they wait): refresh their status
+    // comments. Their job keys collapse repeated refreshes; unchanged text is not rewritten.
+    const waiting = queued.rows.map((row) => Number(row.id)).filter((id) => !started.includes(id));
+    for (const id of waiting.slice(0, MAX_REFRESHED)) {
+      await enqueue(client, JOBS.syncFeedback, { taskId: id }, { jobKey: `feedback:${id}`, maxAttempts: 10 });
     }
     return started;
   });

@@ -3,6 +3,7 @@
 import { Octokit } from '@octokit/rest';
 import type { AppConfig } from '../../src/config/read-config.ts';
 import { createLogger } from '../../src/logging/create-logger.ts';
+import { RELIABILITY_JOBS } from '../../src/reliability/reliability-jobs.ts';
 import type { RunningApp } from '../../src/start-app.ts';
 import type { Task } from '../../src/task/task.ts';
 import { getTask, taskEvents } from '../../src/task/task-store.ts';
@@ -84,18 +85,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     waitFor: (probe, what, timeoutMs = 30_000) => until(probe, what, timeoutMs),
     async settle() {
-      // Quiet: no delivery or job in flight in the simulator and no pending job in the queue.
-      await until(
-        async () => {
-          await sim.idle();
-          const jobs = await app.pool.query(
-            `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE run_at <= now() + interval '10 seconds' AND attempts < max_attempts`,
-          );
-          return jobs.rows[0].n === 0 ? true : undefined;
-        },
-        'the system to settle',
-        60_000,
-      );
+      // Quiet: no delivery or job in flight in the simulator and no pending job in the queue
+      // (the periodic reliability jobs aside).
+      const pending = async () =>
+        (
+          await app.pool.query(
+            `SELECT task_identifier, key, run_at, attempts, last_error FROM graphile_worker.jobs
+             WHERE run_at <= now() + interval '10 seconds' AND attempts < max_attempts
+               AND NOT (task_identifier = ANY($1))`,
+            [Object.values(RELIABILITY_JOBS)],
+          )
+        ).rows;
+      try {
+        await until(
+          async () => {
+            await sim.idle();
+            return (await pending()).length === 0 ? true : undefined;
+          },
+          'the system to settle',
+          60_000,
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; pending jobs: ${JSON.stringify(await pending())}`);
+      }
     },
     async events(taskId) {
       return (await taskEvents(app.pool, taskId)).map((e) => e.type);

@@ -1,0 +1,116 @@
+// The /agent loop in the simulator: latency from the comment's webhook to the workflow dispatch
+// and to the pull request, and how many GitHub API calls (and content-creating calls) one task
+// costs. Tasks run one after another, with the App's production pacing of GitHub requests.
+//
+//   npm run bench:loop [-- --tasks 20]
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { getTask } from '../src/task/task-store.ts';
+import { isTerminal } from '../src/task/task-states.ts';
+import { startSystem } from '../test/support/system.ts';
+import { machineLine } from './support/machine.ts';
+import { percentile, writeSection } from './support/results.ts';
+
+const { values } = parseArgs({ options: { tasks: { type: 'string', default: '20' } } });
+const TASKS = Number(values.tasks);
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-loop-'));
+chmodSync(dir, 0o755);
+const postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), ephemeral: true });
+const system = await startSystem({
+  databaseUrl: postgres.url,
+  files: { 'agent.sh': 'echo "change $RANDOM" > "change-$RANDOM.txt"\n' },
+  // Production pacing, as a real deployment runs it.
+  env: {
+    GITHUB_WRITE_INTERVAL_MS: '1000',
+    GITHUB_NOTIFY_INTERVAL_MS: '3000',
+    GITHUB_WRITES_PER_MINUTE: '60',
+    GITHUB_WRITE_BURST: '10',
+    GITHUB_WRITES_PER_HOUR: '450',
+    LOG_LEVEL: 'silent',
+  },
+});
+const { sim, app } = system;
+
+type Sample = { toDispatch: number; toPr: number; calls: number; writes: number; tokens: number };
+const samples: Sample[] = [];
+try {
+  for (let i = 0; i < TASKS; i++) {
+    const issue = await sim.createIssue({ repo: 'acme/widgets', user: 'alice', title: `Bench task ${i}` });
+    const firstRecord = sim.requests.length;
+    const sent = Date.now();
+    await sim.createComment({ repo: 'acme/widgets', issue: issue.number, user: 'alice', body: '/agent make a change' });
+    let taskId: number | undefined;
+    while (true) {
+      const row = await app.pool.query('SELECT id FROM tasks WHERE issue_number = $1', [issue.number]);
+      taskId = row.rows[0] ? Number(row.rows[0].id) : undefined;
+      const task = taskId ? await getTask(app.pool, taskId) : undefined;
+      if (task && isTerminal(task.state)) {
+        if (task.state !== 'succeeded') throw new Error(`task ${task.id} ended ${task.state}: ${task.errorMessage}`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const done = Date.now();
+    // Let the last status comment edit and check run land before counting.
+    while (true) {
+      await sim.idle();
+      const pending = await app.pool.query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE attempts < max_attempts`,
+      );
+      if (pending.rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const records = sim.requests.slice(firstRecord);
+    const dispatch = records.find((r) => r.method === 'POST' && r.route?.endsWith('/dispatches'));
+    const tokens = records.filter((r) => r.route?.endsWith('/access_tokens')).length;
+    samples.push({
+      toDispatch: dispatch ? Date.parse(dispatch.at) - sent : Number.NaN,
+      toPr: done - sent,
+      calls: records.length - tokens,
+      writes: records.filter((r) => WRITES.has(r.method) && !r.route?.endsWith('/access_tokens')).length,
+      tokens,
+    });
+    process.stdout.write(`task ${i + 1}/${TASKS}: dispatch ${samples.at(-1)!.toDispatch} ms, PR ${samples.at(-1)!.toPr} ms\n`);
+  }
+} finally {
+  await system.stop();
+  await postgres.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const sorted = (pick: (s: Sample) => number) => samples.map(pick).sort((a, b) => a - b);
+const mean = (pick: (s: Sample) => number) => samples.reduce((sum, s) => sum + pick(s), 0) / samples.length;
+const row = (name: string, pick: (s: Sample) => number) =>
+  `| ${name} | ${percentile(sorted(pick), 50)} | ${percentile(sorted(pick), 95)} | ${Math.min(...sorted(pick))} | ${Math.max(...sorted(pick))} |`;
+
+const markdown = `## The /agent loop in the simulator
+
+\`npm run bench:loop\` — ${machineLine()}
+
+${TASKS} tasks, one after another, each from a new issue: alice comments \`/agent make a change\`;
+the App (one process, real embedded PostgreSQL) dispatches the workflow; the simulator's runner runs
+the bundled action with a one-line \`command\` engine; the App publishes a pull request. GitHub
+requests are paced as in production (content-creating requests 1 s apart, requests that notify
+people 3 s apart, per installation), so the figures are dominated by that pacing, not by the App.
+
+| Latency (ms) | p50 | p95 | min | max |
+| --- | --- | --- | --- | --- |
+${row('comment webhook → workflow_dispatch request', (s) => s.toDispatch)}
+${row('comment webhook → pull request opened, task succeeded', (s) => s.toPr)}
+
+| GitHub API calls per task | mean | min | max |
+| --- | --- | --- | --- |
+| all REST calls (excluding installation-token requests) | ${mean((s) => s.calls).toFixed(1)} | ${Math.min(...sorted((s) => s.calls))} | ${Math.max(...sorted((s) => s.calls))} |
+| content-creating calls (POST/PATCH/PUT/DELETE) | ${mean((s) => s.writes).toFixed(1)} | ${Math.min(...sorted((s) => s.writes))} | ${Math.max(...sorted((s) => s.writes))} |
+| installation-token requests (cached per repository and purpose for about an hour) | ${mean((s) => s.tokens).toFixed(1)} | ${Math.min(...sorted((s) => s.tokens))} | ${Math.max(...sorted((s) => s.tokens))} |
+
+At GitHub's published secondary limit of 80 content-creating requests a minute per installation,
+one installation can open about ${Math.floor(80 / mean((s) => s.writes))} agent pull requests a minute.
+`;
+writeSection('loop', markdown);
+process.stdout.write(`${markdown}\n`);
