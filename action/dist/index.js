@@ -1050,14 +1050,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1508,39 +1508,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path2,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path2,
           error.message
         );
       });
@@ -1589,9 +1589,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path2);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1654,7 +1654,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -1669,11 +1669,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1739,7 +1739,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path2, query) : path2;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6433,7 +6433,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path, host, upgrade, blocking, reset } = request;
+      const { method, path: path2, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6514,7 +6514,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7043,7 +7043,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7140,7 +7140,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7493,9 +7493,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path2 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8734,10 +8734,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path2 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path2;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10709,20 +10709,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path2.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10744,7 +10744,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10782,9 +10782,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path2, method, body, headers, query } = opts;
       return {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -11247,10 +11247,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16129,9 +16129,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code = path2.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19052,11 +19052,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path2 = `/${path2}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19128,7 +19128,7 @@ var require_undici = __commonJS({
 });
 
 // action/src/main.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -20825,12 +20825,12 @@ function createRunnerApi(options) {
   const fetchImpl = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const base = `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`;
-  async function once(method, path, body) {
+  async function once(method, path2, body) {
     const token = await options.tokens.get();
-    const where = `${method} ${new URL(base + path).pathname}`;
+    const where = `${method} ${new URL(base + path2).pathname}`;
     let response;
     try {
-      response = await fetchImpl(base + path, {
+      response = await fetchImpl(base + path2, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -20871,9 +20871,9 @@ function createRunnerApi(options) {
       parseRetryAfter(response.headers.get("retry-after"), now())
     );
   }
-  function call(method, path, body) {
+  function call(method, path2, body) {
     const text = body === void 0 ? void 0 : JSON.stringify(body);
-    return withRetry(() => once(method, path, text), {
+    return withRetry(() => once(method, path2, text), {
       ...options.retry,
       classify: (error) => error instanceof ActionError && error.transient ? {
         retry: true,
@@ -21020,7 +21020,7 @@ async function prepareStep(ctx) {
 }
 
 // action/src/steps/run-step.ts
-import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync3 } from "node:fs";
+import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync4 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join9, relative } from "node:path";
 
@@ -21188,17 +21188,17 @@ function parseRawDiff(output) {
     if (metaEnd < 0 || pathEnd < 0)
       throw new ActionError("git-failed", "git diff --raw printed an incomplete record");
     const [, newMode, , newOid, status] = output.toString("latin1", position + 1, metaEnd).split(" ");
-    const path = decodePath(output.subarray(metaEnd + 1, pathEnd));
+    const path2 = decodePath(output.subarray(metaEnd + 1, pathEnd));
     position = pathEnd + 1;
     if (newMode === void 0 || newOid === void 0 || status === void 0) {
-      throw new ActionError("git-failed", `git diff --raw printed a record it cannot read for ${path}`);
+      throw new ActionError("git-failed", `git diff --raw printed a record it cannot read for ${path2}`);
     }
     const letter = status[0];
-    if (letter === "D") entries.push({ path, status: "deleted", mode: "", oid: "" });
-    else if (letter === "A") entries.push({ path, status: "added", mode: newMode, oid: newOid });
+    if (letter === "D") entries.push({ path: path2, status: "deleted", mode: "", oid: "" });
+    else if (letter === "A") entries.push({ path: path2, status: "added", mode: newMode, oid: newOid });
     else if (letter === "M" || letter === "T")
-      entries.push({ path, status: "modified", mode: newMode, oid: newOid });
-    else throw new ActionError("git-failed", `git diff reported status ${status} for ${path}`);
+      entries.push({ path: path2, status: "modified", mode: newMode, oid: newOid });
+    else throw new ActionError("git-failed", `git diff reported status ${status} for ${path2}`);
   }
   return entries;
 }
@@ -21309,6 +21309,41 @@ async function collectChanges(snapshot, options) {
     return { path: entry.path, status: entry.status, mode: entry.mode, content: content.toString("base64") };
   });
   return { changes, patch };
+}
+
+// action/src/github-runner/guard-file-commands.ts
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import path from "node:path";
+var FILE_COMMANDS = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"];
+function guardFileCommands(env) {
+  const files = /* @__PURE__ */ new Map();
+  for (const name of FILE_COMMANDS) {
+    const file = env[name];
+    if (file && existsSync3(file)) files.set(file, readFileSync2(file));
+  }
+  const directories = new Set([...files.keys()].map((file) => path.dirname(file)));
+  const before = /* @__PURE__ */ new Map();
+  for (const directory of directories) before.set(directory, new Set(readdirSync2(directory)));
+  return {
+    restore() {
+      const tampered = [];
+      for (const [file, content] of files) {
+        const now = existsSync3(file) ? readFileSync2(file) : void 0;
+        if (!now || !now.equals(content)) {
+          writeFileSync2(file, content);
+          tampered.push(file);
+        }
+      }
+      for (const [directory, names] of before) {
+        for (const name of existsSync3(directory) ? readdirSync2(directory) : []) {
+          if (names.has(name)) continue;
+          rmSync(path.join(directory, name), { force: true, recursive: true });
+          tampered.push(path.join(directory, name));
+        }
+      }
+      return tampered;
+    }
+  };
 }
 
 // action/src/steps/decide-outcome.ts
@@ -21456,7 +21491,7 @@ function engineBaseEnvironment(env) {
 import { join as join5 } from "node:path";
 
 // action/src/engines/cli-engine.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { join as join4 } from "node:path";
 
 // action/src/engines/install-cli.ts
@@ -21464,12 +21499,12 @@ import { execFile } from "node:child_process";
 import {
   accessSync,
   constants as constants3,
-  existsSync as existsSync3,
+  existsSync as existsSync4,
   mkdirSync as mkdirSync2,
   mkdtempSync,
   renameSync,
-  rmSync,
-  writeFileSync as writeFileSync2
+  rmSync as rmSync2,
+  writeFileSync as writeFileSync3
 } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, isAbsolute as isAbsolute2, join as join3 } from "node:path";
@@ -21565,7 +21600,7 @@ async function installCli(cli, env, log) {
   }
   const root = toolCacheRoot(env);
   const { dir, marker } = installDirectory(root, cli);
-  if (existsSync3(marker) && existsSync3(cli.entry(dir))) {
+  if (existsSync4(marker) && existsSync4(cli.entry(dir))) {
     log.info(`${cli.name}@${cli.version} from the tool cache (${dir}).`);
     return { dir, command: null, version: cli.version, installedNow: false };
   }
@@ -21591,7 +21626,7 @@ async function installCli(cli, env, log) {
       ],
       npmEnvironment(env)
     );
-    if (!existsSync3(cli.entry(staging))) {
+    if (!existsSync4(cli.entry(staging))) {
       throw new ActionError(
         "engine-failed",
         `npm installed ${cli.name}@${cli.version} but not ${cli.entry(staging).slice(staging.length + 1)}: this platform (${process.platform}-${process.arch}) may not be supported by it.`
@@ -21600,14 +21635,14 @@ async function installCli(cli, env, log) {
     try {
       renameSync(staging, dir);
     } catch {
-      if (!existsSync3(cli.entry(dir))) {
-        rmSync(dir, { recursive: true, force: true });
+      if (!existsSync4(cli.entry(dir))) {
+        rmSync2(dir, { recursive: true, force: true });
         renameSync(staging, dir);
       }
     }
-    writeFileSync2(marker, "");
+    writeFileSync3(marker, "");
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    rmSync2(staging, { recursive: true, force: true });
   }
   log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started) / 1e3).toFixed(1)} s.`);
   return { dir, command: null, version: cli.version, installedNow: true };
@@ -21671,7 +21706,7 @@ function cliEngine(adapter4) {
     async prepare(ctx) {
       const version = ctx.spec.engine.version ?? adapter4.defaultVersion;
       installed = await installCli(adapter4.cli(version), ctx.jobEnvironment, ctx.log);
-      writeFileSync3(promptFile(ctx), ctx.spec.prompt, { mode: 384 });
+      writeFileSync4(promptFile(ctx), ctx.spec.prompt, { mode: 384 });
       return { version: installed.version };
     },
     async run(ctx) {
@@ -22066,7 +22101,7 @@ function codexEngine() {
 }
 
 // action/src/engines/command-engine.ts
-import { readFileSync as readFileSync2, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { readFileSync as readFileSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join7 } from "node:path";
 var MAX_PROMPT_ENV_BYTES = 100 * 1024;
 var MAX_SUMMARY_CHARS2 = 4e3;
@@ -22087,9 +22122,9 @@ function requireCommand(ctx) {
   }
   return command;
 }
-function readOptional(path) {
+function readOptional(path2) {
   try {
-    return readFileSync2(path, "utf8");
+    return readFileSync3(path2, "utf8");
   } catch {
     return null;
   }
@@ -22104,9 +22139,9 @@ function commandEngine() {
     async prepare(ctx) {
       requireCommand(ctx);
       const files = commandFiles(ctx.tempDir);
-      writeFileSync4(files.prompt, ctx.spec.prompt, { mode: 384 });
-      rmSync2(files.summary, { force: true });
-      rmSync2(files.usage, { force: true });
+      writeFileSync5(files.prompt, ctx.spec.prompt, { mode: 384 });
+      rmSync3(files.summary, { force: true });
+      rmSync3(files.usage, { force: true });
       return { version: ctx.spec.engine.version };
     },
     async run(ctx) {
@@ -22183,7 +22218,7 @@ function commandEngine() {
 }
 
 // action/src/engines/gemini-engine.ts
-import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
 import { join as join8 } from "node:path";
 var GEMINI_VERSION = "0.61.0";
 function geminiEntry(dir) {
@@ -22321,7 +22356,7 @@ var adapter3 = {
   environment(_ctx, access2, home) {
     const settings = join8(home, ".gemini");
     mkdirSync5(settings, { recursive: true, mode: 448 });
-    writeFileSync5(join8(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
+    writeFileSync6(join8(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
 `, {
       mode: 384
     });
@@ -22567,29 +22602,29 @@ var HOP_BY_HOP = /* @__PURE__ */ new Set([
   "host"
 ]);
 var CREDENTIAL_HEADERS = /* @__PURE__ */ new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key"]);
-function modelCall(provider, method, path) {
+function modelCall(provider, method, path2) {
   if (method !== "POST") return null;
   switch (provider) {
     case "anthropic":
-      return path === "/v1/messages" ? { model: null } : null;
+      return path2 === "/v1/messages" ? { model: null } : null;
     case "openai":
-      return path === "/responses" || path === "/chat/completions" ? { model: null } : null;
+      return path2 === "/responses" || path2 === "/chat/completions" ? { model: null } : null;
     case "gemini": {
       const match = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/.exec(
-        path
+        path2
       );
       return match ? { model: decodeURIComponent(match[1] ?? "") || null } : null;
     }
   }
 }
-function allowedOtherCall(provider, method, path) {
+function allowedOtherCall(provider, method, path2) {
   switch (provider) {
     case "anthropic":
-      return method === "POST" && path === "/v1/messages/count_tokens" || method === "GET" && /^\/v1\/models(?:\/[^/]+)?$/.test(path);
+      return method === "POST" && path2 === "/v1/messages/count_tokens" || method === "GET" && /^\/v1\/models(?:\/[^/]+)?$/.test(path2);
     case "openai":
-      return method === "GET" && /^\/models(?:\/[^/]+)?$/.test(path);
+      return method === "GET" && /^\/models(?:\/[^/]+)?$/.test(path2);
     case "gemini":
-      return method === "POST" && /^\/v1(?:beta|alpha)?\/models\/[^/:]+:countTokens$/.test(path) || method === "GET" && /^\/v1(?:beta|alpha)?\/models(?:\/[^/:]+)?$/.test(path);
+      return method === "POST" && /^\/v1(?:beta|alpha)?\/models\/[^/:]+:countTokens$/.test(path2) || method === "GET" && /^\/v1(?:beta|alpha)?\/models(?:\/[^/:]+)?$/.test(path2);
   }
 }
 function credentialHeaders(provider, key) {
@@ -22678,9 +22713,9 @@ async function startModelProxy(options) {
       answer(res, 401, errorBody(options.provider, 401, "Agent Dispatch proxy: unknown API key."));
       return;
     }
-    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
-    const call = path === null ? null : modelCall(options.provider, method, path);
-    if (path === null || call === null && !allowedOtherCall(options.provider, method, path)) {
+    const path2 = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+    const call = path2 === null ? null : modelCall(options.provider, method, path2);
+    if (path2 === null || call === null && !allowedOtherCall(options.provider, method, path2)) {
       req.resume();
       answer(
         res,
@@ -23024,7 +23059,14 @@ async function engineAndChanges(ctx, spec, stateDir) {
       tooLarge: false
     });
   }
+  const guard = guardFileCommands(ctx.env);
   const phase = await runEngine(ctx, spec, tempDir);
+  const tampered = guard.restore();
+  if (tampered.length > 0) {
+    const failure = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? "file" : "files"}), which would change later steps of the job. That was undone and its work discarded.`;
+    ctx.log.error(failure);
+    return buildResult({ spec, phase, changes: [], patch: "", failure, tooLarge: false });
+  }
   try {
     const collected = await collectChanges(snapshot, {
       maxResultBytes: spec.limits.maxResultBytes
@@ -23068,20 +23110,20 @@ async function runStep(ctx) {
     if (status?.prUrl) ctx.log.info(`Pull request: ${status.prUrl}`);
     return result.outcome === "completed" && postError === null ? 0 : 1;
   } finally {
-    rmSync3(stateDir, { recursive: true, force: true });
+    rmSync4(stateDir, { recursive: true, force: true });
   }
 }
 
 // action/src/main.ts
 var ENGINE_GRACE_MS = 1e4;
-function readEvent(path) {
-  if (!path) return void 0;
+function readEvent(path2) {
+  if (!path2) return void 0;
   try {
-    return JSON.parse(readFileSync3(path, "utf8"));
+    return JSON.parse(readFileSync4(path2, "utf8"));
   } catch (error) {
     throw new ActionError(
       "bad-event",
-      `Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errorMessage(error)}`
+      `Cannot read the event payload at GITHUB_EVENT_PATH (${path2}): ${errorMessage(error)}`
     );
   }
 }

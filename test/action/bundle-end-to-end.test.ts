@@ -1,6 +1,6 @@
 // The committed bundle, run as a runner runs it, against the protocol peer and a real checkout.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
@@ -189,6 +189,27 @@ describe('the bundled action', () => {
     expect(result.changes.map((c) => c.path)).toEqual(['partial.txt']);
     expect(step.outputs.conclusion).toBe('failed');
     expect(step.summary).toContain('**Error:** The command exited with code 3.');
+  });
+
+  it("run: undoes what the engine writes to the runner's file-command files and discards its work", async () => {
+    const commands = join(tmp.path, 'runner', 'file-commands');
+    mkdirSync(commands, { recursive: true });
+    const setEnv = join(commands, 'set_env_step');
+    const addPath = join(commands, 'add_path_step');
+    writeFileSync(setEnv, 'KEPT=1\n');
+    writeFileSync(addPath, '');
+    // An agent that knows where the runner keeps them (it runs as the runner's user).
+    const attack = `for f in ${commands}/*; do echo 'NODE_OPTIONS=--require /tmp/evil.js' >> "$f"; done; echo x > ${commands}/set_env_future; echo work > work.txt`;
+    const { run, peer } = await setUp((sha) => specFor(42, sha, { command: attack }));
+    const step = await run('run', { GITHUB_ENV: setEnv, GITHUB_PATH: addPath });
+    expect(readFileSync(setEnv, 'utf8')).toBe('KEPT=1\n');
+    expect(readFileSync(addPath, 'utf8')).toBe('');
+    expect(existsSync(join(commands, 'set_env_future'))).toBe(false);
+    const result = peer.results[0] as { outcome: string; changes: unknown[]; report: { error: string } };
+    expect(result.outcome).toBe('failed');
+    expect(result.changes).toEqual([]);
+    expect(result.report.error).toMatch(/wrote to the runner's workflow command files \(3 files\)/);
+    expect(step.code).toBe(1);
   });
 
   it('run: stops the command at the wall-time limit, kills its children and reports the partial change as timed_out', async () => {

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { ActionError, errorMessage } from '../action-error.ts';
 import { type CheckoutSnapshot, snapshotCheckout } from '../changes/checkout-snapshot.ts';
 import { type CollectedChanges, collectChanges } from '../changes/collect-changes.ts';
+import { guardFileCommands } from '../github-runner/guard-file-commands.ts';
 import type { TaskResult, TaskStatus } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import { buildResult } from './build-result.ts';
@@ -47,7 +48,14 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
       tooLarge: false,
     });
   }
+  const guard = guardFileCommands(ctx.env);
   const phase = await runEngine(ctx, spec, tempDir);
+  const tampered = guard.restore();
+  if (tampered.length > 0) {
+    const failure = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? 'file' : 'files'}), which would change later steps of the job. That was undone and its work discarded.`;
+    ctx.log.error(failure);
+    return buildResult({ spec, phase, changes: [], patch: '', failure, tooLarge: false });
+  }
   try {
     const collected: CollectedChanges = await collectChanges(snapshot, {
       maxResultBytes: spec.limits.maxResultBytes,
