@@ -21314,7 +21314,13 @@ async function collectChanges(snapshot, options) {
 // action/src/github-runner/guard-file-commands.ts
 import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
-var FILE_COMMANDS = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"];
+var FILE_COMMANDS = [
+  "GITHUB_ENV",
+  "GITHUB_PATH",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_STEP_SUMMARY"
+];
 function guardFileCommands(env) {
   const files = /* @__PURE__ */ new Map();
   for (const name of FILE_COMMANDS) {
