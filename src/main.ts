@@ -83,5 +83,11 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
     process.exit(1);
   }
 }
+// A library's stray rejection (e.g. a database connection cut mid-query) must not kill the
+// process abruptly: log it and stop in order, exit 1; the jobs it held go back to the queue.
+process.on('unhandledRejection', (reason) => {
+  log.error({ err: reason }, 'unhandled rejection');
+  if (!stopping) void shutdown('unhandled rejection', 1);
+});
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -61,7 +61,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   );
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
 
-  const pool = createPool(options.databaseUrl, log, config.workerConcurrency + 10);
+  // A job can hold three connections at once (an advisory lock for its task, the once-only
+  // ledger's lock, and a query or a write-pacing reservation meanwhile); with fewer, jobs waiting
+  // on GitHub would starve each other and the webhook route of connections.
+  const pool = createPool(options.databaseUrl, log, config.workerConcurrency * 3 + 10);
   let worker: WorkerHandle | undefined;
   let setup: SetupServer | undefined;
   let server: Server | undefined;

@@ -74,6 +74,18 @@ export async function startWorker(options: {
   events.on('pool:create', ({ workerPool }) => {
     poolId = workerPool.id;
   });
+  let stopping = false;
+  let reported = false;
+  const unexpected = (error: unknown) => {
+    if (stopping || reported) return;
+    reported = true;
+    options.onUnexpectedStop?.(error);
+  };
+  // graphile-worker shuts its pool down by itself when it cannot record a job's outcome (the
+  // database went away mid-write); the process must not live on without a worker.
+  events.on('pool:gracefulShutdown', ({ message }) => {
+    unexpected(new Error(`the queue worker shut down: ${message}`));
+  });
   const runner = await run({
     pgPool: options.pool,
     concurrency: options.concurrency,
@@ -88,7 +100,6 @@ export async function startWorker(options: {
     gracefulShutdownAbortTimeout: options.shutdownTimeoutMs,
   });
   let running = true;
-  let stopping = false;
   const liveness =
     options.staleAfterMs !== undefined && poolId !== undefined
       ? startLiveness({ pool: options.pool, poolId, staleAfterMs: options.staleAfterMs, log })
@@ -96,12 +107,12 @@ export async function startWorker(options: {
   runner.promise.then(
     () => {
       running = false;
-      if (!stopping) options.onUnexpectedStop?.(new Error('the queue worker stopped'));
+      unexpected(new Error('the queue worker stopped'));
     },
     (error: unknown) => {
       running = false;
       log.error({ err: error }, 'queue worker stopped with an error');
-      if (!stopping) options.onUnexpectedStop?.(error);
+      unexpected(error);
     },
   );
   return {
