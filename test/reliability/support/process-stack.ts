@@ -28,6 +28,8 @@ export type ProcessStackOptions = {
   simulator?: SimulatorOptions;
   /** Extra environment of every replica. */
   appEnv?: Record<string, string>;
+  /** Directory with the action (action.yml and action/dist); default: this checkout. */
+  actionDir?: string;
 };
 
 export type ProcessStack = {
@@ -44,7 +46,10 @@ export type ProcessStack = {
 };
 
 export async function startProcessStack(options: ProcessStackOptions): Promise<ProcessStack> {
-  const sim = await startSimulator({ ...options.simulator, actions: { [ACTION_USES]: ROOT } });
+  const sim = await startSimulator({
+    ...options.simulator,
+    actions: { [ACTION_USES]: options.actionDir ?? ROOT },
+  });
   const proxy = await startRoundRobinProxy();
   const github = sim.registerApp({
     slug: 'agent-dispatch',
