@@ -14,6 +14,8 @@ export type Figures = {
   /** Commands that never ended visibly: no task, a task still live, or a final state not shown. */
   lost: number;
   lostDetail: { noTask: number; notFinished: number; notShown: number };
+  /** The tasks counted as lost, to look into (id and state). */
+  lostTasks: string[];
   tasksDuplicated: number;
   prsDuplicated: number;
   runsDuplicated: number;
@@ -130,6 +132,7 @@ export async function measure(
     failures: {},
     lost: 0,
     lostDetail: { noTask: 0, notFinished: 0, notShown: 0 },
+    lostTasks: [],
     tasksDuplicated: 0,
     prsDuplicated: 0,
     runsDuplicated: 0,
@@ -145,6 +148,7 @@ export async function measure(
     if (!task) {
       figures.lost++;
       figures.lostDetail.noTask++;
+      figures.lostTasks.push(`comment ${command.commentId} on ${command.repo}#${command.issue}: no task`);
       continue;
     }
     const id = Number(task.id);
@@ -155,12 +159,14 @@ export async function measure(
     if (!TERMINAL.includes(task.state)) {
       figures.lost++;
       figures.lostDetail.notFinished++;
+      figures.lostTasks.push(`task ${id}: ${task.state} (attempt ${task.attempt})`);
       continue;
     }
     const shown = status.some((body) => headline(body).endsWith(HEADLINES[task.state]!));
     if (!shown) {
       figures.lost++;
       figures.lostDetail.notShown++;
+      figures.lostTasks.push(`task ${id}: ${task.state}, status comment shows another state`);
       continue;
     }
     if (task.state === 'succeeded') {

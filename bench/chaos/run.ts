@@ -190,6 +190,7 @@ async function runScenario(
         stack.sim.requests.map((r) => JSON.stringify(r)).join('\n'),
       );
     }
+    if (figures.lostTasks.length > 0) log(`${scenario.name}: lost: ${figures.lostTasks.join('; ')}`);
     for (const [key, failure] of Object.entries(figures.failures)) {
       if (failure.jobLog) log(`${scenario.name}: job log of a ${key} run:\n${failure.jobLog}`);
     }
@@ -230,20 +231,22 @@ try {
 const totalSeconds = Math.round((Date.now() - began) / 1000);
 const report = formatReport(results, { tasks: TASKS, repos: REPOS, machine: machineLine(), totalSeconds });
 process.stdout.write(`\n${report}\n`);
-writeFileSync(
-  path.resolve(import.meta.dirname, 'last-run.json'),
-  `${JSON.stringify(
-    results.map((r) => ({
-      scenario: r.scenario.name,
-      ...r.figures,
-      kills: r.kills,
-      restarts: r.restarts,
-      notes: r.notes,
-    })),
-    null,
-    2,
-  )}\n`,
-);
+if (values.logs) {
+  writeFileSync(
+    path.join(values.logs, 'figures.json'),
+    `${JSON.stringify(
+      results.map((r) => ({
+        scenario: r.scenario.name,
+        ...r.figures,
+        kills: r.kills,
+        restarts: r.restarts,
+        notes: r.notes,
+      })),
+      null,
+      2,
+    )}\n`,
+  );
+}
 if (!values['no-docs'] && selected.length === SCENARIOS.length) writeReliabilitySection(report);
 const bad = results.filter(
   (r) =>

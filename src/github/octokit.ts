@@ -112,10 +112,13 @@ export function createGitHubClients(
     throttle: { ...throttleOptions(octokitLog), write: writes, notifications },
   };
   const pacing = pacingFor(writePacing.limits);
+  // The App's own requests (asking GitHub to redeliver webhooks) create no repository content:
+  // paced per minute like the rest, but not held to the hourly content-creation cap.
+  const appPacing = { ...pacing, hour: { intervalMs: 0, toleranceMs: 0 } };
   const fetchFor = (key: string) =>
     createPacedFetch(key, {
       pool: writePacing.pool,
-      pacing,
+      pacing: key === 'app' ? appPacing : pacing,
       maxWaitMs: MAX_WAIT_IN_JOB_SECONDS * 1000,
       signal: writePacing.signal,
       log: octokitLog,

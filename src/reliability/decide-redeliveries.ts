@@ -9,6 +9,7 @@ export type DeliveryAttempt = {
   statusCode: number;
   deliveredAt: Date;
   event: string;
+  action: string | null;
 };
 
 export type PreviousRequest = { lastAttemptId: number; requests: number };
@@ -25,6 +26,8 @@ export function decideRedeliveries(input: {
   /** GUIDs recorded in webhook_deliveries: they arrived, whatever GitHub says. */
   received: ReadonlySet<string>;
   previous: ReadonlyMap<string, PreviousRequest>;
+  /** Whether the App would act on this event at all (a lost delivery it ignores is not worth asking for). */
+  wanted: (event: string, action: string | null) => boolean;
 }): Redelivery[] {
   const byGuid = new Map<string, DeliveryAttempt[]>();
   for (const attempt of input.attempts) {
@@ -36,6 +39,7 @@ export function decideRedeliveries(input: {
   for (const [guid, attempts] of byGuid) {
     if (input.received.has(guid) || attempts.some(succeeded)) continue;
     const latest = attempts.reduce((a, b) => (b.id > a.id ? b : a));
+    if (!input.wanted(latest.event, latest.action)) continue;
     const previous = input.previous.get(guid);
     // Asked before: only if that redelivery has been made and failed as well, a bounded number of times.
     if (previous && (previous.requests >= MAX_REDELIVERY_REQUESTS || latest.id <= previous.lastAttemptId))

@@ -5,6 +5,7 @@
 // GitHub to deliver them again — once each (again only if that redelivery failed too).
 import type { AppDeps } from '../app/app-deps.ts';
 import type { Db } from '../db/pool.ts';
+import { classifyDelivery } from '../ingest/classify-delivery.ts';
 import {
   type DeliveryAttempt,
   decideRedeliveries,
@@ -15,6 +16,14 @@ import {
 /** Deliveries listed again on top of the last complete scan: attempts still in flight then. */
 const OVERLAP_MS = 10 * 60_000;
 const MAX_PAGES = 100;
+/** Redeliveries asked for in one run (about a minute of the App's write pacing); the next run goes on. */
+const MAX_REQUESTS_PER_RUN = 60;
+
+/** The App acts on a delivery of this event and action (a comment's body is not listed: maybe). */
+function wanted(event: string, action: string | null): boolean {
+  const maybeCommand = { action, comment: { body: '/agent' } };
+  return classifyDelivery(event, maybeCommand) === 'process';
+}
 
 export type RedeliveryReport = { listed: number; requested: number; complete: boolean };
 
@@ -24,6 +33,7 @@ type Listed = {
   status_code: number;
   delivered_at: string;
   event: string;
+  action: string | null;
 };
 
 async function scanFloor(db: Db, windowHours: number): Promise<Date> {
@@ -57,6 +67,7 @@ async function listAttempts(
         statusCode: item.status_code,
         deliveredAt,
         event: item.event,
+        action: item.action ?? null,
       });
     }
     if (reachedFloor) return { attempts, complete: true };
@@ -110,10 +121,13 @@ export async function redeliverWebhooks(deps: AppDeps): Promise<RedeliveryReport
     attempts,
     received: await received(pool, failedGuids),
     previous: await previousRequests(pool, failedGuids),
+    wanted,
   });
   const octokit = deps.github.app();
   let requested = 0;
-  for (const redelivery of decided) {
+  // The rest waits for the next run (it is not in webhook_redeliveries, so it is decided again).
+  const batch = decided.slice(0, MAX_REQUESTS_PER_RUN);
+  for (const redelivery of batch) {
     try {
       await octokit.request('POST /app/hook/deliveries/{delivery_id}/attempts', {
         delivery_id: redelivery.attemptId,
@@ -128,7 +142,8 @@ export async function redeliverWebhooks(deps: AppDeps): Promise<RedeliveryReport
     requested++;
     log.info({ guid: redelivery.guid, event: redelivery.event }, 'asked GitHub to redeliver a lost webhook');
   }
-  if (complete) {
+  // Deliveries left for the next run are older than this scan: keep the floor where it was.
+  if (complete && batch.length === decided.length) {
     await pool.query(
       `INSERT INTO webhook_delivery_scans (id, scanned_to) VALUES (1, $1)
        ON CONFLICT (id) DO UPDATE SET scanned_to = EXCLUDED.scanned_to, updated_at = now()`,

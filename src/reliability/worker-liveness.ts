@@ -24,9 +24,12 @@ export async function heartbeat(db: Db, poolId: string): Promise<void> {
  * Jobs locked more recently than that are left alone: their pool may be starting up.
  */
 export async function releaseDeadWorkers(db: Db, staleAfterMs: number): Promise<string[]> {
+  // Right after the database restarted, live pools have not had time to heartbeat again: judge
+  // nobody until it has been up for a whole stale period.
   const dead = await db.query<{ locked_by: string }>(
     `SELECT DISTINCT j.locked_by FROM graphile_worker.jobs j
-      WHERE j.locked_by IS NOT NULL
+      WHERE pg_postmaster_start_time() < now() - $1 * interval '1 millisecond'
+        AND j.locked_by IS NOT NULL
         AND j.locked_at < now() - $1 * interval '1 millisecond'
         AND NOT EXISTS (
           SELECT 1 FROM queue_workers w
@@ -48,22 +51,15 @@ export function startLiveness(options: {
   const { pool, poolId, staleAfterMs } = options;
   const log = options.log.child({ component: 'liveness', poolId });
   const beatEveryMs = Math.max(1_000, Math.floor(staleAfterMs / 6));
-  // Only judge others once this process has reached the database for a whole stale period:
-  // after a database outage, live replicas need that long to heartbeat again.
-  let reachableSince: number | undefined;
   let busy = false;
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
       await heartbeat(pool, poolId);
-      reachableSince ??= Date.now();
-      if (Date.now() - reachableSince >= staleAfterMs) {
-        const released = await releaseDeadWorkers(pool, staleAfterMs);
-        if (released.length > 0) log.warn({ pools: released }, 'released the jobs of dead queue workers');
-      }
+      const released = await releaseDeadWorkers(pool, staleAfterMs);
+      if (released.length > 0) log.warn({ pools: released }, 'released the jobs of dead queue workers');
     } catch (error) {
-      reachableSince = undefined;
       log.warn({ err: error }, 'queue heartbeat failed');
     } finally {
       busy = false;

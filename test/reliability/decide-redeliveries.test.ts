@@ -12,7 +12,9 @@ const attempt = (id: number, guid: string, statusCode: number): DeliveryAttempt 
   statusCode,
   deliveredAt: at,
   event: 'issue_comment',
+  action: 'created',
 });
+const wanted = () => true;
 
 describe('decideRedeliveries', () => {
   it('asks again for failed deliveries that never arrived, oldest first', () => {
@@ -20,6 +22,7 @@ describe('decideRedeliveries', () => {
       attempts: [attempt(3, 'c', 0), attempt(1, 'a', 503), attempt(2, 'b', 202)],
       received: new Set(),
       previous: new Map(),
+      wanted,
     });
     expect(decided).toEqual([
       { guid: 'a', attemptId: 1, event: 'issue_comment' },
@@ -29,7 +32,12 @@ describe('decideRedeliveries', () => {
 
   it('skips a delivery that arrived although GitHub recorded a failure (a slow answer)', () => {
     expect(
-      decideRedeliveries({ attempts: [attempt(1, 'a', 0)], received: new Set(['a']), previous: new Map() }),
+      decideRedeliveries({
+        attempts: [attempt(1, 'a', 0)],
+        received: new Set(['a']),
+        previous: new Map(),
+        wanted,
+      }),
     ).toEqual([]);
   });
 
@@ -39,6 +47,7 @@ describe('decideRedeliveries', () => {
         attempts: [attempt(1, 'a', 503), attempt(5, 'a', 200)],
         received: new Set(),
         previous: new Map(),
+        wanted,
       }),
     ).toEqual([]);
   });
@@ -49,6 +58,7 @@ describe('decideRedeliveries', () => {
         attempts: [attempt(1, 'a', 503)],
         received: new Set(),
         previous: new Map([['a', { lastAttemptId: 1, requests: 1 }]]),
+        wanted,
       }),
     ).toEqual([]);
   });
@@ -60,6 +70,7 @@ describe('decideRedeliveries', () => {
         attempts,
         received: new Set(),
         previous: new Map([['a', { lastAttemptId: 1, requests: 1 }]]),
+        wanted,
       }),
     ).toEqual([{ guid: 'a', attemptId: 9, event: 'issue_comment' }]);
     expect(
@@ -67,7 +78,20 @@ describe('decideRedeliveries', () => {
         attempts,
         received: new Set(),
         previous: new Map([['a', { lastAttemptId: 1, requests: MAX_REDELIVERY_REQUESTS }]]),
+        wanted,
       }),
     ).toEqual([]);
+  });
+
+  it('leaves alone lost deliveries the App would ignore anyway', () => {
+    const edited = { ...attempt(1, 'a', 503), action: 'edited' };
+    expect(
+      decideRedeliveries({
+        attempts: [edited, attempt(2, 'b', 503)],
+        received: new Set(),
+        previous: new Map(),
+        wanted: (_event, action) => action === 'created',
+      }).map((r) => r.guid),
+    ).toEqual(['b']);
   });
 });
