@@ -61,7 +61,17 @@ describe('three replicas', () => {
     }
     expect(tasks.map((t) => t.state)).toEqual(commands.map(() => 'succeeded'));
     expect(new Set(tasks.map((t) => Number(t.comment_id)))).toEqual(new Set(commands.map((c) => c.comment)));
-    await stack.sim.idle();
+    // The last status comment updates follow from the queue: wait until it is quiet.
+    while (Date.now() < deadline) {
+      await stack.sim.idle();
+      const pending = await sql.query(
+        `SELECT count(*)::int AS n FROM graphile_worker.jobs
+          WHERE run_at <= now() + interval '10 seconds' AND attempts < max_attempts
+            AND task_identifier NOT IN ('sweep-tasks', 'redeliver-webhooks')`,
+      );
+      if (pending.rows[0].n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
 
     const token = stack.sim.userToken('alice');
     const get = async <T>(url: string) =>
