@@ -151,8 +151,8 @@ export async function redeliverWebhooks(deps: AppDeps): Promise<RedeliveryReport
     );
   } else {
     log.warn(
-      { listed: attempts.length },
-      'the delivery log is longer than one scan reads; scanning again next time',
+      { listed: attempts.length, lost: decided.length, asked: batch.length },
+      'more to reconcile than one run does; the next run goes on',
     );
   }
   return { listed: attempts.length, requested, complete };

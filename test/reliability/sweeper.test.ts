@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../src/app/app-deps.ts';
 import { PROCESS_DELIVERY_JOB } from '../../src/ingest/record-delivery.ts';
+import { pruneRecords } from '../../src/reliability/prune-records.ts';
 import { SWEEPER, sweepTasks } from '../../src/reliability/sweep-tasks.ts';
 import { heartbeat, releaseDeadWorkers } from '../../src/reliability/worker-liveness.ts';
 import { parseRepoConfig } from '../../src/repo-config/schema.ts';
@@ -213,6 +214,43 @@ describe('the sweeper', () => {
     expect(jobs.rows).toEqual([
       { task_identifier: PROCESS_DELIVERY_JOB, payload: { deliveryId: 'lost-delivery' } },
     ]);
+  });
+});
+
+describe('retention', () => {
+  let fixture: GitHubFixture;
+  beforeAll(async () => {
+    fixture = await startGitHubFixture();
+  }, 30_000);
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  it('drops processed payloads after a week and old records after the retention period', async () => {
+    const { pool } = fixture.db;
+    await pool.query(
+      `INSERT INTO webhook_deliveries (delivery_id, event, payload, received_at, processed_at, outcome) VALUES
+         ('fresh', 'issue_comment', '{"a":1}', now(), now(), 'processed'),
+         ('week-old', 'issue_comment', '{"a":1}', now() - interval '8 days', now() - interval '8 days', 'processed'),
+         ('pending', 'issue_comment', '{"a":1}', now() - interval '8 days', NULL, 'pending'),
+         ('ancient', 'issue_comment', NULL, now() - interval '40 days', now() - interval '40 days', 'processed')`,
+    );
+    await pool.query(
+      `INSERT INTO github_effects (key, state, updated_at) VALUES
+         ('recent', 'done', now()), ('old', 'done', now() - interval '40 days')`,
+    );
+    const report = await pruneRecords(pool, { deliveryPayloadDays: 7, recordDays: 30 });
+    expect(report).toMatchObject({ payloads: 1, deliveries: 1, effects: 1 });
+    const rows = await pool.query(
+      `SELECT delivery_id, payload IS NOT NULL AS has_payload FROM webhook_deliveries ORDER BY delivery_id`,
+    );
+    expect(rows.rows).toEqual([
+      { delivery_id: 'fresh', has_payload: true },
+      { delivery_id: 'pending', has_payload: true },
+      { delivery_id: 'week-old', has_payload: false },
+    ]);
+    const effects = await pool.query('SELECT key FROM github_effects ORDER BY key');
+    expect(effects.rows).toEqual([{ key: 'recent' }]);
   });
 });
 
