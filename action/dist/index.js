@@ -20683,7 +20683,8 @@ var DEFAULT_RETRY_POLICY = {
   maxAttempts: 6,
   baseDelayMs: 1e3,
   maxDelayMs: 16e3,
-  maxRetryAfterMs: 3e4
+  maxRetryAfterMs: 3e4,
+  patienceMs: 5 * 6e4
 };
 function isRetryableStatus(status) {
   return status === 425 || status === 429 || status >= 500;
@@ -20708,12 +20709,18 @@ async function withRetry(operation, options) {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const started = now();
+  let failures = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
       const decision = options.classify(error);
-      if (!decision.retry || attempt >= policy.maxAttempts) throw error;
+      if (!decision.retry) throw error;
+      const patient = decision.notYet === true && now() - started < policy.patienceMs;
+      if (!patient) failures++;
+      if (!patient && failures >= policy.maxAttempts) throw error;
       const delay2 = backoffDelayMs(attempt, policy, random, decision.retryAfterMs);
       options.onRetry?.(decision.reason, delay2, attempt + 1);
       await wait(delay2);
@@ -20878,7 +20885,8 @@ function createRunnerApi(options) {
       classify: (error) => error instanceof ActionError && error.transient ? {
         retry: true,
         reason: error.message,
-        retryAfterMs: error instanceof AppRefusal ? error.retryAfterMs : void 0
+        retryAfterMs: error instanceof AppRefusal ? error.retryAfterMs : void 0,
+        notYet: error instanceof AppRefusal && error.status === 425
       } : { retry: false },
       onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
     });

@@ -31,6 +31,8 @@ type ApiError = {
 };
 
 function fail(c: Context, error: ApiError) {
+  // "Not yet" (the run id is being recorded): say when to ask again.
+  if (error.status === 425) c.header('retry-after', '5');
   return c.json({ error: { code: error.code, message: error.message } }, error.status);
 }
 

@@ -25,7 +25,16 @@ function client() {
   };
   // @actions/core's getIDToken reads the runner's variables from the process environment.
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  const retry = { sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 };
+  // A clock that moves only when the client waits.
+  let clock = 0;
+  const retry = {
+    sleep: async (ms: number) => {
+      waits.push(ms);
+      clock += ms;
+    },
+    random: () => 0.5,
+    now: () => clock,
+  };
   const tokens = createTokenSource({ audience: peer.url, request: createIdTokenRequester(env), log, retry });
   const api = createRunnerApi({ appUrl: peer.url, taskId: 42, tokens, log, retry });
   return { api, waits, masked };
@@ -115,6 +124,39 @@ describe('runner API client', () => {
     expect((error as AppRefusal).status).toBe(503);
     expect(apiCalls()).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts);
     expect(waits).toHaveLength(DEFAULT_RETRY_POLICY.maxAttempts - 1);
+  });
+
+  it('keeps asking while the App has not recorded the run (425), beyond the try limit', async () => {
+    const notYet = {
+      status: 425,
+      headers: { 'retry-after': '5' },
+      body: { error: { code: 'run_not_recorded', message: 'retry shortly' } },
+    };
+    peer.script('/spec', ...Array.from({ length: 15 }, () => notYet));
+    const { api, waits } = client();
+    const spec = await api.getSpec();
+    expect(spec.task.id).toBe(42);
+    expect(apiCalls()).toHaveLength(16);
+    expect(waits.every((ms) => ms >= 5000)).toBe(true);
+  });
+
+  it('gives up on 425 once its patience is spent, then within the try limit', async () => {
+    const notYet = {
+      status: 425,
+      headers: { 'retry-after': '5' },
+      body: { error: { code: 'run_not_recorded', message: 'retry shortly' } },
+    };
+    peer.script('/spec', ...Array.from({ length: 200 }, () => notYet));
+    const { api, waits } = client();
+    const error = await api.getSpec().catch((e: unknown) => e);
+    expect((error as AppRefusal).status).toBe(425);
+    // Five minutes of "not yet", then the ordinary six tries.
+    expect(apiCalls().length).toBeGreaterThan(DEFAULT_RETRY_POLICY.maxAttempts + 10);
+    const waited = waits.reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThanOrEqual(DEFAULT_RETRY_POLICY.patienceMs);
+    expect(waited).toBeLessThan(
+      DEFAULT_RETRY_POLICY.patienceMs + DEFAULT_RETRY_POLICY.maxAttempts * DEFAULT_RETRY_POLICY.maxDelayMs,
+    );
   });
 
   it('posts the result once, and the same result again gets the same answer', async () => {

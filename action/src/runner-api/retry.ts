@@ -8,14 +8,21 @@ export type RetryPolicy = {
   maxDelayMs: number;
   /** A server's Retry-After is honoured up to this long. */
   maxRetryAfterMs: number;
+  /**
+   * How long to keep asking when the server says "not yet" (425: the App has not recorded the
+   * run). Those answers do not use up `maxAttempts`: an App that restarted between dispatching the
+   * run and recording it needs its own recovery time (a released job, a restart) first.
+   */
+  patienceMs: number;
 };
 
-/** Six tries over roughly 15–30 s (0.5–1, 1–2, 2–4, 4–8, 8–16 s between them). */
+/** Six tries over roughly 15–30 s (0.5–1, 1–2, 2–4, 4–8, 8–16 s between them); five minutes for "not yet". */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 6,
   baseDelayMs: 1000,
   maxDelayMs: 16_000,
   maxRetryAfterMs: 30_000,
+  patienceMs: 5 * 60_000,
 };
 
 export function isRetryableStatus(status: number): boolean {
@@ -47,13 +54,16 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export type RetryDecision = { retry: false } | { retry: true; reason: string; retryAfterMs?: number };
+export type RetryDecision =
+  | { retry: false }
+  | { retry: true; reason: string; retryAfterMs?: number; notYet?: boolean };
 
 export type RetryOptions = {
   classify(error: unknown): RetryDecision;
   policy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  now?: () => number;
   onRetry?(reason: string, delayMs: number, nextAttempt: number): void;
 };
 
@@ -68,12 +78,18 @@ export async function withRetry<T>(
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const started = now();
+  let failures = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
       const decision = options.classify(error);
-      if (!decision.retry || attempt >= policy.maxAttempts) throw error;
+      if (!decision.retry) throw error;
+      const patient = decision.notYet === true && now() - started < policy.patienceMs;
+      if (!patient) failures++;
+      if (!patient && failures >= policy.maxAttempts) throw error;
       const delay = backoffDelayMs(attempt, policy, random, decision.retryAfterMs);
       options.onRetry?.(decision.reason, delay, attempt + 1);
       await wait(delay);

@@ -101,6 +101,7 @@ export function createRunnerApi(options: {
               retry: true,
               reason: error.message,
               retryAfterMs: error instanceof AppRefusal ? error.retryAfterMs : undefined,
+              notYet: error instanceof AppRefusal && error.status === 425,
             }
           : { retry: false },
       onRetry: (reason, delay, attempt) =>
