@@ -8,7 +8,7 @@ import type { Octokit } from '../github/octokit.ts';
 import type { Logger } from '../logging/create-logger.ts';
 import type { Task } from '../task/task.ts';
 import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../task/task-states.ts';
-import { getTask, tasksOfIssue, transitionTask } from '../task/task-store.ts';
+import { getTask, newAttemptFields, tasksOfIssue, transitionTask } from '../task/task-store.ts';
 import type { CommandSource } from './command-source.ts';
 import { readPermission } from './read-permission.ts';
 
@@ -88,18 +88,7 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
             type: 'retry',
             actor,
             payload: { previousRunId: task.workflowRunId, previousError: task.errorCode },
-            fields: {
-              attempt: task.attempt + 1,
-              workflowRunId: null,
-              workflowRunUrl: null,
-              dispatchedAt: null,
-              baseSha: null,
-              progress: null,
-              usage: null,
-              costUsd: null,
-              errorCode: null,
-              errorMessage: null,
-            },
+            fields: newAttemptFields(task),
           })
         : command.kind === 'approve'
           ? await transitionTask(deps.pool, task.id, {

@@ -54,3 +54,16 @@ export function foreignRunRejected(runId: number, taskId: number, environment: s
 export function rejectedAtGate(environment: string, runUrl: string): string {
   return `The run was rejected at the \`${environment}\` environment gate, so the agent never ran. Run: ${runUrl}`;
 }
+
+/** A workflow run that ended (or vanished) before the agent reported a result. */
+export function runEndedWithoutResult(conclusion: string | 'missing', url: string): string {
+  const why =
+    conclusion === 'missing'
+      ? 'The workflow run no longer exists on GitHub (it was deleted, or never started) and reported no result'
+      : conclusion === 'success'
+        ? 'The workflow run finished without reporting a result to Agent Dispatch (is the agent action the last step of the job?)'
+        : conclusion === 'cancelled'
+          ? 'The workflow run was cancelled before the agent reported a result'
+          : `The workflow run ended with \`${conclusion}\` before the agent reported a result`;
+  return `${why}. Logs: ${url}`;
+}

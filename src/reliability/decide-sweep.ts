@@ -1,5 +1,6 @@
 // What the sweeper does with a task that has not moved for a while, given what GitHub says about
 // its run. Pure: the sweeper reads the run and performs the decision.
+import { runEndedWithoutResult } from '../feedback/messages.ts';
 import type { TaskState } from '../task/task-states.ts';
 import type { LostRunPolicy } from './reliability-config.ts';
 
@@ -18,17 +19,7 @@ export type SweepDecision =
   | { kind: 'redispatch'; message: string };
 
 function lostMessage(run: RunOnGitHub, url: string): string {
-  if (run.kind === 'missing') {
-    return `The workflow run no longer exists on GitHub (it was deleted, or never started) and reported no result. Logs: ${url}`;
-  }
-  const conclusion = run.conclusion ?? 'unknown';
-  const why =
-    conclusion === 'success'
-      ? 'The workflow run finished without reporting a result to Agent Dispatch (is the agent action the last step of the job?)'
-      : conclusion === 'cancelled'
-        ? 'The workflow run was cancelled before the agent reported a result'
-        : `The workflow run ended with \`${conclusion}\` before the agent reported a result`;
-  return `${why}. Logs: ${url}`;
+  return runEndedWithoutResult(run.kind === 'missing' ? 'missing' : (run.conclusion ?? 'unknown'), url);
 }
 
 export function decideRunSweep(input: {

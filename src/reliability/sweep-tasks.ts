@@ -8,7 +8,7 @@ import { enqueue } from '../queue/enqueue.ts';
 import { followUpJobs, JOBS, startQueuedJob } from '../task/follow-up-jobs.ts';
 import { type Task, taskFromRow } from '../task/task.ts';
 import type { TaskState } from '../task/task-states.ts';
-import { applyTransition, getTask, transitionTask } from '../task/task-store.ts';
+import { applyTransition, getTask, newAttemptFields, transitionTask } from '../task/task-store.ts';
 import { decideRunSweep, type JobRecord, jobNeedsRequeue, type RunOnGitHub } from './decide-sweep.ts';
 
 export const SWEEPER = 'agent-dispatch:sweeper';
@@ -101,18 +101,7 @@ async function redispatch(db: Db, task: Task, message: string): Promise<boolean>
       type: 'retry',
       actor: SWEEPER,
       payload: { previousRunId: task.workflowRunId, previousError: 'run_lost' },
-      fields: {
-        attempt: task.attempt + 1,
-        workflowRunId: null,
-        workflowRunUrl: null,
-        dispatchedAt: null,
-        baseSha: null,
-        progress: null,
-        usage: null,
-        costUsd: null,
-        errorCode: null,
-        errorMessage: null,
-      },
+      fields: newAttemptFields(task),
     });
     if (!again || 'refused' in again) throw new Error(`task ${task.id}: could not start a new attempt`);
     return true;

@@ -56,6 +56,22 @@ const COLUMNS = {
 
 export type TaskFields = Partial<Pick<Task, keyof typeof COLUMNS>>;
 
+/** What a new attempt of a task starts without: the previous run, its result and its error. */
+export function newAttemptFields(task: Pick<Task, 'attempt'>): TaskFields {
+  return {
+    attempt: task.attempt + 1,
+    workflowRunId: null,
+    workflowRunUrl: null,
+    dispatchedAt: null,
+    baseSha: null,
+    progress: null,
+    usage: null,
+    costUsd: null,
+    errorCode: null,
+    errorMessage: null,
+  };
+}
+
 function assignments(fields: TaskFields, firstParam: number): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];

@@ -2,7 +2,7 @@
 // gate) and running; `workflow_run.completed` ends a task that never reported a result as failed,
 // with a link to the logs.
 import type { AppDeps } from '../app/app-deps.ts';
-import { rejectedAtGate } from '../feedback/messages.ts';
+import { rejectedAtGate, runEndedWithoutResult } from '../feedback/messages.ts';
 import { runRejectedAtGate } from '../gates/rejected-at-gate.ts';
 import type { Task } from '../task/task.ts';
 import { findTaskByRunId, transitionTask } from '../task/task-store.ts';
@@ -31,16 +31,6 @@ async function taskForRun(deps: AppDeps, run: Json, repositoryId: number): Promi
     throw new RunNotRecordedYet(`run ${runId} of task ${title[1]} is not recorded yet`);
   }
   return undefined;
-}
-
-function conclusionMessage(conclusion: string, url: string): string {
-  const why =
-    conclusion === 'success'
-      ? 'The workflow run finished without reporting a result to Agent Dispatch (is the agent action the last step of the job?)'
-      : conclusion === 'cancelled'
-        ? 'The workflow run was cancelled before the agent reported a result'
-        : `The workflow run ended with \`${conclusion}\` before the agent reported a result`;
-  return `${why}. Logs: ${url}`;
 }
 
 export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<void> {
@@ -72,7 +62,7 @@ export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<v
     actor: 'github',
     onlyFrom: ['dispatched', 'waiting_approval', 'running'],
     payload: { runId: run.id, conclusion },
-    fields: { errorCode: 'run_failed', errorMessage: conclusionMessage(conclusion, url) },
+    fields: { errorCode: 'run_failed', errorMessage: runEndedWithoutResult(conclusion, url) },
   });
   if (result.ok) deps.log.info({ taskId: task.id, conclusion }, 'run ended without a result');
 }
