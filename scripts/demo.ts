@@ -68,7 +68,7 @@ try {
   await sim.idle();
 
   const task = taskId ? await getTask(app.pool, taskId) : undefined;
-  if (!task || task.state !== 'succeeded') {
+  if (task?.state !== 'succeeded') {
     exitCode = 1;
     say(`\nThe task did not succeed: ${task?.state ?? 'no task'} ${task?.errorMessage ?? ''}`);
   } else {

@@ -21343,7 +21343,7 @@ function guardFileCommands(env) {
       const tampered = [];
       for (const [file, content] of files) {
         const now = existsSync3(file) ? readFileSync2(file) : void 0;
-        if (!now || !now.equals(content)) {
+        if (!now?.equals(content)) {
           writeFileSync2(file, content);
           tampered.push(file);
         }

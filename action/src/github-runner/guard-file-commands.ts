@@ -36,7 +36,7 @@ export function guardFileCommands(env: Record<string, string | undefined>): File
       const tampered: string[] = [];
       for (const [file, content] of files) {
         const now = existsSync(file) ? readFileSync(file) : undefined;
-        if (!now || !now.equals(content)) {
+        if (!now?.equals(content)) {
           writeFileSync(file, content);
           tampered.push(file);
         }
