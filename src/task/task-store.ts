@@ -3,31 +3,30 @@
 // `task_events`, and followed by the queue jobs it implies — all in the same transaction.
 import { type Db, inTransaction, type Queryable } from '../db/pool.ts';
 import { enqueue } from '../queue/enqueue.ts';
-import type { RepoConfig } from '../repo-config/schema.ts';
 import { followUpJobs } from './follow-up-jobs.ts';
-import { type CommentKind, type Task, taskFromRow } from './task.ts';
+import { type Task, taskFromRow } from './task.ts';
 import { isTerminal, nextState, type TaskState, type TransitionType } from './task-states.ts';
 
-export type NewTask = {
-  installationId: number;
-  repoId: number;
-  repoOwner: string;
-  repoName: string;
-  issueNumber: number;
-  isPullRequest: boolean;
-  commentKind: CommentKind;
-  commentId: number;
-  deliveryId: string | null;
-  requesterLogin: string;
-  requesterId: number;
-  prompt: string;
-  issueTitle: string;
-  engine: string;
-  settings: RepoConfig;
-  state: Extract<TaskState, 'queued' | 'awaiting_approval'>;
-  followUpOfPr: number | null;
-  branch: string | null;
-};
+export type NewTask = Pick<
+  Task,
+  | 'installationId'
+  | 'repoId'
+  | 'repoOwner'
+  | 'repoName'
+  | 'issueNumber'
+  | 'isPullRequest'
+  | 'commentKind'
+  | 'commentId'
+  | 'deliveryId'
+  | 'requesterLogin'
+  | 'requesterId'
+  | 'prompt'
+  | 'issueTitle'
+  | 'engine'
+  | 'settings'
+  | 'followUpOfPr'
+  | 'branch'
+> & { state: Extract<TaskState, 'queued' | 'awaiting_approval'> };
 
 /** Columns a transition or an update may set, by field name. */
 const COLUMNS = {
