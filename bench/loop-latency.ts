@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { getTask } from '../src/task/task-store.ts';
 import { isTerminal } from '../src/task/task-states.ts';
-import { startSystem } from '../test/support/system.ts';
+import { getTask } from '../src/task/task-store.ts';
+import { COMMAND_CONFIG, startSystem } from '../test/support/system.ts';
 import { machineLine } from './support/machine.ts';
 import { percentile, writeSection } from './support/results.ts';
 
@@ -23,6 +23,8 @@ chmodSync(dir, 0o755);
 const postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), ephemeral: true });
 const system = await startSystem({
   databaseUrl: postgres.url,
+  // One user asks for every task: lift the per-user limit (10 an hour by default) above the count.
+  agentConfig: { ...COMMAND_CONFIG, 'rate-limit': { 'per-user-per-hour': 1000 } },
   files: { 'agent.sh': 'echo "change $RANDOM" > "change-$RANDOM.txt"\n' },
   // Production pacing, as a real deployment runs it.
   env: {
@@ -30,7 +32,9 @@ const system = await startSystem({
     GITHUB_NOTIFY_INTERVAL_MS: '3000',
     GITHUB_WRITES_PER_MINUTE: '60',
     GITHUB_WRITE_BURST: '10',
-    GITHUB_WRITES_PER_HOUR: '450',
+    // The hourly cap (450, under GitHub's 500) would turn this into a wait after ~30 tasks; its
+    // ceiling is computed below instead.
+    GITHUB_WRITES_PER_HOUR: '10000000',
     LOG_LEVEL: 'silent',
   },
 });
@@ -43,14 +47,22 @@ try {
     const issue = await sim.createIssue({ repo: 'acme/widgets', user: 'alice', title: `Bench task ${i}` });
     const firstRecord = sim.requests.length;
     const sent = Date.now();
-    await sim.createComment({ repo: 'acme/widgets', issue: issue.number, user: 'alice', body: '/agent make a change' });
+    await sim.createComment({
+      repo: 'acme/widgets',
+      issue: issue.number,
+      user: 'alice',
+      body: '/agent make a change',
+    });
     let taskId: number | undefined;
+    const deadline = sent + 120_000;
     while (true) {
+      if (Date.now() > deadline) throw new Error(`task for issue #${issue.number} did not end within 120 s`);
       const row = await app.pool.query('SELECT id FROM tasks WHERE issue_number = $1', [issue.number]);
       taskId = row.rows[0] ? Number(row.rows[0].id) : undefined;
       const task = taskId ? await getTask(app.pool, taskId) : undefined;
       if (task && isTerminal(task.state)) {
-        if (task.state !== 'succeeded') throw new Error(`task ${task.id} ended ${task.state}: ${task.errorMessage}`);
+        if (task.state !== 'succeeded')
+          throw new Error(`task ${task.id} ended ${task.state}: ${task.errorMessage}`);
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -75,7 +87,9 @@ try {
       writes: records.filter((r) => WRITES.has(r.method) && !r.route?.endsWith('/access_tokens')).length,
       tokens,
     });
-    process.stdout.write(`task ${i + 1}/${TASKS}: dispatch ${samples.at(-1)!.toDispatch} ms, PR ${samples.at(-1)!.toPr} ms\n`);
+    process.stdout.write(
+      `task ${i + 1}/${TASKS}: dispatch ${samples.at(-1)!.toDispatch} ms, PR ${samples.at(-1)!.toPr} ms\n`,
+    );
   }
 } finally {
   await system.stop();
@@ -95,8 +109,10 @@ const markdown = `## The /agent loop in the simulator
 ${TASKS} tasks, one after another, each from a new issue: alice comments \`/agent make a change\`;
 the App (one process, real embedded PostgreSQL) dispatches the workflow; the simulator's runner runs
 the bundled action with a one-line \`command\` engine; the App publishes a pull request. GitHub
-requests are paced as in production (content-creating requests 1 s apart, requests that notify
-people 3 s apart, per installation), so the figures are dominated by that pacing, not by the App.
+requests are paced as in production — content-creating requests 1 s apart and requests that notify
+people 3 s apart per process, at most 60 content-creating requests a minute per installation after
+a burst of 10 — so the figures are dominated by that pacing, not by the App. Only the hourly cap is
+lifted here; its ceiling is given below.
 
 | Latency (ms) | p50 | p95 | min | max |
 | --- | --- | --- | --- | --- |
@@ -109,8 +125,11 @@ ${row('comment webhook → pull request opened, task succeeded', (s) => s.toPr)}
 | content-creating calls (POST/PATCH/PUT/DELETE) | ${mean((s) => s.writes).toFixed(1)} | ${Math.min(...sorted((s) => s.writes))} | ${Math.max(...sorted((s) => s.writes))} |
 | installation-token requests (cached per repository and purpose for about an hour) | ${mean((s) => s.tokens).toFixed(1)} | ${Math.min(...sorted((s) => s.tokens))} | ${Math.max(...sorted((s) => s.tokens))} |
 
-At GitHub's published secondary limit of 80 content-creating requests a minute per installation,
-one installation can open about ${Math.floor(80 / mean((s) => s.writes))} agent pull requests a minute.
+At the App's default pacing (60 content-creating requests a minute, 450 an hour, under GitHub's
+published 80 and 500), one installation can finish about
+${Math.floor(60 / mean((s) => s.writes))} tasks a minute for a short while and about
+${Math.floor(450 / mean((s) => s.writes))} tasks an hour; beyond that, work waits for its turn at the
+pacing (jobs hold their place in the queue) rather than tripping GitHub's limits.
 `;
 writeSection('loop', markdown);
 process.stdout.write(`${markdown}\n`);
