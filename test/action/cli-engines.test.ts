@@ -84,7 +84,7 @@ function expectNoRealKey(text: string) {
 describe('claude-code', () => {
   const env = () => ({ ANTHROPIC_API_KEY: REAL_KEY, ANTHROPIC_BASE_URL: model.anthropicBaseUrl });
 
-  it('writes the file through the proxy: the model server sees only the dummy key; turns, tokens and cost from Claude Code', async () => {
+  it('writes the file through the proxy: the engine holds only a dummy key, the real key reaches the model only from the proxy; turns, tokens and cost from Claude Code', async () => {
     model.script([
       // What a prompt-injected agent would do: print its environment (the output goes back to
       // the model in the next request).
