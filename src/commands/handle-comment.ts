@@ -4,8 +4,10 @@ import type { AppDeps } from '../app/app-deps.ts';
 import { isAutomation } from '../authorize/decide-access.ts';
 import { helpText } from '../command/help-text.ts';
 import { parseCommand } from '../command/parse-command.ts';
-import { invalidConfig, malformedCommand } from '../feedback/messages.ts';
+import { invalidConfig, malformedCommand, repliesPaused } from '../feedback/messages.ts';
+import { reactOnce } from '../feedback/react.ts';
 import { replyOnce } from '../feedback/reply.ts';
+import { claimReply } from '../feedback/reply-budget.ts';
 import { loadRepoConfig } from '../repo-config/load-repo-config.ts';
 import { allowedEngines, parseRepoConfig, type RepoConfig } from '../repo-config/schema.ts';
 import type { CommandSource } from './command-source.ts';
@@ -36,10 +38,34 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
 
   const octokit = deps.github.forRepo(source.installationId, source.repo.id, 'respond');
   const target = { owner: source.repo.owner, repo: source.repo.name, issueNumber: source.issue.number };
-  const reply = (body: string) =>
-    replyOnce(deps.pool, octokit, target, source.deliveryId, body).then(() => {});
   const loaded = await loadRepoConfig(octokit, source.repo.owner, source.repo.name);
   const config = loaded.ok ? loaded.config : defaults();
+  const perHour = config['rate-limit']['replies-per-user-per-hour'];
+  const reply = async (body: string) => {
+    const claim = await claimReply(deps.pool, {
+      deliveryId: source.deliveryId,
+      repoId: source.repo.id,
+      userId: source.sender.id,
+      perHour,
+    });
+    if (!claim.allowed) {
+      log.info({ sender: source.sender.login, perHour }, 'reply held back by the per-user reply limit');
+      await reactOnce(
+        deps.pool,
+        octokit,
+        {
+          owner: source.repo.owner,
+          repo: source.repo.name,
+          kind: source.comment.kind,
+          id: source.comment.id,
+        },
+        'confused',
+      );
+      return;
+    }
+    const notice = claim.last ? `\n\n${repliesPaused(source.sender.login, perHour, claim.resetAt)}` : '';
+    await replyOnce(deps.pool, octokit, target, source.deliveryId, body + notice);
+  };
   const help = () => helpText({ engines: allowedEngines(config), defaultEngine: config.engine });
 
   if (!parsed.ok) {

@@ -21,8 +21,14 @@ export function notPermitted(login: string, reason: string): string {
   return `Sorry @${login}, you cannot run agent tasks here: ${reason}. A maintainer can run \`/agent\` for you.`;
 }
 
+const utc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
+
 export function rateLimited(login: string, limit: number, retryAt: Date): string {
-  return `@${login}, you have started ${limit} tasks in this repository in the last hour, which is its limit. Try again after ${retryAt.toISOString().replace(/\.\d+Z$/, 'Z')}.`;
+  return `@${login}, you have started ${limit} tasks in this repository in the last hour, which is its limit. Try again after ${utc(retryAt)}.`;
+}
+
+export function repliesPaused(login: string, limit: number, resetAt: Date): string {
+  return `@${login}, that makes ${limit} replies to your commands in this repository within an hour, its limit (\`rate-limit.replies-per-user-per-hour\`). Until ${utc(resetAt)}, commands of yours that start nothing get a 😕 reaction instead of a reply; tasks you start still get their status comment.`;
 }
 
 export function engineNotAllowed(engine: string, allowed: string[]): string {

@@ -10,26 +10,8 @@ import type { Task } from '../task/task.ts';
 import { ACTIVE_STATES } from '../task/task-states.ts';
 import { getTask, updateTaskFields } from '../task/task-store.ts';
 import { syncCheckRun } from './check-run.ts';
+import { reactOnce } from './react.ts';
 import { renderStatusComment, type StatusExtras } from './render-status.ts';
-
-async function ensureReaction(deps: AppDeps, octokit: Octokit, task: Task): Promise<void> {
-  await once(deps.pool, `reaction:${task.commentKind}:${task.commentId}`, {
-    find: async () => undefined,
-    perform: async () => {
-      const params = {
-        owner: task.repoOwner,
-        repo: task.repoName,
-        comment_id: task.commentId,
-        content: 'eyes' as const,
-      };
-      // GitHub answers 200 with the existing reaction when it is already there.
-      if (task.commentKind === 'review_comment')
-        await octokit.rest.reactions.createForPullRequestReviewComment(params);
-      else await octokit.rest.reactions.createForIssueComment(params);
-      return true;
-    },
-  });
-}
 
 async function queueExtras(deps: AppDeps, task: Task): Promise<StatusExtras['queue']> {
   const result = await deps.pool.query<{ running: number; position: number }>(
@@ -109,7 +91,12 @@ export async function syncFeedback(deps: AppDeps, taskId: number): Promise<void>
     const task = await getTask(deps.pool, taskId);
     if (!task) return;
     const octokit = deps.github.forRepo(task.installationId, task.repoId, 'feedback');
-    await ensureReaction(deps, octokit, task);
+    await reactOnce(
+      deps.pool,
+      octokit,
+      { owner: task.repoOwner, repo: task.repoName, kind: task.commentKind, id: task.commentId },
+      'eyes',
+    );
     const extras: StatusExtras = {
       queue: task.state === 'queued' ? await queueExtras(deps, task) : undefined,
       gate: task.state === 'waiting_approval' ? await gateExtras(octokit, task) : undefined,

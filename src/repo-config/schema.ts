@@ -81,8 +81,15 @@ export const repoConfigSchema = z
       }),
     concurrency: count(50).default(2).describe('Tasks of this repository running at once.'),
     'rate-limit': z
-      .strictObject({ 'per-user-per-hour': count(1000).default(10) })
-      .default({ 'per-user-per-hour': 10 }),
+      .strictObject({
+        'per-user-per-hour': count(1000).default(10).describe('Tasks one user may start per hour.'),
+        'replies-per-user-per-hour': count(1000)
+          .default(10)
+          .describe(
+            'Replies to one user’s commands that start nothing (help, status, refusals) per hour; beyond it, a 😕 reaction.',
+          ),
+      })
+      .default({ 'per-user-per-hour': 10, 'replies-per-user-per-hour': 10 }),
     budget: z
       .strictObject({
         'monthly-usd': z

@@ -1,6 +1,7 @@
 // Hostile input: too much of it. A 65 KB prompt is refused with the limit; 200 requests in a
 // minute from one user make as many tasks as the per-user limit allows, one reply says so, and
-// the repository's concurrency cap holds the runs.
+// the repository's concurrency cap holds the runs; commands that start nothing draw a bounded
+// number of replies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, expectOnly, footprint, REPO, replies } from './support.ts';
@@ -12,7 +13,7 @@ echo "looked, changed nothing"
 describe('hostile volume', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ files: { 'agent.sh': AGENT_SCRIPT } });
+    stack = await startStack({ files: { 'agent.sh': AGENT_SCRIPT }, users: { reader: 'read' } });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -75,4 +76,42 @@ describe('hostile volume', () => {
     // The App's own writes stayed under GitHub's secondary limit for content creation.
     expect(stack.sim.metrics.secondaryLimitViolations).toBe(0);
   }, 240_000);
+
+  it('answers at most 10 of one user’s commands that start nothing in an hour, then reacts 😕', async () => {
+    const issue = await stack.issue('Chatter');
+    const before = await footprint(stack);
+    const commands = ['/agent help', '/agent status', '/agent --engine', '/agent cancel 999999'];
+    const posted: { id: number }[] = [];
+    for (let i = 0; i < 16; i += 4) {
+      posted.push(
+        ...(await Promise.all(commands.map((body) => stack.comment(issue, 'reader', `${body}\n\n(${i})`)))),
+      );
+    }
+    await stack.settle();
+
+    const said = await replies(stack, issue);
+    expect(said).toHaveLength(10);
+    const notices = said.filter((r) => r.includes('that makes 10 replies to your commands'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /@reader, that makes 10 replies .* Until \d{4}-\d\d-\d\dT[\d:]+Z, commands of yours/,
+    );
+    const confused: number[] = [];
+    for (const comment of posted) {
+      const reactions = await stack.as('alice').reactions.listForIssueComment({
+        owner: 'acme',
+        repo: 'widgets',
+        comment_id: comment.id,
+      });
+      if (reactions.data.some((r) => r.content === 'confused' && r.user?.login === 'agent-dispatch[bot]'))
+        confused.push(comment.id);
+    }
+    expect(confused).toHaveLength(6);
+    expectOnly(before, await footprint(stack), { botComments: before.botComments + 10 });
+
+    // Another user's replies are counted apart.
+    await stack.comment(issue, 'alice', '/agent help');
+    await stack.settle();
+    expect(await replies(stack, issue)).toHaveLength(11);
+  }, 60_000);
 });

@@ -239,8 +239,12 @@ describe('retention', () => {
       `INSERT INTO github_effects (key, state, updated_at) VALUES
          ('recent', 'done', now()), ('old', 'done', now() - interval '40 days')`,
     );
+    await pool.query(
+      `INSERT INTO command_replies (delivery_id, repo_id, user_id, created_at) VALUES
+         ('this-hour', 1, 1, now()), ('yesterday', 1, 1, now() - interval '2 days')`,
+    );
     const report = await pruneRecords(pool, { deliveryPayloadDays: 7, recordDays: 30 });
-    expect(report).toMatchObject({ payloads: 1, deliveries: 1, effects: 1 });
+    expect(report).toMatchObject({ payloads: 1, deliveries: 1, effects: 1, replies: 1 });
     const rows = await pool.query(
       `SELECT delivery_id, payload IS NOT NULL AS has_payload FROM webhook_deliveries ORDER BY delivery_id`,
     );
@@ -251,6 +255,8 @@ describe('retention', () => {
     ]);
     const effects = await pool.query('SELECT key FROM github_effects ORDER BY key');
     expect(effects.rows).toEqual([{ key: 'recent' }]);
+    const replies = await pool.query('SELECT delivery_id FROM command_replies');
+    expect(replies.rows).toEqual([{ delivery_id: 'this-hour' }]);
   });
 });
 
