@@ -15,6 +15,7 @@ import { createPool, type Db } from './db/pool.ts';
 import { createGitHubClients } from './github/octokit.ts';
 import type { Logger } from './logging/create-logger.ts';
 import { appTasks } from './queue/app-tasks.ts';
+import { deferWhenPaced } from './queue/defer-paced.ts';
 import { migrateQueue, startWorker, type WorkerHandle } from './queue/start-worker.ts';
 import { reliabilityCron } from './reliability/reliability-jobs.ts';
 import { mountRunnerRoutes } from './runner-api/runner-routes.ts';
@@ -101,7 +102,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         log: log.child({ component: 'probot' }) as never,
       });
       await probot.load(agentDispatchApp(deps));
-      tasks = appTasks(deps, probot);
+      tasks = deferWhenPaced(pool, log, appTasks(deps, probot));
     }
     if (options.role !== 'http')
       worker = await startWorker({

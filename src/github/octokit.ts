@@ -63,6 +63,12 @@ export type GitHubClients = {
 };
 
 const MAX_WAIT_IN_JOB_SECONDS = 60;
+/**
+ * Longest wait for a write slot of the shared per-installation bucket inside a job. A slot further
+ * away puts the job back in the queue until then (`queue/defer-paced.ts`), freeing the worker for
+ * other installations' jobs.
+ */
+const SLOT_WAIT_IN_JOB_MS = 5_000;
 
 /**
  * Honours GitHub's limits the way Octokit's throttling plugin does (retry-after, the reset time
@@ -119,7 +125,7 @@ export function createGitHubClients(
     createPacedFetch(key, {
       pool: writePacing.pool,
       pacing: key === 'app' ? appPacing : pacing,
-      maxWaitMs: MAX_WAIT_IN_JOB_SECONDS * 1000,
+      maxWaitMs: SLOT_WAIT_IN_JOB_MS,
       signal: writePacing.signal,
       log: octokitLog,
     });

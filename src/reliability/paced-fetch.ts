@@ -5,13 +5,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/pool.ts';
 import type { Logger } from '../logging/create-logger.ts';
-import { pauseWrites, reserveWriteSlot } from './pacing-store.ts';
+import { pauseWrites, reserveWriteSlot, SlotTooFar } from './pacing-store.ts';
 import { isContentCreating, type Pacing, pauseFromAnswer } from './write-pacing.ts';
 
 export type PacedFetchOptions = {
   pool: Db;
   pacing: Pacing;
-  /** Longest wait for a slot inside a job; beyond it the job is retried later by the queue. */
+  /** Longest wait for a slot inside a job; beyond it the job goes back to the queue until then. */
   maxWaitMs: number;
   /** Aborted when the process stops: no request is sent after that. */
   signal: AbortSignal;
@@ -19,12 +19,18 @@ export type PacedFetchOptions = {
 };
 
 /**
- * Thrown when the next slot is too far away. Named `AbortError` so that Octokit passes it
- * through unchanged instead of retrying it at once (the queue retries the job later).
+ * Thrown when no slot could be reserved: it is too far away (`retryAt` says when it comes), or
+ * the database is unreachable. Named `AbortError` so that Octokit passes it through unchanged
+ * instead of retrying it at once; the queue runs the job again later (see `defer-paced.ts`).
  */
 export class WritePacingDeferred extends Error {
   override readonly name = 'AbortError';
   readonly code = 'write_paced';
+  readonly retryAt: Date | undefined;
+  constructor(message: string, retryAt: Date | undefined, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAt = retryAt;
+  }
 }
 
 function methodOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
@@ -42,9 +48,14 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
         waitMs = await reserveWriteSlot(pool, key, pacing, options.maxWaitMs);
       } catch (error) {
         // The slot is too far away, or the database is unreachable: no write without a slot.
-        throw new WritePacingDeferred(`no GitHub write slot for ${key}: ${(error as Error).message}`, {
-          cause: error,
-        });
+        const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;
+        throw new WritePacingDeferred(
+          `no GitHub write slot for ${key}: ${(error as Error).message}`,
+          retryAt,
+          {
+            cause: error,
+          },
+        );
       }
       if (waitMs > 0) await sleep(waitMs, undefined, { signal });
     }

@@ -4,12 +4,21 @@
 import { type Db, inTransaction } from '../db/pool.ts';
 import { type Pacing, reserveSlot } from './write-pacing.ts';
 
+/** The next slot is further away than the caller will wait; nothing was reserved. */
+export class SlotTooFar extends Error {
+  readonly waitMs: number;
+  constructor(waitMs: number) {
+    super(`the next slot is ${Math.ceil(waitMs / 1000)} s away`);
+    this.waitMs = waitMs;
+  }
+}
+
 type Row = { minute_tat: Date; hour_tat: Date; paused_until: Date | null; now: Date };
 
 /**
  * Reserves a slot for one content-creating request and returns how long to wait before sending
- * it. When the slot is further away than `maxWaitMs`, nothing is reserved and an error is thrown:
- * the job is retried later by the queue instead of parking a worker.
+ * it. When the slot is further away than `maxWaitMs`, nothing is reserved and `SlotTooFar` is
+ * thrown: the job is put back in the queue for that time instead of parking a worker.
  */
 export async function reserveWriteSlot(
   db: Db,
@@ -40,9 +49,7 @@ export async function reserveWriteSlot(
       now,
       pacing,
     );
-    if (reservation.waitMs > maxWaitMs) {
-      throw new Error(`the next slot is ${Math.ceil(reservation.waitMs / 1000)} s away`);
-    }
+    if (reservation.waitMs > maxWaitMs) throw new SlotTooFar(reservation.waitMs);
     const next = reservation.next;
     await client.query(
       `UPDATE github_write_pacing

@@ -1,0 +1,76 @@
+// A job whose GitHub write slot is far away goes back to the queue for that time: the worker is
+// free for other jobs meanwhile, the job keeps its key, and the wait costs it no attempt.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deferWhenPaced, pacingDeferral } from '../../src/queue/defer-paced.ts';
+import { enqueue } from '../../src/queue/enqueue.ts';
+import { startWorker, type WorkerHandle } from '../../src/queue/start-worker.ts';
+import { WritePacingDeferred } from '../../src/reliability/paced-fetch.ts';
+import { createAppDatabase } from '../support/database.ts';
+import { testLogger } from '../support/quiet-logger.ts';
+
+type Run = { job: string; at: number; attempts: number; key: string | null };
+
+describe('jobs waiting for a GitHub write slot', () => {
+  let db: Awaited<ReturnType<typeof createAppDatabase>>;
+  let worker: WorkerHandle | undefined;
+  beforeAll(async () => {
+    db = await createAppDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await db?.close();
+  });
+
+  it('go back to the queue until their slot, leaving the worker to other jobs', async () => {
+    const runs: Run[] = [];
+    let retryAt = 0;
+    const record = (job: string, helpers: { job: { attempts: number; key: string | null } }) =>
+      runs.push({ job, at: Date.now(), attempts: helpers.job.attempts, key: helpers.job.key });
+    const tasks = deferWhenPaced(db.pool, testLogger(), {
+      busy: async (_payload, helpers) => {
+        record('busy', helpers);
+        if (runs.filter((r) => r.job === 'busy').length === 1) {
+          retryAt = Date.now() + 1_500;
+          // As Probot reports a handler's failure: inside an AggregateError, as a cause.
+          const deferred = new WritePacingDeferred('no GitHub write slot', new Date(retryAt));
+          throw new AggregateError([new Error('handler failed', { cause: deferred })]);
+        }
+      },
+      other: async (_payload, helpers) => {
+        record('other', helpers);
+      },
+    });
+    worker = await startWorker({
+      pool: db.pool,
+      log: testLogger(),
+      concurrency: 1,
+      tasks,
+      shutdownTimeoutMs: 5_000,
+    });
+    await enqueue(db.pool, 'busy', { n: 1 }, { jobKey: 'busy:1' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await enqueue(db.pool, 'other', {});
+
+    const deadline = Date.now() + 15_000;
+    while (runs.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runs.map((r) => r.job)).toEqual(['busy', 'other', 'busy']);
+    const [first, , again] = runs as [Run, Run, Run];
+    // Not before the slot; under its own key; the wait did not count as an attempt.
+    expect(again.at).toBeGreaterThanOrEqual(retryAt);
+    expect(again.key).toBe('busy:1');
+    expect(first.attempts).toBe(1);
+    expect(again.attempts).toBe(1);
+    const left = await db.pool.query('SELECT count(*)::int AS n FROM graphile_worker.jobs');
+    expect(left.rows[0].n).toBe(0);
+  }, 30_000);
+
+  it('are told apart from other failures, which the queue retries as usual', () => {
+    const deferred = new WritePacingDeferred('far', new Date());
+    expect(pacingDeferral(deferred)).toBe(deferred);
+    expect(pacingDeferral(new AggregateError([new Error('x'), deferred]))).toBe(deferred);
+    expect(pacingDeferral(new Error('outer', { cause: deferred }))).toBe(deferred);
+    expect(pacingDeferral(new Error('database down'))).toBeUndefined();
+    // No slot because the database was unreachable: no time to come back at, an ordinary retry.
+    expect(pacingDeferral(new WritePacingDeferred('no database', undefined))?.retryAt).toBeUndefined();
+  });
+});
