@@ -13,6 +13,7 @@ export async function reactOnce(
   comment: CommentRef,
   content: 'eyes' | 'confused',
 ): Promise<void> {
+  // 👀 keeps the ledger key it has always had, so records written before other reactions existed still count.
   const key = content === 'eyes' ? 'reaction' : `reaction-${content}`;
   await once(pool, `${key}:${comment.kind}:${comment.id}`, {
     find: async () => undefined,

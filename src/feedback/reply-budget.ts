@@ -9,6 +9,25 @@ export type ReplyClaim =
 
 const HOUR_MS = 60 * 60 * 1000;
 
+type Recent = { deliveryId: string; at: Date };
+
+/**
+ * The decision, pure: a delivery that already holds a slot keeps it; otherwise a slot is free
+ * while the user has had fewer than `perHour` replies in the hour (`recent`, oldest first).
+ */
+export function decideReply(
+  recent: Recent[],
+  deliveryId: string,
+  perHour: number,
+  now: Date,
+): ReplyClaim & { record: boolean } {
+  const resetAt = new Date((recent[0]?.at ?? now).getTime() + HOUR_MS);
+  const mine = recent.findIndex((r) => r.deliveryId === deliveryId);
+  if (mine >= 0) return { allowed: true, last: mine + 1 === perHour, resetAt, record: false };
+  if (recent.length >= perHour) return { allowed: false, resetAt, record: false };
+  return { allowed: true, last: recent.length + 1 === perHour, resetAt, record: true };
+}
+
 export async function claimReply(
   pool: Db,
   claim: { deliveryId: string; repoId: number; userId: number; perHour: number },
@@ -23,16 +42,19 @@ export async function claimReply(
         ORDER BY created_at`,
       [claim.repoId, claim.userId],
     );
-    const rows = recent.rows;
-    const resetAt = new Date((rows[0]?.created_at.getTime() ?? Date.now()) + HOUR_MS);
-    const mine = rows.findIndex((r) => r.delivery_id === claim.deliveryId);
-    if (mine >= 0) return { allowed: true, last: mine + 1 === claim.perHour, resetAt };
-    if (rows.length >= claim.perHour) return { allowed: false, resetAt };
-    await client.query(
-      `INSERT INTO command_replies (delivery_id, repo_id, user_id) VALUES ($1, $2, $3)
-       ON CONFLICT (delivery_id) DO NOTHING`,
-      [claim.deliveryId, claim.repoId, claim.userId],
+    const { record, ...decision } = decideReply(
+      recent.rows.map((r) => ({ deliveryId: r.delivery_id, at: r.created_at })),
+      claim.deliveryId,
+      claim.perHour,
+      new Date(),
     );
-    return { allowed: true, last: rows.length + 1 === claim.perHour, resetAt };
+    if (record) {
+      await client.query(
+        `INSERT INTO command_replies (delivery_id, repo_id, user_id) VALUES ($1, $2, $3)
+         ON CONFLICT (delivery_id) DO NOTHING`,
+        [claim.deliveryId, claim.repoId, claim.userId],
+      );
+    }
+    return decision;
   });
 }
