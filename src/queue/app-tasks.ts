@@ -15,11 +15,17 @@ import { JOBS } from '../task/follow-up-jobs.ts';
 import { getTask, transitionTask } from '../task/task-store.ts';
 import { cancelRun } from '../tracking/cancel-run.ts';
 import { isTransient } from './classify-error.ts';
+import { pacingDeferral } from './defer-paced.ts';
 
 type Payload = Record<string, unknown>;
 
 function finalAttempt(helpers: JobHelpers): boolean {
   return helpers.job.attempts >= helpers.job.max_attempts;
+}
+
+/** A job waiting for a GitHub write slot goes back to the queue (`defer-paced.ts`): not a failure. */
+function waitsForSlot(error: unknown): boolean {
+  return pacingDeferral(error)?.retryAt !== undefined;
 }
 
 /** Probot reports handler errors as an AggregateError; look at what is inside. */
@@ -44,6 +50,7 @@ async function processDelivery(
   try {
     await probot.receive({ id: deliveryId, name: row.event, payload: row.payload } as never);
   } catch (error) {
+    if (waitsForSlot(error)) throw error;
     const errors = unwrap(error);
     const retry = errors.some(isTransient) && !finalAttempt(helpers);
     log[retry ? 'warn' : 'error'](
@@ -78,7 +85,7 @@ async function taskWork(
     await work();
   } catch (error) {
     const transient = isTransient(error);
-    if (transient && !finalAttempt(helpers)) throw error;
+    if (waitsForSlot(error) || (transient && !finalAttempt(helpers))) throw error;
     deps.log.error({ err: error, taskId, attempt: helpers.job.attempts }, `${what} failed`);
     const message = isAppError(error)
       ? error.message
@@ -112,7 +119,7 @@ export function appTasks(deps: AppDeps, probot: Probot): TaskList {
       try {
         await syncFeedback(deps, Number((payload as Payload).taskId));
       } catch (error) {
-        if (isTransient(error) && !finalAttempt(helpers)) throw error;
+        if (waitsForSlot(error) || (isTransient(error) && !finalAttempt(helpers))) throw error;
         deps.log.error({ err: error, taskId: (payload as Payload).taskId }, 'status comment update failed');
       }
     },
