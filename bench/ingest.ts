@@ -11,8 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { freePort } from '../src/net/free-port.ts';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
+import { freePort } from '../src/platform/http/free-port.ts';
 import { machineLine } from './support/machine.ts';
 import { writeSection } from './support/results.ts';
 
@@ -152,7 +152,7 @@ try {
   await stop(bare);
 
   const appPort = await freePort();
-  const app = spawn(node, [path.join(ROOT, 'src/main.ts'), '--http-only'], {
+  const app = spawn(node, [path.join(ROOT, 'src/boot/main.ts'), '--http-only'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -4,9 +4,9 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { isTerminal } from '../src/task/task-states.ts';
-import { getTask, taskEvents } from '../src/task/task-store.ts';
+import { isTerminal } from '../src/core/task/task-states.ts';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
+import { getTask, taskEvents } from '../src/store/tasks.ts';
 import { startSystem } from '../test/support/system.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash

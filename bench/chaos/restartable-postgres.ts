@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type RunningPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres.ts';
 
 export type RestartablePostgres = {
   /** Connection string of a database on this server. */

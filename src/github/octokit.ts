@@ -5,10 +5,10 @@ import { createAppAuth } from '@octokit/auth-app';
 import { request as baseRequest } from '@octokit/request';
 import Bottleneck from 'bottleneck/light.js';
 import { ProbotOctokit } from 'probot';
-import type { Db } from '../db/pool.ts';
-import type { Logger } from '../logging/create-logger.ts';
-import { createPacedFetch } from '../reliability/paced-fetch.ts';
-import { type PacingLimits, pacingFor } from '../reliability/write-pacing.ts';
+import { type PacingLimits, pacingFor } from '../core/pacing/write-pacing.ts';
+import type { Db } from '../platform/db/pool.ts';
+import type { Logger } from '../platform/logging/create-logger.ts';
+import { createPacedFetch } from './paced-fetch.ts';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 

@@ -2,7 +2,7 @@
 // (a comment, a pull request, a dispatch). The ledger row is written before the call; a retry
 // that finds the row but no result first looks on GitHub for what the earlier attempt may have
 // made. A session advisory lock keeps two workers from performing the same effect at once.
-import type { Db } from '../db/pool.ts';
+import type { Db } from '../platform/db/pool.ts';
 
 export type OnceSteps<T> = {
   /** Look on GitHub for the result of an earlier attempt that may have succeeded. */
@@ -46,9 +46,4 @@ async function markDone(client: { query: Db['query'] }, key: string, result: unk
     `UPDATE github_effects SET state = 'done', result = $2, updated_at = now() WHERE key = $1`,
     [key, JSON.stringify(result ?? null)],
   );
-}
-
-/** A hidden marker put in comments the App makes, so they can be found again. */
-export function marker(kind: string, id: string | number): string {
-  return `<!-- agent-dispatch:${kind}=${id} -->`;
 }

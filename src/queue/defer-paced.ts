@@ -6,9 +6,9 @@
 // job) and this run ends without error. Every job is safe to run again from the start: effects
 // on GitHub are once-only, state changes are versioned.
 import type { Task, TaskList } from 'graphile-worker';
-import type { Db } from '../db/pool.ts';
-import type { Logger } from '../logging/create-logger.ts';
-import { WritePacingDeferred } from '../reliability/paced-fetch.ts';
+import { WritePacingDeferred } from '../github/paced-fetch.ts';
+import type { Db } from '../platform/db/pool.ts';
+import type { Logger } from '../platform/logging/create-logger.ts';
 import { enqueue } from './enqueue.ts';
 
 /** Spreads jobs deferred to the same slot over a second, so they do not all wake together. */

@@ -1,18 +1,10 @@
 // Adds a job to the graphile-worker queue with plain SQL, so it can be part of the caller's
 // transaction: a row and the job that acts on it are committed together or not at all.
-import type { Queryable } from '../db/pool.ts';
+import type { JobOptions } from '../core/task/follow-up-jobs.ts';
+import type { Queryable } from '../platform/db/pool.ts';
 
-export type EnqueueOptions = {
-  /** Deduplicates: while a job with this key is pending, adding again replaces it. */
-  jobKey?: string;
-  /** `replace` (default) or `preserve_run_at` (debounce keeps the earlier run time), `unsafe_dedupe`. */
-  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
-  runAt?: Date;
-  maxAttempts?: number;
-  /** Jobs in one named queue run one at a time, in order. */
-  queueName?: string;
-  priority?: number;
-};
+/** How a job is queued (defined with the follow-up jobs, which are pure). */
+export type EnqueueOptions = JobOptions;
 
 export async function enqueue(
   db: Queryable,

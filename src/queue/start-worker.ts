@@ -12,10 +12,10 @@ import {
   type WorkerEvents,
   Logger as WorkerLogger,
 } from 'graphile-worker';
-import type { Db } from '../db/pool.ts';
-import type { Logger } from '../logging/create-logger.ts';
-import { releasable } from '../reliability/releasable-tasks.ts';
-import { startLiveness } from '../reliability/worker-liveness.ts';
+import type { Db } from '../platform/db/pool.ts';
+import type { Logger } from '../platform/logging/create-logger.ts';
+import { releasable } from './releasable.ts';
+import { startLiveness } from './worker-liveness.ts';
 
 export type WorkerHandle = {
   runner: Runner;

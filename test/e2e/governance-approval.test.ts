@@ -3,7 +3,7 @@
 // `/agent reject` ends it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
-import type { Task } from '../../src/task/task.ts';
+import type { Task } from '../../src/core/task/task.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash

@@ -2,7 +2,7 @@
 // failing until someone other than the requester (a person with write access) approves its head,
 // and is evaluated again on every new commit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '../../src/task/task.ts';
+import type { Task } from '../../src/core/task/task.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash

@@ -3,7 +3,7 @@
 // runs anything they carry.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSafeBranchName } from '../../src/publish/branch-name.ts';
+import { isSafeBranchName } from '../../src/core/publish/branch-name.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, REPO, taskOn } from './support.ts';
 

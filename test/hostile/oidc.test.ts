@@ -3,7 +3,7 @@
 // run, workflow or event can neither read the task nor post a result: the task does not move and
 // nothing is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '../../src/task/task.ts';
+import type { Task } from '../../src/core/task/task.ts';
 import { type ActionsOidcClaims, createOidcIssuer, type MintOptions } from '../sim/oidc/issuer.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { botComments, ended, expectOnly, type Footprint, footprint, REPO, taskOn } from './support.ts';

@@ -3,7 +3,7 @@
 // changes nothing (the run was answered once); signed for another run, that run is judged on its
 // own facts — a hand-made run is rejected and its job never runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Task } from '../../src/task/task.ts';
+import type { Task } from '../../src/core/task/task.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, expectOnly, footprint, REPO, taskOn } from './support.ts';
 

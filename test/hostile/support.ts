@@ -1,7 +1,7 @@
 // Helpers of the hostile-input suite: what the system made on GitHub, so a test can assert that
 // nothing was published or executed beyond a refusal.
 import { expect } from 'vitest';
-import type { Task } from '../../src/task/task.ts';
+import type { Task } from '../../src/core/task/task.ts';
 import type { Stack } from '../support/stack.ts';
 
 export const TERMINAL = ['succeeded', 'no_changes', 'failed', 'cancelled', 'rejected', 'timed_out'];

@@ -1,10 +1,10 @@
 // A job whose GitHub write slot is far away goes back to the queue for that time: the worker is
 // free for other jobs meanwhile, the job keeps its key, and the wait costs it no attempt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WritePacingDeferred } from '../../src/github/paced-fetch.ts';
 import { deferWhenPaced, pacingDeferral } from '../../src/queue/defer-paced.ts';
 import { enqueue } from '../../src/queue/enqueue.ts';
 import { startWorker, type WorkerHandle } from '../../src/queue/start-worker.ts';
-import { WritePacingDeferred } from '../../src/reliability/paced-fetch.ts';
 import { createAppDatabase } from '../support/database.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 

@@ -2,7 +2,7 @@
 // delivery, and the redelivery reconciler asks for it again once the App is back: the command
 // creates its task exactly once, and the reconciler does not ask twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RELIABILITY_JOBS } from '../../src/reliability/reliability-jobs.ts';
+import { RELIABILITY_JOBS } from '../../src/flows/reconcile/reconcile-jobs.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { bringDatabaseBack, takeDatabaseDown } from './support/database-outage.ts';
 

@@ -2,14 +2,14 @@
 // against their run on GitHub and ended visibly, dispatched again, or given their job again.
 // No queue worker runs here, so the jobs the sweeper queues stay visible.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../src/app/app-deps.ts';
-import { PROCESS_DELIVERY_JOB } from '../../src/ingest/record-delivery.ts';
-import { pruneRecords } from '../../src/reliability/prune-records.ts';
-import { SWEEPER, sweepTasks } from '../../src/reliability/sweep-tasks.ts';
-import { heartbeat, releaseDeadWorkers } from '../../src/reliability/worker-liveness.ts';
-import { parseRepoConfig } from '../../src/repo-config/schema.ts';
-import type { Task } from '../../src/task/task.ts';
-import type { TransitionType } from '../../src/task/task-states.ts';
+import { parseRepoConfig } from '../../src/core/repo-config/schema.ts';
+import type { Task } from '../../src/core/task/task.ts';
+import type { TransitionType } from '../../src/core/task/task-states.ts';
+import type { AppDeps } from '../../src/flows/app-deps.ts';
+import { PROCESS_DELIVERY_JOB } from '../../src/flows/ingest/record-delivery.ts';
+import { SWEEPER, sweepTasks } from '../../src/flows/reconcile/sweep-tasks.ts';
+import { heartbeat, releaseDeadWorkers } from '../../src/queue/worker-liveness.ts';
+import { pruneRecords } from '../../src/store/prune-records.ts';
 import {
   createdTask,
   createTask,
@@ -17,7 +17,7 @@ import {
   type TaskFields,
   taskEvents,
   transitionTask,
-} from '../../src/task/task-store.ts';
+} from '../../src/store/tasks.ts';
 import { testAppConfig } from '../support/app-config.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 import { type GitHubFixture, startGitHubFixture } from './support/github-fixture.ts';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PacingLimits } from '../../src/reliability/write-pacing.ts';
+import type { PacingLimits } from '../../src/core/pacing/write-pacing.ts';
 import { type GitHubFixture, startGitHubFixture } from './support/github-fixture.ts';
 
 const SCALE = 10;

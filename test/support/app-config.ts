@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { type AppConfig, formatConfigProblems, readConfig } from '../../src/config/read-config.ts';
+import { type AppConfig, formatConfigProblems, readConfig } from '../../src/platform/config/read-config.ts';
 
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
 

@@ -42,12 +42,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 /** A fresh database with the App's schema and the queue's schema, plus a pool on it. */
 export async function createAppDatabase(): Promise<TestDatabase & { pool: pg.Pool; close(): Promise<void> }> {
-  const { migrate } = await import('../../src/db/migrate.ts');
+  const { migrate } = await import('../../src/platform/db/migrate.ts');
   const { migrateQueue } = await import('../../src/queue/start-worker.ts');
   const { testLogger } = await import('./quiet-logger.ts');
   const db = await createTestDatabase();
   await migrate(db.url);
-  const { createPool } = await import('../../src/db/pool.ts');
+  const { createPool } = await import('../../src/platform/db/pool.ts');
   const pool = createPool(db.url, testLogger(), 20);
   await migrateQueue(pool, testLogger());
   return {

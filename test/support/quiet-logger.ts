@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../src/logging/create-logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logging/create-logger.ts';
 
 /** A real logger that stays quiet unless TEST_LOG_LEVEL asks for output. */
 export function testLogger(): Logger {

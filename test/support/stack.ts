@@ -1,12 +1,12 @@
 // The whole system for end-to-end tests (see system.ts) on a fresh test database, with helpers to
 // act as users and wait for tasks.
 import { Octokit } from '@octokit/rest';
-import type { AppConfig } from '../../src/config/read-config.ts';
-import { createLogger } from '../../src/logging/create-logger.ts';
-import { RELIABILITY_JOBS } from '../../src/reliability/reliability-jobs.ts';
-import type { RunningApp } from '../../src/start-app.ts';
-import type { Task } from '../../src/task/task.ts';
-import { getTask, taskEvents } from '../../src/task/task-store.ts';
+import type { RunningApp } from '../../src/boot/start-app.ts';
+import type { Task } from '../../src/core/task/task.ts';
+import { RELIABILITY_JOBS } from '../../src/flows/reconcile/reconcile-jobs.ts';
+import type { AppConfig } from '../../src/platform/config/read-config.ts';
+import { createLogger } from '../../src/platform/logging/create-logger.ts';
+import { getTask, taskEvents } from '../../src/store/tasks.ts';
 import type { Simulator } from '../sim/index.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';

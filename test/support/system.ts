@@ -4,10 +4,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { type AppConfig, formatConfigProblems, readConfig } from '../../src/config/read-config.ts';
-import { createLogger, type Logger } from '../../src/logging/create-logger.ts';
-import { freePort } from '../../src/net/free-port.ts';
-import { type RunningApp, startApp } from '../../src/start-app.ts';
+import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
+import { type AppConfig, formatConfigProblems, readConfig } from '../../src/platform/config/read-config.ts';
+import { freePort } from '../../src/platform/http/free-port.ts';
+import { createLogger, type Logger } from '../../src/platform/logging/create-logger.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import { sharedToolCache } from '../sim/model/claude-code.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';

@@ -1,11 +1,11 @@
-// The App as an operator runs it (`node src/main.ts`), as a child process, for tests and the
+// The App as an operator runs it (`node src/boot/main.ts`), as a child process, for tests and the
 // chaos suite: start it, wait until it is ready, signal it, see how it exited.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const MAIN = path.resolve(import.meta.dirname, '../../../src/main.ts');
+const MAIN = path.resolve(import.meta.dirname, '../../../src/boot/main.ts');
 
 export type AppProcess = {
   child: ChildProcess;

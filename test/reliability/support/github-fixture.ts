@@ -1,7 +1,8 @@
 // A simulator with one App installed on one repository and an issue, and the App's real GitHub
 // clients (write pacing in a real Postgres): for tests of how the App talks to GitHub.
+
+import type { PacingLimits } from '../../../src/core/pacing/write-pacing.ts';
 import { createGitHubClients, type GitHubClients } from '../../../src/github/octokit.ts';
-import type { PacingLimits } from '../../../src/reliability/write-pacing.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.ts';
 import type { RegisteredApp, RepoHandle } from '../../sim/scripting/setup.ts';
 import { createAppDatabase } from '../../support/database.ts';

@@ -1,11 +1,11 @@
 // The whole system with the App as real processes: the GitHub simulator (in this process, with
 // the runner executing the bundled action), a round-robin forwarder, and any number of App
-// replicas (`node src/main.ts`) on one Postgres. Repositories are spread over organisations, one
+// replicas (`node src/boot/main.ts`) on one Postgres. Repositories are spread over organisations, one
 // installation each, so per-installation pacing applies to each separately.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { freePort } from '../../../src/net/free-port.ts';
+import { freePort } from '../../../src/platform/http/free-port.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.ts';
 import type { RegisteredApp, RepoHandle } from '../../sim/scripting/setup.ts';
 import { ACTION_USES, WORKFLOW_TEMPLATE } from '../../support/stack.ts';

@@ -3,9 +3,9 @@
 //
 //   node write-burst.ts   (settings in the BURST environment variable, JSON)
 
-import { createPool } from '../../../src/db/pool.ts';
 import { createGitHubClients } from '../../../src/github/octokit.ts';
-import { createLogger } from '../../../src/logging/create-logger.ts';
+import { createPool } from '../../../src/platform/db/pool.ts';
+import { createLogger } from '../../../src/platform/logging/create-logger.ts';
 
 type Settings = {
   appId: number;

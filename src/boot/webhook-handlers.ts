@@ -1,0 +1,44 @@
+// The Probot app: which events do what. Handlers only wire a payload to a service. They run in
+// the queue worker (process-delivery), never in the webhook request.
+import type { Probot } from 'probot';
+import type { AppDeps } from '../flows/app-deps.ts';
+import { commandSourceFrom } from '../flows/command/command-source.ts';
+import { handleCommandComment } from '../flows/command/handle-comment.ts';
+import { pullTargetFrom, syncReviewCheck } from '../flows/feedback/review-check.ts';
+import { answerProtectionRule } from '../flows/run/answer-protection-rule.ts';
+import { handleWorkflowJob, handleWorkflowRun } from '../flows/run/handle-run-event.ts';
+
+type Json = Record<string, unknown>;
+
+export function agentDispatchApp(deps: AppDeps) {
+  return (app: Probot): void => {
+    app.on(['issue_comment.created', 'pull_request_review_comment.created'], async (context) => {
+      await handleCommandComment(
+        deps,
+        commandSourceFrom(context.name, context.id, context.payload as unknown as Json),
+      );
+    });
+    app.on('workflow_run', async (context) => {
+      await handleWorkflowRun(deps, context.payload as unknown as Json);
+    });
+    app.on('workflow_job', async (context) => {
+      await handleWorkflowJob(deps, context.payload as unknown as Json);
+    });
+    app.on('deployment_protection_rule.requested', async (context) => {
+      await answerProtectionRule(deps, context.payload as unknown as Json);
+    });
+    app.on(
+      [
+        'pull_request_review.submitted',
+        'pull_request_review.edited',
+        'pull_request_review.dismissed',
+        'pull_request.synchronize',
+        'pull_request.reopened',
+      ],
+      async (context) => {
+        const target = pullTargetFrom(context.payload as unknown as Json);
+        if (target) await syncReviewCheck(deps, target);
+      },
+    );
+  };
+}

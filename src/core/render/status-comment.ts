@@ -1,0 +1,113 @@
+// The sticky status comment of a task: one comment per task, created once and rewritten at
+// every change from the task's current row. Pure.
+
+import type { Task } from '../task/task.ts';
+import { marker } from './marker.ts';
+
+export type StatusExtras = {
+  /** For a queued task: how many tasks of the repository run, the cap, and its place in line. */
+  queue?: { running: number; limit: number; position: number } | undefined;
+  /** For a run waiting on an environment gate. */
+  gate?: { environment: string; reviewers: string[]; reviewUrl: string } | undefined;
+};
+
+const HEADLINES: Record<Task['state'], string> = {
+  awaiting_approval: '⏸️ Waiting for a maintainer to approve',
+  queued: '🕓 Queued',
+  dispatched: '🚀 Dispatched',
+  waiting_approval: '⏸️ Waiting for the environment gate',
+  running: '⚙️ Running',
+  publishing: '📦 Publishing',
+  succeeded: '✅ Pull request opened',
+  no_changes: '➖ Finished without changes',
+  failed: '❌ Failed',
+  cancelled: '🚫 Cancelled',
+  rejected: '⛔ Rejected',
+  timed_out: '⏱️ Timed out',
+};
+
+function formatCost(value: number | null | undefined): string {
+  // Cents hide a small run's cost: four decimals under a dollar.
+  return value === null || value === undefined ? '—' : `$${value.toFixed(value < 1 ? 4 : 2)}`;
+}
+
+function formatNumber(value: number | null | undefined): string {
+  return value === null || value === undefined ? '—' : value.toLocaleString('en-US');
+}
+
+function usageLine(task: Task): string | undefined {
+  const usage = task.usage;
+  if (!usage) return undefined;
+  const tokens =
+    usage.inputTokens === null && usage.outputTokens === null
+      ? '—'
+      : `${formatNumber(usage.inputTokens)} in / ${formatNumber(usage.outputTokens)} out`;
+  const duration = usage.durationMs === null ? '—' : `${Math.round(usage.durationMs / 1000)} s`;
+  return `Engine \`${task.engine}\`${usage.engineVersion ? ` ${usage.engineVersion}` : ''}${usage.model ? ` (${usage.model})` : ''} · turns ${formatNumber(usage.turns)} · tokens ${tokens} · cost ${formatCost(usage.costUsd ?? task.costUsd)} · ${duration}`;
+}
+
+function detail(task: Task, extras: StatusExtras): string[] {
+  const run = task.workflowRunUrl ? `[workflow run](${task.workflowRunUrl})` : undefined;
+  switch (task.state) {
+    case 'awaiting_approval':
+      return [
+        `@${task.requesterLogin} is below this repository's bar for running agents. Someone with write access can approve with \`/agent approve ${task.id}\` or reject with \`/agent reject ${task.id}\`.`,
+      ];
+    case 'queued':
+      return extras.queue
+        ? [
+            `${extras.queue.running} of ${extras.queue.limit} task slots of this repository are busy; this task is number ${extras.queue.position} in line and starts when a slot frees up.`,
+          ]
+        : ['Starting shortly.'];
+    case 'dispatched':
+      return [run ? `The ${run} was requested; waiting for a runner.` : 'Requesting the workflow run.'];
+    case 'waiting_approval':
+      return extras.gate
+        ? [
+            `The run waits for the \`${extras.gate.environment}\` environment${extras.gate.reviewers.length > 0 ? `: ${extras.gate.reviewers.map((r) => `@${r}`).join(', ')} can approve it` : ''} on [the run's review page](${extras.gate.reviewUrl}).`,
+          ]
+        : [`The ${run ?? 'run'} waits for its environment's approval.`];
+    case 'running': {
+      const progress = task.progress;
+      const step = progress?.lastTool ? ` Last tool: \`${progress.lastTool}\`.` : '';
+      const turns = progress?.turns ? ` ${progress.turns} turns so far.` : '';
+      return [`The agent is working in the ${run ?? 'workflow run'}.${turns}${step}`];
+    }
+    case 'publishing':
+      return [
+        'The agent finished; checking its change against the repository policy and opening a pull request.',
+      ];
+    case 'succeeded':
+      return [task.prUrl ? `Review the change in ${task.prUrl}.` : 'The change was published.'];
+    case 'no_changes':
+      return ['The agent finished but changed no files, so there is nothing to review.'];
+    case 'failed':
+    case 'rejected':
+    case 'timed_out':
+    case 'cancelled':
+      return [
+        task.errorMessage ?? '',
+        run && task.state !== 'cancelled' ? `Logs: ${run}.` : '',
+        task.state === 'failed' || task.state === 'timed_out' || task.state === 'cancelled'
+          ? `Comment \`/agent retry ${task.id}\` to try again.`
+          : '',
+      ].filter(Boolean);
+  }
+}
+
+export function renderStatusComment(task: Task, extras: StatusExtras = {}): string {
+  const attempt = task.attempt > 1 ? ` (attempt ${task.attempt})` : '';
+  const lines = [
+    marker('task', task.id),
+    `**Agent task ${task.id}**${attempt} · ${HEADLINES[task.state]}`,
+    '',
+    ...detail(task, extras),
+  ];
+  const usage = usageLine(task);
+  if (usage) lines.push('', usage);
+  lines.push(
+    '',
+    `<sub>Requested by @${task.requesterLogin} · \`/agent status\` lists this thread's tasks · \`/agent help\`</sub>`,
+  );
+  return lines.join('\n');
+}

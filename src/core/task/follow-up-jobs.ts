@@ -1,0 +1,79 @@
+// What the queue must do after a task is created or changes state. Pure: the store enqueues
+// these in the same transaction as the change, so a state change never loses its follow-up.
+import type { Task } from './task.ts';
+import { ACTIVE_STATES, type TaskState } from './task-states.ts';
+
+export const JOBS = {
+  startQueued: 'start-queued',
+  dispatch: 'dispatch-task',
+  publish: 'publish-task',
+  syncFeedback: 'sync-feedback',
+  cancelRun: 'cancel-run',
+  reviewCheck: 'review-check',
+} as const;
+
+export type JobOptions = {
+  /** Deduplicates: while a job with this key is pending, adding again replaces it. */
+  jobKey?: string;
+  /** `replace` (default) or `preserve_run_at` (debounce keeps the earlier run time), `unsafe_dedupe`. */
+  jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
+  runAt?: Date;
+  maxAttempts?: number;
+  /** Jobs in one named queue run one at a time, in order. */
+  queueName?: string;
+  priority?: number;
+};
+
+export type FollowUpJob = { task: string; payload: Record<string, unknown>; options?: JobOptions };
+
+const active = (state: TaskState | null) =>
+  state !== null && (ACTIVE_STATES as readonly TaskState[]).includes(state);
+
+export function startQueuedJob(repoId: number): FollowUpJob {
+  // One pending start-queued job per repository at a time: bursts coalesce.
+  return { task: JOBS.startQueued, payload: { repoId }, options: { jobKey: `start-queued:${repoId}` } };
+}
+
+export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] {
+  const jobs: FollowUpJob[] = [
+    // Render the sticky comment and check run from the current row; a burst of changes
+    // collapses into one update (the job key replaces the pending one).
+    {
+      task: JOBS.syncFeedback,
+      payload: { taskId: task.id },
+      options: { jobKey: `feedback:${task.id}`, maxAttempts: 10 },
+    },
+  ];
+  const to = task.state;
+  if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
+  if (to === 'dispatched' && from === 'queued') {
+    jobs.push({
+      task: JOBS.dispatch,
+      payload: { taskId: task.id, attempt: task.attempt },
+      options: { jobKey: `dispatch:${task.id}:${task.attempt}`, maxAttempts: 8 },
+    });
+  }
+  if (to === 'publishing') {
+    jobs.push({
+      task: JOBS.publish,
+      payload: { taskId: task.id, attempt: task.attempt },
+      options: { jobKey: `publish:${task.id}:${task.attempt}`, maxAttempts: 8 },
+    });
+  }
+  if (to === 'succeeded' && task.prNumber !== null) {
+    // The `agent-dispatch/review` check on the new head: failing until someone else approves.
+    jobs.push({
+      task: JOBS.reviewCheck,
+      payload: { taskId: task.id },
+      options: { jobKey: `review-check:${task.repoId}:${task.prNumber}`, maxAttempts: 10 },
+    });
+  }
+  if (to === 'cancelled' && task.workflowRunId !== null) {
+    jobs.push({
+      task: JOBS.cancelRun,
+      payload: { taskId: task.id, runId: task.workflowRunId },
+      options: { maxAttempts: 8 },
+    });
+  }
+  return jobs;
+}

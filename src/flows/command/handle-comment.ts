@@ -1,0 +1,97 @@
+// A comment that may carry an `/agent` command: parse it, read the repository's config, and
+// hand it to the service for that command. Bots never get this far.
+
+import { isAutomation } from '../../core/access/decide-access.ts';
+import { helpText } from '../../core/command/help-text.ts';
+import { parseCommand } from '../../core/command/parse-command.ts';
+import { invalidConfig, malformedCommand, repliesPaused } from '../../core/render/messages.ts';
+import { allowedEngines, parseRepoConfig, type RepoConfig } from '../../core/repo-config/schema.ts';
+import { loadRepoConfig } from '../../github/load-repo-config.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { reactOnce } from '../feedback/react.ts';
+import { replyOnce } from '../feedback/reply.ts';
+import { claimReply } from '../feedback/reply-budget.ts';
+import type { CommandSource } from './command-source.ts';
+import { manageTask } from './manage-task.ts';
+import { startTask } from './start-task.ts';
+import { statusReply } from './status-reply.ts';
+
+/** Long enough for any comment GitHub accepts; the repository's own limit is checked later. */
+const PARSE_LIMIT = { maxPromptLength: 65_536 };
+
+function defaults(): RepoConfig {
+  const parsed = parseRepoConfig({});
+  if (!parsed.ok) throw new Error('the default configuration does not validate');
+  return parsed.config;
+}
+
+export async function handleCommandComment(deps: AppDeps, source: CommandSource): Promise<void> {
+  const log = deps.log.child({
+    deliveryId: source.deliveryId,
+    repo: `${source.repo.owner}/${source.repo.name}`,
+  });
+  if (isAutomation(source.sender)) {
+    log.debug({ sender: source.sender.login }, 'command from a bot ignored');
+    return;
+  }
+  const parsed = parseCommand(source.comment.body, PARSE_LIMIT);
+  if (!parsed.found) return;
+
+  const octokit = deps.github.forRepo(source.installationId, source.repo.id, 'respond');
+  const target = { owner: source.repo.owner, repo: source.repo.name, issueNumber: source.issue.number };
+  const loaded = await loadRepoConfig(octokit, source.repo.owner, source.repo.name);
+  const config = loaded.ok ? loaded.config : defaults();
+  const perHour = config['rate-limit']['replies-per-user-per-hour'];
+  const reply = async (body: string) => {
+    const claim = await claimReply(deps.pool, {
+      deliveryId: source.deliveryId,
+      repoId: source.repo.id,
+      userId: source.sender.id,
+      perHour,
+    });
+    if (!claim.allowed) {
+      log.info({ sender: source.sender.login, perHour }, 'reply held back by the per-user reply limit');
+      await reactOnce(
+        deps.pool,
+        octokit,
+        {
+          owner: source.repo.owner,
+          repo: source.repo.name,
+          kind: source.comment.kind,
+          id: source.comment.id,
+        },
+        'confused',
+      );
+      return;
+    }
+    const notice = claim.last ? `\n\n${repliesPaused(source.sender.login, perHour, claim.resetAt)}` : '';
+    await replyOnce(deps.pool, octokit, target, source.deliveryId, body + notice);
+  };
+  const help = () => helpText({ engines: allowedEngines(config), defaultEngine: config.engine });
+
+  if (!parsed.ok) {
+    log.info({ error: parsed.error }, 'malformed command');
+    await reply(malformedCommand(parsed.error, help()));
+    return;
+  }
+  const command = parsed.command;
+  log.info({ command: command.kind, sender: source.sender.login }, 'command received');
+  // Cancelling and listing must work even when the config file is broken.
+  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status') {
+    await reply(invalidConfig(loaded.issues));
+    return;
+  }
+  switch (command.kind) {
+    case 'help':
+      await reply(help());
+      return;
+    case 'status':
+      await reply(await statusReply(deps.pool, source));
+      return;
+    case 'run':
+      await startTask(deps, { source, octokit, config, command, reply, log });
+      return;
+    default:
+      await manageTask(deps, { source, octokit, command, reply, log });
+  }
+}

@@ -1,0 +1,106 @@
+// `/agent cancel|retry|approve|reject [task]`: find the task, check the commenter may act on
+// it, move it. The sticky comment shows the result; only refusals get a reply.
+
+import { decideManageAccess } from '../../core/access/decide-access.ts';
+import type { Command } from '../../core/command/parse-command.ts';
+import { cannotManage, taskNotFound } from '../../core/render/messages.ts';
+import type { Task } from '../../core/task/task.ts';
+import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
+import type { Octokit } from '../../github/octokit.ts';
+import { readPermission } from '../../github/read-permission.ts';
+import type { Logger } from '../../platform/logging/create-logger.ts';
+import { getTask, newAttemptFields, tasksOfIssue, transitionTask } from '../../store/tasks.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { CommandSource } from './command-source.ts';
+
+type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | 'reject' }>;
+
+export type ManageTaskInput = {
+  source: CommandSource;
+  octokit: Octokit;
+  command: ManageCommand;
+  reply: (body: string) => Promise<void>;
+  log: Logger;
+};
+
+/** Which tasks each subcommand acts on when no task number is given. */
+const TARGET_STATES: Record<ManageCommand['kind'], readonly TaskState[]> = {
+  cancel: TASK_STATES.filter((s) => !isTerminal(s)),
+  retry: RETRYABLE_STATES,
+  approve: ['awaiting_approval'],
+  reject: ['awaiting_approval'],
+};
+
+const DESCRIPTIONS: Record<ManageCommand['kind'], string> = {
+  cancel: 'task that is still running or waiting',
+  retry: 'failed, cancelled or timed-out task',
+  approve: 'task waiting for approval',
+  reject: 'task waiting for approval',
+};
+
+async function findTarget(
+  deps: AppDeps,
+  source: CommandSource,
+  command: ManageCommand,
+): Promise<Task | undefined> {
+  if (command.taskId !== undefined) {
+    const task = await getTask(deps.pool, command.taskId);
+    return task && task.repoId === source.repo.id ? task : undefined;
+  }
+  const tasks = await tasksOfIssue(deps.pool, source.repo.id, source.issue.number);
+  return tasks.reverse().find((t) => TARGET_STATES[command.kind].includes(t.state));
+}
+
+function reject(deps: AppDeps, taskId: number, actor: string, reason: string | undefined) {
+  return transitionTask(deps.pool, taskId, {
+    type: 'reject',
+    actor,
+    onlyFrom: ['awaiting_approval'],
+    payload: { reason: reason ?? null },
+    fields: { errorCode: null, errorMessage: `Rejected by @${actor}${reason ? `: ${reason}` : '.'}` },
+  });
+}
+
+export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise<void> {
+  const { source, octokit, command, reply, log } = input;
+  const task = await findTarget(deps, source, command);
+  if (!task) {
+    await reply(taskNotFound(command.taskId, DESCRIPTIONS[command.kind]));
+    return;
+  }
+  const permission = await readPermission(octokit, source);
+  const access = decideManageAccess(source.sender, permission, command.kind, task.requesterId);
+  if (access.decision !== 'allow') {
+    log.info({ taskId: task.id, action: command.kind, reason: access.reason }, 'management refused');
+    if (!('silent' in access && access.silent))
+      await reply(cannotManage(`${command.kind} task ${task.id}`, access.reason));
+    return;
+  }
+  const actor = source.sender.login;
+  const result =
+    command.kind === 'cancel'
+      ? await transitionTask(deps.pool, task.id, {
+          type: 'cancel',
+          actor,
+          fields: { errorCode: null, errorMessage: `Cancelled by @${actor}.` },
+        })
+      : command.kind === 'retry'
+        ? await transitionTask(deps.pool, task.id, {
+            type: 'retry',
+            actor,
+            payload: { previousRunId: task.workflowRunId, previousError: task.errorCode },
+            fields: newAttemptFields(task),
+          })
+        : command.kind === 'approve'
+          ? await transitionTask(deps.pool, task.id, {
+              type: 'approve',
+              actor,
+              fields: { approvedBy: actor },
+            })
+          : await reject(deps, task.id, actor, 'reason' in command ? command.reason : undefined);
+  if (!result.ok) {
+    await reply(cannotManage(`${command.kind} task ${task.id}`, result.reason));
+    return;
+  }
+  log.info({ taskId: task.id, action: command.kind, state: result.task.state }, 'task managed');
+}

@@ -1,0 +1,161 @@
+// Dispatches the task's workflow run: re-checks the requester, fixes the commit and the prompt,
+// then `workflow_dispatch` with only `task_id` as input — once, even across crashes: a retry
+// first looks for the run an earlier attempt may have made.
+
+import { decideRunAccess } from '../../core/access/decide-access.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Task } from '../../core/task/task.ts';
+import type { Octokit } from '../../github/octokit.ts';
+import { once } from '../../github/once.ts';
+import { readPermission } from '../../github/read-permission.ts';
+import { appendTaskEvent, getTask, taskEvents, updateTaskFields } from '../../store/tasks.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { buildSpec } from './build-spec.ts';
+
+export type DispatchedRun = { runId: number; htmlUrl: string };
+
+export function runTitle(taskId: number): string {
+  return `agent task ${taskId}`;
+}
+
+async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string> {
+  try {
+    const { data } = await octokit.rest.git.getRef({
+      owner: task.repoOwner,
+      repo: task.repoName,
+      ref: `heads/${branch}`,
+    });
+    return data.object.sha;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) {
+      throw new AppError('dispatch_refused', `The branch ${branch} does not exist any more.`, { branch });
+    }
+    throw error;
+  }
+}
+
+/** A run this task's attempt already made: its title names the task, it is newer than the attempt. */
+export async function findRunForTask(
+  deps: AppDeps,
+  octokit: Octokit,
+  task: Task,
+): Promise<DispatchedRun | undefined> {
+  const earlierRuns = new Set(
+    (await taskEvents(deps.pool, task.id)).flatMap((e) =>
+      e.type === 'run_created' ? [Number(e.payload.runId)] : [],
+    ),
+  );
+  const since = new Date((task.dispatchedAt ?? task.createdAt).getTime() - 5 * 60_000).toISOString();
+  const { data } = await octokit.rest.actions.listWorkflowRuns({
+    owner: task.repoOwner,
+    repo: task.repoName,
+    workflow_id: task.workflowFile ?? task.settings.workflow,
+    event: 'workflow_dispatch',
+    created: `>=${since}`,
+    per_page: 100,
+  });
+  const run = data.workflow_runs.find((r) => r.display_title === runTitle(task.id) && !earlierRuns.has(r.id));
+  return run ? { runId: run.id, htmlUrl: run.html_url } : undefined;
+}
+
+async function dispatchWorkflow(
+  octokit: Octokit,
+  task: Task,
+  ref: string,
+): Promise<DispatchedRun | undefined> {
+  const workflow = task.workflowFile ?? task.settings.workflow;
+  try {
+    const response = await octokit.request(
+      'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
+      {
+        owner: task.repoOwner,
+        repo: task.repoName,
+        workflow_id: workflow,
+        ref,
+        inputs: { task_id: String(task.id) },
+        return_run_details: true,
+      },
+    );
+    const body = response.data as unknown as { workflow_run_id?: number; html_url?: string } | undefined;
+    if (body?.workflow_run_id) return { runId: body.workflow_run_id, htmlUrl: body.html_url ?? '' };
+    return undefined; // an older server: 204 without details
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const message = (error as Error).message;
+    if (status === 404) {
+      throw new AppError(
+        'workflow_missing',
+        `The workflow \`.github/workflows/${workflow}\` was not found on \`${ref}\`. Copy \`workflows-templates/agent.yml\` from Agent Dispatch into the repository (or set \`workflow\` in \`.github/agent.yml\`).`,
+        { workflow, ref },
+      );
+    }
+    if (status === 422 || status === 403) {
+      throw new AppError('dispatch_refused', `GitHub refused to dispatch \`${workflow}\`: ${message}`, {
+        workflow,
+        status,
+      });
+    }
+    throw error;
+  }
+}
+
+async function waitForRun(deps: AppDeps, octokit: Octokit, task: Task): Promise<DispatchedRun> {
+  for (let i = 0; i < 10; i++) {
+    const run = await findRunForTask(deps, octokit, task);
+    if (run) return run;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`the run dispatched for task ${task.id} did not appear`);
+}
+
+async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
+  if (task.approvedBy) return; // a maintainer vouched for this request
+  const permission = await readPermission(octokit, {
+    repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName, defaultBranch: '' },
+    sender: { login: task.requesterLogin, id: task.requesterId, type: 'User' },
+  });
+  const access = decideRunAccess(
+    { login: task.requesterLogin, id: task.requesterId, type: 'User' },
+    permission,
+    task.settings,
+  );
+  if (access.decision !== 'allow') {
+    throw new AppError(
+      'not_permitted',
+      `@${task.requesterLogin} no longer has access to run tasks here: ${access.reason}.`,
+    );
+  }
+}
+
+export async function dispatchTask(deps: AppDeps, taskId: number, attempt: number): Promise<void> {
+  let task = await getTask(deps.pool, taskId);
+  if (task?.state !== 'dispatched' || task.attempt !== attempt || task.workflowRunId !== null) return;
+  const octokit = deps.github.forRepo(task.installationId, task.repoId, 'dispatch');
+  await stillAllowed(octokit, task);
+
+  if (!task.spec || !task.baseSha) {
+    const { data: repo } = await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName });
+    const branch = task.followUpOfPr !== null && task.branch ? task.branch : repo.default_branch;
+    const sha = await headOf(octokit, task, branch);
+    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch: repo.default_branch });
+    await updateTaskFields(deps.pool, task.id, { baseBranch: repo.default_branch, baseSha: sha, spec });
+    task = { ...task, baseBranch: repo.default_branch, baseSha: sha, spec };
+  }
+  const current = task;
+  const run = await once(deps.pool, `dispatch:${current.id}:${current.attempt}`, {
+    find: () => findRunForTask(deps, octokit, current),
+    perform: async () =>
+      (await dispatchWorkflow(octokit, current, current.baseBranch ?? 'main')) ??
+      waitForRun(deps, octokit, current),
+  });
+  // The run may have finished already if its webhooks raced ahead; only fill in what is missing.
+  const latest = await getTask(deps.pool, taskId);
+  if (latest && latest.workflowRunId === null && latest.attempt === attempt) {
+    await updateTaskFields(deps.pool, taskId, { workflowRunId: run.runId, workflowRunUrl: run.htmlUrl });
+    await appendTaskEvent(deps.pool, taskId, {
+      type: 'run_created',
+      actor: 'agent-dispatch',
+      payload: { runId: run.runId, url: run.htmlUrl, attempt },
+    });
+  }
+}

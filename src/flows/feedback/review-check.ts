@@ -1,0 +1,128 @@
+// Keeps the `agent-dispatch/review` check on an agent pull request's head in line with its
+// reviews: after publishing, on every review submitted or dismissed, and on every new commit.
+// One evaluation at a time per pull request; the check run of a commit is found and updated,
+// never duplicated.
+
+import { roleOf } from '../../core/access/decide-access.ts';
+import type { Role } from '../../core/repo-config/schema.ts';
+import {
+  decideReview,
+  REVIEW_CHECK_NAME,
+  type Review,
+  reviewersToCheck,
+} from '../../core/review/decide-review.ts';
+import type { Octokit } from '../../github/octokit.ts';
+import { readPermission } from '../../github/read-permission.ts';
+import { withAdvisoryLock } from '../../platform/db/pool.ts';
+import type { AppDeps } from '../app-deps.ts';
+
+export type PullTarget = {
+  installationId: number;
+  repo: { id: number; owner: string; name: string };
+  number: number;
+};
+
+const EXTERNAL_ID = 'agent-dispatch-review';
+
+async function requestersOf(deps: AppDeps, target: PullTarget) {
+  const result = await deps.pool.query<{ requester_id: string; requester_login: string }>(
+    `SELECT DISTINCT requester_id, requester_login FROM tasks
+      WHERE repo_id = $1 AND pr_number = $2 AND commit_sha IS NOT NULL`,
+    [target.repo.id, target.number],
+  );
+  return result.rows.map((r) => ({ id: Number(r.requester_id), login: r.requester_login }));
+}
+
+async function reviewsOf(octokit: Octokit, target: PullTarget): Promise<Review[]> {
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner: target.repo.owner,
+    repo: target.repo.name,
+    pull_number: target.number,
+    per_page: 100,
+  });
+  return reviews.map((r) => ({
+    userId: r.user?.id ?? 0,
+    login: r.user?.login ?? 'ghost',
+    userType: (r.user as { type?: string } | null)?.type ?? 'User',
+    state: r.state,
+    commitId: r.commit_id ?? null,
+  }));
+}
+
+async function rolesOf(octokit: Octokit, target: PullTarget, reviews: Review[]): Promise<Map<number, Role>> {
+  const roles = new Map<number, Role>();
+  for (const review of reviews) {
+    const permission = await readPermission(octokit, {
+      repo: { ...target.repo, defaultBranch: '' },
+      sender: { login: review.login, id: review.userId, type: review.userType },
+    });
+    roles.set(review.userId, roleOf(permission));
+  }
+  return roles;
+}
+
+export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promise<void> {
+  await withAdvisoryLock(deps.pool, `review:${target.repo.id}:${target.number}`, async () => {
+    const requesters = await requestersOf(deps, target);
+    if (requesters.length === 0) return; // not an agent's pull request
+    const octokit = deps.github.forRepo(target.installationId, target.repo.id, 'review');
+    const repo = { owner: target.repo.owner, repo: target.repo.name };
+    const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: target.number });
+    if (pr.state !== 'open') return;
+    const headSha = pr.head.sha;
+    const reviews = await reviewsOf(octokit, target);
+    const facts = { headSha, requesters, reviews };
+    const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
+
+    const { data: existing } = await octokit.rest.checks.listForRef({
+      ...repo,
+      ref: headSha,
+      check_name: REVIEW_CHECK_NAME,
+    });
+    const ours = existing.check_runs.find((c) => c.external_id === EXTERNAL_ID);
+    const output = { title: decision.title, summary: decision.summary };
+    if (
+      ours?.conclusion === decision.conclusion &&
+      ours.output.title === decision.title &&
+      ours.output.summary === decision.summary
+    )
+      return;
+    const fields = {
+      ...repo,
+      status: 'completed' as const,
+      conclusion: decision.conclusion,
+      completed_at: new Date().toISOString(),
+      details_url: pr.html_url,
+      output,
+    };
+    if (ours) await octokit.rest.checks.update({ ...fields, check_run_id: ours.id });
+    else
+      await octokit.rest.checks.create({
+        ...fields,
+        name: REVIEW_CHECK_NAME,
+        head_sha: headSha,
+        external_id: EXTERNAL_ID,
+      });
+    deps.log.info(
+      { pr: target.number, sha: headSha, conclusion: decision.conclusion, approvedBy: decision.approvedBy },
+      'review check updated',
+    );
+  });
+}
+
+/** The pull request of a review or pull_request webhook, as a target. */
+export function pullTargetFrom(payload: Record<string, unknown>): PullTarget | undefined {
+  const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+  const repository = obj(payload.repository);
+  const target = {
+    installationId: Number(obj(payload.installation).id),
+    repo: {
+      id: Number(repository.id),
+      owner: String(obj(repository.owner).login ?? ''),
+      name: String(repository.name ?? ''),
+    },
+    number: Number(obj(payload.pull_request).number),
+  };
+  const ids = [target.installationId, target.repo.id, target.number];
+  return ids.every(Number.isSafeInteger) && target.repo.owner && target.repo.name ? target : undefined;
+}

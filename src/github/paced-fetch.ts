@@ -1,0 +1,73 @@
+// The `fetch` the App's Octokit clients use. Every content-creating request (POST, PATCH, PUT,
+// DELETE) first reserves a slot in its installation's shared bucket (Postgres, all replicas) and
+// waits for it; a rate-limit answer from GitHub pauses that installation's writes for every
+// replica. Being the innermost layer, it also paces the retries Octokit's plugins make.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isContentCreating, type Pacing, pauseFromAnswer } from '../core/pacing/write-pacing.ts';
+import type { Db } from '../platform/db/pool.ts';
+import type { Logger } from '../platform/logging/create-logger.ts';
+import { pauseWrites, reserveWriteSlot, SlotTooFar } from '../store/write-pacing.ts';
+
+export type PacedFetchOptions = {
+  pool: Db;
+  pacing: Pacing;
+  /** Longest wait for a slot inside a job; beyond it the job goes back to the queue until then. */
+  maxWaitMs: number;
+  /** Aborted when the process stops: no request is sent after that. */
+  signal: AbortSignal;
+  log: Logger;
+};
+
+/**
+ * Thrown when no slot could be reserved: it is too far away (`retryAt` says when it comes), or
+ * the database is unreachable. Named `AbortError` so that Octokit passes it through unchanged
+ * instead of retrying it at once; the queue runs the job again later (see `defer-paced.ts`).
+ */
+export class WritePacingDeferred extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'write_paced';
+  readonly retryAt: Date | undefined;
+  constructor(message: string, retryAt: Date | undefined, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAt = retryAt;
+  }
+}
+
+function methodOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
+  if (init?.method) return init.method;
+  return input instanceof Request ? input.method : 'GET';
+}
+
+export function createPacedFetch(key: string, options: PacedFetchOptions): typeof fetch {
+  const { pool, pacing, signal, log } = options;
+  return async (input, init) => {
+    signal.throwIfAborted();
+    if (isContentCreating(methodOf(input, init))) {
+      let waitMs: number;
+      try {
+        waitMs = await reserveWriteSlot(pool, key, pacing, options.maxWaitMs);
+      } catch (error) {
+        // The slot is too far away, or the database is unreachable: no write without a slot.
+        const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;
+        throw new WritePacingDeferred(
+          `no GitHub write slot for ${key}: ${(error as Error).message}`,
+          retryAt,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+    }
+    const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
+    const response = await fetch(input, { ...init, signal: requestSignal });
+    const pauseMs = pauseFromAnswer(response.status, response.headers, Date.now());
+    if (pauseMs !== undefined && pauseMs > 0) {
+      log.warn({ key, pauseMs, status: response.status }, 'GitHub asked to slow down; pausing writes');
+      await pauseWrites(pool, key, pauseMs).catch((error: unknown) =>
+        log.warn({ err: error, key }, 'could not record the pause'),
+      );
+    }
+    return response;
+  };
+}

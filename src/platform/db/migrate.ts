@@ -1,0 +1,51 @@
+// Schema migrations: plain SQL files in migrations/, applied in order by node-pg-migrate,
+// each in its own transaction, recorded in `pgmigrations`. Several replicas starting at once
+// serialise on node-pg-migrate's advisory lock (wait mode): the first applies, the rest find
+// nothing to do.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
+
+export const MIGRATIONS_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../migrations',
+);
+const MIGRATIONS_TABLE = 'pgmigrations';
+
+type Log = (message: string) => void;
+
+export async function migrate(databaseUrl: string, log: Log = () => {}): Promise<string[]> {
+  const applied = await runner({
+    databaseUrl,
+    dir: MIGRATIONS_DIR,
+    migrationsTable: MIGRATIONS_TABLE,
+    direction: 'up',
+    checkOrder: true,
+    advisoryLockMode: 'wait',
+    log,
+    logger: { debug: () => {}, info: log, warn: log, error: log },
+  });
+  return applied.map((migration) => migration.name);
+}
+
+export function migrationNames(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => file.replace(/\.sql$/, ''))
+    .sort();
+}
+
+/** Names of migrations in migrations/ that the database has not applied yet. */
+export async function pendingMigrations(db: pg.Pool | pg.PoolClient): Promise<string[]> {
+  const exists = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    `public.${MIGRATIONS_TABLE}`,
+  ]);
+  const applied = new Set<string>();
+  if (exists.rows[0]?.present) {
+    const rows = await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+    for (const row of rows.rows) applied.add(row.name);
+  }
+  return migrationNames().filter((name) => !applied.has(name));
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { decideManageAccess, decideRunAccess, roleOf } from '../../../src/core/access/decide-access.ts';
+import { parseRepoConfig, type RepoConfig } from '../../../src/core/repo-config/schema.ts';
+
+function config(raw: object = {}): RepoConfig {
+  const parsed = parseRepoConfig({ engine: 'command', command: 'true', ...raw });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  return parsed.config;
+}
+const alice = { login: 'alice', id: 1, type: 'User' };
+const perm = (permission: string, roleName?: string) => ({ permission, roleName });
+
+describe('roleOf', () => {
+  it.each([
+    [perm('admin', 'admin'), 'admin'],
+    [perm('write', 'maintain'), 'maintain'],
+    [perm('write', 'write'), 'write'],
+    [perm('read', 'triage'), 'triage'],
+    [perm('read', 'read'), 'read'],
+    [perm('write', 'custom-security-role'), 'write'],
+    [perm('none'), 'none'],
+    [null, 'none'],
+  ])('%j → %s', (permission, role) => {
+    expect(roleOf(permission)).toBe(role);
+  });
+});
+
+describe('decideRunAccess', () => {
+  it.each([
+    ['admin', 'allow'],
+    ['maintain', 'allow'],
+    ['write', 'allow'],
+    ['triage', 'needs_approval'],
+    ['read', 'needs_approval'],
+    ['none', 'needs_approval'],
+  ])('a %s user → %s by default', (role, decision) => {
+    expect(decideRunAccess(alice, perm(role === 'maintain' ? 'write' : role, role), config()).decision).toBe(
+      decision,
+    );
+  });
+
+  it('refuses users below the bar when the repository says refuse', () => {
+    const result = decideRunAccess(
+      alice,
+      perm('read', 'read'),
+      config({ trigger: { 'below-permission': 'refuse' } }),
+    );
+    expect(result).toEqual({
+      decision: 'deny',
+      role: 'read',
+      reason: 'running tasks here needs write access to this repository (you have read)',
+    });
+  });
+
+  it('raises the bar to maintain', () => {
+    const strict = config({ trigger: { 'min-permission': 'maintain', 'below-permission': 'refuse' } });
+    expect(decideRunAccess(alice, perm('write', 'write'), strict).decision).toBe('deny');
+    expect(decideRunAccess(alice, perm('write', 'maintain'), strict).decision).toBe('allow');
+  });
+
+  it('limits running to the allow-listed users', () => {
+    const listed = config({ trigger: { users: ['Bob'], 'below-permission': 'refuse' } });
+    expect(
+      decideRunAccess({ login: 'bob', id: 2, type: 'User' }, perm('write', 'write'), listed).decision,
+    ).toBe('allow');
+    const result = decideRunAccess(alice, perm('admin', 'admin'), listed);
+    expect(result).toMatchObject({ decision: 'deny', reason: expect.stringMatching(/trigger.users/) });
+  });
+
+  it.each([
+    [{ login: 'renovate[bot]', id: 9, type: 'Bot' }],
+    [{ login: 'looks-human', id: 10, type: 'Bot' }],
+    [{ login: 'agent-dispatch[bot]', id: 11, type: 'Bot' }],
+  ])('never lets a bot start work: %j', (actor) => {
+    expect(decideRunAccess(actor, perm('admin', 'admin'), config())).toMatchObject({
+      decision: 'deny',
+      silent: true,
+    });
+  });
+});
+
+describe('decideManageAccess', () => {
+  it('refuses self-approval even for an admin', () => {
+    expect(decideManageAccess(alice, perm('admin', 'admin'), 'approve', 1).decision).toBe('deny');
+  });
+  it('lets a write user approve someone else', () => {
+    expect(decideManageAccess(alice, perm('write', 'write'), 'approve', 2).decision).toBe('allow');
+  });
+  it('lets a requester cancel their own task without write access', () => {
+    expect(decideManageAccess(alice, perm('read', 'read'), 'cancel', 1).decision).toBe('allow');
+  });
+  it.each(['approve', 'reject', 'retry', 'cancel'] as const)(
+    'refuses %s of another user task to a read user',
+    (action) => {
+      expect(decideManageAccess(alice, perm('read', 'read'), action, 2).decision).toBe('deny');
+    },
+  );
+});

@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../src/core/command/parse-command.ts';
+
+const run = (prompt: string, flags = {}) => ({
+  found: true,
+  ok: true,
+  command: { kind: 'run', prompt, flags },
+});
+const sub = (command: object) => ({ found: true, ok: true, command });
+
+describe('parseCommand', () => {
+  it.each([
+    ['/agent add a README', run('add a README')],
+    ['   /agent add a README', run('add a README')],
+    ['/agent\tfix it', run('fix it')],
+    ['Thanks!\n/agent add tests\nfor the parser', run('add tests\nfor the parser')],
+    ['/agent --engine codex add tests', run('add tests', { engine: 'codex' })],
+    ['/agent --engine=gemini add tests', run('add tests', { engine: 'gemini' })],
+    ['/agent fix the --engine flag handling', run('fix the --engine flag handling')],
+    ['/agent help me write tests', run('help me write tests')],
+    ['/agent cancel the old cron job', run('cancel the old cron job')],
+    ['/agent add a test\r\nthen run it', run('add a test\nthen run it')],
+    ['/agent first\n/agent second', run('first\n/agent second')],
+  ])('reads %j as a run command', (body, expected) => {
+    expect(parseCommand(body)).toEqual(expected);
+  });
+
+  it.each([
+    ['/agent status', { kind: 'status' }],
+    ['/agent   help  ', { kind: 'help' }],
+    ['/agent HELP', { kind: 'help' }],
+    ['/agent cancel', { kind: 'cancel' }],
+    ['/agent cancel 12', { kind: 'cancel', taskId: 12 }],
+    ['/agent cancel #12', { kind: 'cancel', taskId: 12 }],
+    ['/agent retry #3', { kind: 'retry', taskId: 3 }],
+    ['/agent approve', { kind: 'approve' }],
+    ['/agent approve 7', { kind: 'approve', taskId: 7 }],
+    ['/agent reject', { kind: 'reject' }],
+    ['/agent reject 7 not in scope', { kind: 'reject', taskId: 7, reason: 'not in scope' }],
+    ['Done here.\n/agent status\nthanks', { kind: 'status' }],
+  ])('reads %j as a subcommand', (body, command) => {
+    expect(parseCommand(body)).toEqual(sub(command));
+  });
+
+  it.each([
+    ['', 'an empty comment'],
+    ['Please run /agent later', 'a mention mid-line'],
+    ['/agents are cool', 'a longer word'],
+    ['/Agent add tests', 'another case'],
+    ['    /agent add tests', 'an indented code block'],
+    ['```\n/agent add tests\n```', 'a fenced code block'],
+    ['~~~sh\n/agent add tests\n~~~', 'a tilde fence'],
+    ['````\n```\n/agent add tests\n```\n````', 'a nested fence'],
+    ['> /agent add tests', 'a quote'],
+    ['  > /agent add tests', 'an indented quote'],
+    ['`/agent add tests`', 'inline code'],
+    ['Look:\n```js\nconst x = 1;\n/agent add tests', 'an unclosed fence'],
+  ])('ignores %j (%s)', (body) => {
+    expect(parseCommand(body)).toEqual({ found: false });
+  });
+
+  it('finds a command after a closed fence', () => {
+    expect(parseCommand('```\n/agent no\n```\n/agent yes')).toEqual(run('yes'));
+  });
+
+  it.each([
+    ['/agent', /has no task/],
+    ['/agent   ', /has no task/],
+    ['/agent --engine', /needs a value/],
+    ['/agent --engine codex', /has no task/],
+    ['/agent --model gpt add tests', /unknown flag `--model`/],
+    ['/agent --engine Bad!Name add', /not an engine name/],
+    ['/agent --engine a --engine b add', /given twice/],
+  ])('reports %j as malformed', (body, error) => {
+    expect(parseCommand(body)).toEqual({ found: true, ok: false, error: expect.stringMatching(error) });
+  });
+
+  it('refuses a prompt above the length limit, saying how long it is', () => {
+    const result = parseCommand(`/agent ${'x'.repeat(65_000)}`, { maxPromptLength: 20_000 });
+    expect(result).toEqual({
+      found: true,
+      ok: false,
+      error: expect.stringMatching(/65000 characters long; the limit is 20000/),
+    });
+  });
+
+  describe('properties', () => {
+    const noCommandLine = fc.string({ unit: 'grapheme', maxLength: 300 }).filter(
+      (s) =>
+        !s
+          .replace(/\r\n?/g, '\n')
+          .split('\n')
+          .some((line) => /^ {0,3}\/agent(?=$|[ \t])/.test(line)),
+    );
+
+    it('never finds a command in text without a command line', () => {
+      fc.assert(
+        fc.property(noCommandLine, (body) => {
+          expect(parseCommand(body)).toEqual({ found: false });
+        }),
+      );
+    });
+
+    it('never throws and always answers one of the three shapes', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 500 }), (tail) => {
+          const result = parseCommand(`/agent ${tail}`);
+          expect(result.found).toBe(true);
+          expect(result.found && ('command' in result || 'error' in result)).toBe(true);
+        }),
+      );
+    });
+
+    it('keeps a plain prompt exactly (trimmed)', () => {
+      const word = fc
+        .stringMatching(/^[a-z]{3,10}$/)
+        .filter((w) => !['status', 'cancel', 'retry', 'approve', 'reject', 'help'].includes(w));
+      const prompt = fc.tuple(word, fc.string({ maxLength: 200 })).map(([w, rest]) => `${w} ${rest}`.trim());
+      fc.assert(
+        fc.property(prompt, (text) => {
+          const expected = text.replace(/\r\n?/g, '\n').trim();
+          expect(parseCommand(`/agent ${text}`)).toEqual(run(expected));
+        }),
+      );
+    });
+
+    it('never triggers from inside a fenced block', () => {
+      fc.assert(
+        fc.property(
+          fc.string({ maxLength: 100 }).filter((s) => !s.includes('`') && !s.includes('~')),
+          (inner) => {
+            expect(parseCommand(`\`\`\`\n/agent ${inner}\n\`\`\``)).toEqual({ found: false });
+          },
+        ),
+      );
+    });
+  });
+});

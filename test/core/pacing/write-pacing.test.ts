@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  isContentCreating,
+  type PacingLimits,
+  type PacingState,
+  pacingFor,
+  pauseFromAnswer,
+  reserveSlot,
+} from '../../../src/core/pacing/write-pacing.ts';
+
+/** The most sends inside any half-open window [t, t + windowMs). */
+function busiestWindow(sends: number[], windowMs: number): number {
+  const sorted = [...sends].sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+/** Requests made at the given times, each sent at its reserved slot (plus a delay). */
+function schedule(arrivals: number[], limits: PacingLimits, delays: number[] = []) {
+  const pacing = pacingFor(limits);
+  let state: PacingState = { minuteTat: 0, hourTat: 0, pausedUntil: null };
+  return [...arrivals]
+    .sort((a, b) => a - b)
+    .map((at, i) => {
+      const reservation = reserveSlot(state, at, pacing);
+      state = reservation.next;
+      return reservation.sendAt + (delays[i] ?? 0);
+    });
+}
+
+describe('write pacing (pure)', () => {
+  it('turns the defaults into a burst of 10 and one request a second, and 450 in any hour', () => {
+    const pacing = pacingFor({ perMinute: 60, burst: 10, perHour: 450 });
+    expect(pacing.minute).toEqual({ intervalMs: 1000, toleranceMs: 9000 });
+    expect(pacing.hour).toEqual({ intervalMs: 10_000, toleranceMs: 890_000 });
+  });
+
+  it('lets a burst through at once, then spaces the rest', () => {
+    const sends = schedule(
+      Array.from({ length: 15 }, () => 1_000_000),
+      { perMinute: 60, burst: 10, perHour: 10_000 },
+    );
+    expect(sends.slice(0, 10)).toEqual(Array(10).fill(1_000_000));
+    expect(sends.slice(10).map((s) => s - 1_000_000)).toEqual([1000, 2000, 3000, 4000, 5000]);
+  });
+
+  it('keeps 200 simultaneous requests at or under the per-minute cap in every 60 s window', () => {
+    const sends = schedule(
+      Array.from({ length: 200 }, () => 0),
+      { perMinute: 60, burst: 10, perHour: 100_000 },
+    );
+    expect(busiestWindow(sends, 60_000)).toBeLessThanOrEqual(70);
+    expect(busiestWindow(sends, 60_000)).toBeGreaterThanOrEqual(69);
+  });
+
+  it('keeps any arrival pattern within burst + rate per minute and the hourly cap', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 * 3_600_000 }), { minLength: 1, maxLength: 700 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 5, max: 600 }),
+        (arrivals, perMinute, burst, perHour) => {
+          const sends = schedule(arrivals, { perMinute, burst, perHour });
+          expect(busiestWindow(sends, 60_000)).toBeLessThanOrEqual(perMinute + burst);
+          expect(busiestWindow(sends, 3_600_000)).toBeLessThanOrEqual(perHour);
+          sends.forEach((sendAt, i) => {
+            expect(sendAt).toBeGreaterThanOrEqual([...arrivals].sort((a, b) => a - b)[i]!);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('holds every request until a pause GitHub asked for is over', () => {
+    const pacing = pacingFor({ perMinute: 60, burst: 10, perHour: 450 });
+    const paused: PacingState = { minuteTat: 0, hourTat: 0, pausedUntil: 5_000 };
+    const first = reserveSlot(paused, 1_000, pacing);
+    expect(first.sendAt).toBe(5_000);
+    expect(first.waitMs).toBe(4_000);
+    const later = reserveSlot(first.next, 6_000, pacing);
+    expect(later.next.pausedUntil).toBeNull();
+  });
+
+  it.each([
+    ['POST', true],
+    ['patch', true],
+    ['PUT', true],
+    ['DELETE', true],
+    ['GET', false],
+    ['HEAD', false],
+  ])('counts %s as content-creating: %s', (method, creates) => {
+    expect(isContentCreating(method)).toBe(creates);
+  });
+
+  const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+
+  it.each([
+    ['a secondary limit with retry-after', 403, { 'retry-after': '2' }, 2_000],
+    ['a 429 with retry-after', 429, { 'retry-after': '30' }, 30_000],
+    ['a spent primary budget', 403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1010' }, 10_000],
+    ['a permission refusal', 403, { 'x-ratelimit-remaining': '4000' }, undefined],
+    ['a server error', 502, { 'retry-after': '5' }, undefined],
+  ])('reads the pause from %s', (_, status, values, pause) => {
+    expect(pauseFromAnswer(status, headers(values), 1_000_000)).toBe(pause);
+  });
+});
