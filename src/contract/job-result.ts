@@ -1,5 +1,5 @@
-// The change a job proposes, as posted to the runner API (see docs/runner-api.md). Untrusted:
-// every field is checked before use.
+// The job's result: the change it proposes and its report, as posted to the runner API (see
+// docs/runner-api.md). Untrusted on the App's side: every field is checked before use.
 import { z } from 'zod';
 
 export const FILE_MODES = ['100644', '100755', '120000', '160000'] as const;
@@ -31,8 +31,11 @@ export const reportSchema = z.object({
 });
 export type Report = z.output<typeof reportSchema>;
 
+export const OUTCOMES = ['completed', 'failed', 'timed_out', 'limit_reached'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
 export const resultSchema = z.strictObject({
-  outcome: z.enum(['completed', 'failed', 'timed_out', 'limit_reached']),
+  outcome: z.enum(OUTCOMES),
   changes: z.array(changeSchema).max(100_000),
   patch: z.string(),
   report: reportSchema,

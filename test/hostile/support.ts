@@ -1,6 +1,7 @@
 // Helpers of the hostile-input suite: what the system made on GitHub, so a test can assert that
 // nothing was published or executed beyond a refusal.
 import { expect } from 'vitest';
+import { runTitle } from '../../src/contract/run-title.ts';
 import type { Task } from '../../src/core/task/task.ts';
 import type { Stack } from '../support/stack.ts';
 
@@ -54,7 +55,7 @@ export async function replies(stack: Stack, issue: number): Promise<string[]> {
 }
 
 export function runsOf(stack: Stack, task: Pick<Task, 'id'>) {
-  return stack.sim.runs(REPO).filter((r) => r.displayTitle === `agent task ${task.id}`);
+  return stack.sim.runs(REPO).filter((r) => r.displayTitle === runTitle(task.id));
 }
 
 export async function taskOn(stack: Stack, issue: number): Promise<Task> {

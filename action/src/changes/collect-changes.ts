@@ -7,6 +7,7 @@
 // task's commit gives the changed paths, their modes and contents, and a patch for people.
 import { copyFileSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FILE_MODES, type FileMode } from '../../../src/contract/job-result.ts';
 import { ActionError } from '../action-error.ts';
 import type { Change } from '../runner-api/task-result.ts';
 import type { CheckoutSnapshot } from './checkout-snapshot.ts';
@@ -15,6 +16,10 @@ import { GitOutputTooLarge, git, hardenedGitEnvironment } from './hardened-git.t
 export type CollectedChanges = { changes: Change[]; patch: string };
 
 const GITLINK = '160000';
+
+function isFileMode(mode: string): mode is FileMode {
+  return (FILE_MODES as readonly string[]).includes(mode);
+}
 /** JSON keys, quotes and mode of one change, roughly. */
 const PER_CHANGE_OVERHEAD = 80;
 
@@ -179,6 +184,8 @@ export async function collectChanges(
     const content = entry.mode === GITLINK ? Buffer.from(entry.oid, 'latin1') : contents.get(entry.oid);
     if (content === undefined)
       throw new ActionError('git-failed', `git did not return the content of ${entry.path}`);
+    if (!isFileMode(entry.mode))
+      throw new ActionError('git-failed', `git reported the unexpected mode ${entry.mode} for ${entry.path}`);
     return { path: entry.path, status: entry.status, mode: entry.mode, content: content.toString('base64') };
   });
   return { changes, patch };

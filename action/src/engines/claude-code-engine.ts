@@ -177,7 +177,8 @@ const adapter: CliAdapter = {
         'acceptEdits',
         '--allowedTools',
         'Bash',
-        ...(limits.maxTurns === null ? [] : ['--max-turns', String(limits.maxTurns)]),
+        '--max-turns',
+        String(limits.maxTurns),
         ...(engine.model === null ? [] : ['--model', engine.model]),
       ],
     };

@@ -76,8 +76,8 @@ export function commandEngine(): Engine {
         AGENT_SUMMARY_FILE: files.summary,
         AGENT_USAGE_FILE: files.usage,
         ...(spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model }),
-        ...(spec.limits.maxTurns === null ? {} : { AGENT_MAX_TURNS: String(spec.limits.maxTurns) }),
-        ...(spec.limits.maxCostUsd === null ? {} : { AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd) }),
+        AGENT_MAX_TURNS: String(spec.limits.maxTurns),
+        AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd),
       };
       const result = await runProcessTree({
         file: 'bash',

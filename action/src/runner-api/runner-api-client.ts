@@ -1,5 +1,11 @@
 // The action's side of docs/runner-api.md: every call carries the job's OIDC token, transient
 // failures are retried (retry.ts), and the App's own error message is surfaced when it refuses.
+
+import {
+  resultAnswerSchema,
+  runnerErrorSchema,
+  taskStatusSchema,
+} from '../../../src/contract/runner-messages.ts';
 import { ActionError, errorMessage } from '../action-error.ts';
 import type { Log } from '../github-runner/workflow-commands.ts';
 import { isRetryableStatus, parseRetryAfter, type RetryOptions, withRetry } from './retry.ts';
@@ -117,31 +123,27 @@ export function createRunnerApi(options: {
       await call('POST', '/events', event);
     },
     async postResult(result) {
-      const answer = (await call('POST', '/result', result)) as { state?: unknown } | undefined;
-      return { state: typeof answer?.state === 'string' ? answer.state : 'unknown' };
+      const answer = resultAnswerSchema.safeParse(await call('POST', '/result', result));
+      return { state: answer.success ? answer.data.state : 'unknown' };
     },
     async getTask() {
-      const answer = (await call('GET', '')) as Partial<TaskStatus> | undefined;
-      return {
-        id: typeof answer?.id === 'number' ? answer.id : options.taskId,
-        state: typeof answer?.state === 'string' ? answer.state : 'unknown',
-        prUrl: typeof answer?.prUrl === 'string' ? answer.prUrl : null,
-        error: typeof answer?.error === 'string' ? answer.error : null,
-      };
+      const answer = taskStatusSchema.safeParse(await call('GET', ''));
+      return answer.success
+        ? answer.data
+        : { id: options.taskId, state: 'unknown', prUrl: null, error: null };
     },
   };
 }
 
 function readAppError(text: string): { code: string | null; message: string | null } {
+  let json: unknown;
   try {
-    const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
-    return {
-      code: typeof error?.code === 'string' ? error.code : null,
-      message: typeof error?.message === 'string' ? error.message : null,
-    };
+    json = JSON.parse(text);
   } catch {
     return { code: null, message: text.trim().slice(0, 300) || null };
   }
+  const parsed = runnerErrorSchema.safeParse(json);
+  return parsed.success ? parsed.data.error : { code: null, message: null };
 }
 
 function describeNetworkError(error: unknown): string {

@@ -3,17 +3,8 @@
 // (`gcp-sm://projects/P/secrets/S/versions/V`) read with the job's Google credentials.
 // Every value is masked before anything else happens with it; errors name the variable and
 // the reference, never a value.
+import { isSecretReference, parseSecretReference } from '../../../src/contract/secret-reference.ts';
 import { ActionError, errorMessage } from '../action-error.ts';
-
-export const SECRET_REFERENCE_PREFIX = 'gcp-sm://';
-
-const REFERENCE =
-  /^gcp-sm:\/\/(projects\/[A-Za-z0-9._-]+(?:\/locations\/[A-Za-z0-9-]+)?\/secrets\/[A-Za-z0-9_-]+\/versions\/(?:[0-9]+|latest))$/;
-
-/** The Secret Manager resource name in a reference, or null when it is not a valid one. */
-export function secretResourceName(reference: string): string | null {
-  return REFERENCE.exec(reference.trim())?.[1] ?? null;
-}
 
 export type SecretVersionReader = (resourceName: string) => Promise<string>;
 
@@ -36,10 +27,10 @@ export async function resolveEngineKey(options: {
   }
   const raw = (env[variable] ?? '').trim();
   options.mask(raw);
-  if (!raw.startsWith(SECRET_REFERENCE_PREFIX)) return { value: raw, variable, reference: null };
+  if (!isSecretReference(raw)) return { value: raw, variable, reference: null };
 
-  const resourceName = secretResourceName(raw);
-  if (resourceName === null) {
+  const parsed = parseSecretReference(raw);
+  if ('error' in parsed) {
     throw new ActionError(
       'missing-secret',
       `${variable} holds "${raw}", which is not a valid Secret Manager reference: use gcp-sm://projects/PROJECT/secrets/NAME/versions/VERSION (a number or "latest").`,
@@ -47,7 +38,7 @@ export async function resolveEngineKey(options: {
   }
   let value: string;
   try {
-    value = await options.readSecret(resourceName);
+    value = await options.readSecret(parsed.resourceName);
   } catch (error) {
     throw new ActionError(
       'missing-secret',

@@ -30,7 +30,8 @@ function link(text: string, url: string | null): string {
 }
 const count = (value: number | null) => (value === null ? dash : value.toLocaleString('en-US'));
 
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
@@ -45,7 +46,7 @@ export function renderJobSummary(input: SummaryInput): string {
   const { spec, result, status, postError } = input;
   const { report } = result;
   const taskLabel = `#${spec.task.id}${spec.task.attempt > 1 ? ` (attempt ${spec.task.attempt})` : ''}`;
-  const where = `${spec.task.repository}${spec.task.issueNumber === null ? '' : `#${spec.task.issueNumber}`}`;
+  const where = `${spec.task.repository}#${spec.task.issueNumber}`;
   const task = `${taskLabel} for ${link(where, spec.task.htmlUrl)}`;
   const deleted = result.changes.filter((change) => change.status === 'deleted').length;
   const files =

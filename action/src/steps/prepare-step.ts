@@ -4,7 +4,7 @@ import type { StepContext } from './step-context.ts';
 export async function prepareStep(ctx: StepContext): Promise<number> {
   const spec = await ctx.api.getSpec();
   const { task } = spec;
-  const where = `${task.repository}${task.issueNumber === null ? '' : `#${task.issueNumber}`}`;
+  const where = `${task.repository}#${task.issueNumber}`;
   ctx.log.info(
     `Agent Dispatch task ${task.id} (attempt ${task.attempt}) for ${where}, requested by ${task.requester || 'unknown'}: engine ${spec.engine.name}, starting from ${spec.checkout.sha}`,
   );

@@ -3,7 +3,7 @@
 import { errorMessage } from '../action-error.ts';
 import type { Log } from '../github-runner/workflow-commands.ts';
 import type { RunnerApi } from '../runner-api/runner-api-client.ts';
-import { type TaskStatus, TERMINAL_STATES } from '../runner-api/task-result.ts';
+import { isTerminal, type TaskStatus } from '../runner-api/task-result.ts';
 
 export type WaitOptions = {
   timeoutMs: number;
@@ -26,7 +26,7 @@ export async function waitForTask(api: RunnerApi, options: WaitOptions): Promise
       options.log.warning(`Could not read the task's state: ${errorMessage(error)}`);
       return last;
     }
-    if (TERMINAL_STATES.includes(last.state) || options.now() >= deadline) return last;
+    if (isTerminal(last.state) || options.now() >= deadline) return last;
     await options.sleep(options.intervalMs);
   }
 }

@@ -1,30 +1,9 @@
 // Task states and the pure transition table. Every write to a task's state goes through
 // `nextState`; the store applies it with optimistic locking and records the event.
 
-export const TASK_STATES = [
-  'awaiting_approval',
-  'queued',
-  'dispatched',
-  'waiting_approval',
-  'running',
-  'publishing',
-  'succeeded',
-  'no_changes',
-  'failed',
-  'cancelled',
-  'rejected',
-  'timed_out',
-] as const;
-export type TaskState = (typeof TASK_STATES)[number];
+import { isTerminal, TASK_STATES, type TaskState, TERMINAL_STATES } from '../../contract/task-states.ts';
 
-export const TERMINAL_STATES = [
-  'succeeded',
-  'no_changes',
-  'failed',
-  'cancelled',
-  'rejected',
-  'timed_out',
-] as const satisfies readonly TaskState[];
+export { isTerminal, TASK_STATES, type TaskState, TERMINAL_STATES };
 
 /** States that hold one of the repository's concurrency slots. */
 export const ACTIVE_STATES = [
@@ -50,10 +29,6 @@ export type TransitionType =
   | 'fail' // anything that ends the task as failed (run failed, dispatch impossible, lost run…)
   | 'cancel' // someone cancelled
   | 'retry'; // a new attempt of a failed, cancelled or timed-out task
-
-export function isTerminal(state: TaskState): boolean {
-  return (TERMINAL_STATES as readonly TaskState[]).includes(state);
-}
 
 const LIVE: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s));
 const STARTED: readonly TaskState[] = ['dispatched', 'waiting_approval', 'running'];

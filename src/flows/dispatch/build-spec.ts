@@ -1,33 +1,10 @@
 // Fixes what the job will do, when the task is dispatched: the commit to start from and the
 // prompt built from the thread (read now, from GitHub, by the App — never by the job).
 
+import { type TaskSpec, taskSpecSchema } from '../../contract/task-spec.ts';
 import { buildPrompt, type ThreadComment } from '../../core/prompt/build-prompt.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
-
-export type TaskSpec = {
-  task: {
-    id: number;
-    attempt: number;
-    repository: string;
-    repositoryId: number;
-    issueNumber: number;
-    pullRequest: boolean;
-    requester: string;
-    htmlUrl: string;
-  };
-  checkout: { sha: string; branch: string };
-  engine: { name: string; command: string | null; model: string | null; version: string | null };
-  prompt: string;
-  limits: {
-    timeoutMinutes: number;
-    maxTurns: number;
-    maxCostUsd: number;
-    maxFiles: number;
-    maxFileBytes: number;
-    maxResultBytes: number;
-  };
-};
 
 export const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md'] as const;
 const MAX_THREAD_PAGES = 5;
@@ -84,7 +61,9 @@ export async function buildSpec(
     readInstructions(octokit, task, checkout.defaultBranch),
   ]);
   const limits = task.settings.limits;
-  return {
+  // The action validates the spec with the same schema; checking it here keeps a bad one from
+  // ever being stored and served.
+  return taskSpecSchema.parse({
     task: {
       id: task.id,
       attempt: task.attempt,
@@ -122,5 +101,5 @@ export async function buildSpec(
       maxFileBytes: limits['max-file-bytes'],
       maxResultBytes: MAX_RESULT_BYTES,
     },
-  };
+  });
 }

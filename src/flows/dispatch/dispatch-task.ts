@@ -2,6 +2,7 @@
 // then `workflow_dispatch` with only `task_id` as input — once, even across crashes: a retry
 // first looks for the run an earlier attempt may have made.
 
+import { runTitle } from '../../contract/run-title.ts';
 import { decideRunAccess } from '../../core/access/decide-access.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Task } from '../../core/task/task.ts';
@@ -13,10 +14,6 @@ import type { AppDeps } from '../app-deps.ts';
 import { buildSpec } from './build-spec.ts';
 
 export type DispatchedRun = { runId: number; htmlUrl: string };
-
-export function runTitle(taskId: number): string {
-  return `agent task ${taskId}`;
-}
 
 async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string> {
   try {

@@ -3,6 +3,7 @@
 // secrets. Facts are gathered here, the decision is decideGate's, and the answer is idempotent:
 // answering a run GitHub no longer waits on (already answered, cancelled) changes nothing.
 
+import { taskIdOfRunTitle } from '../../contract/run-title.ts';
 import { decideRunAccess } from '../../core/access/decide-access.ts';
 import { decideGate, type GateDecision, type GateFacts, gateComment } from '../../core/gate/decide-gate.ts';
 import { type GateRequest, gateRequestFrom } from '../../core/gate/gate-request.ts';
@@ -18,8 +19,6 @@ import { replyOnce } from '../feedback/reply.ts';
 import { RunNotRecordedYet } from './handle-run-event.ts';
 
 type Json = Record<string, unknown>;
-
-const TITLE = /^agent task (\d+)$/;
 
 type RunInfo = { id: number; event: string; attempt: number; path: string; title: string; repoId: number };
 
@@ -52,9 +51,9 @@ async function taskOfRun(
 ): Promise<{ task?: Task; claimed?: Task }> {
   const task = await findTaskByRunId(deps.pool, run.id);
   if (task && task.repoId === request.repo.id) return { task };
-  const title = TITLE.exec(run.title);
-  if (!title) return {};
-  const claimed = await getTask(deps.pool, Number(title[1]));
+  const claimedId = taskIdOfRunTitle(run.title);
+  if (claimedId === undefined) return {};
+  const claimed = await getTask(deps.pool, claimedId);
   if (!claimed || claimed.repoId !== request.repo.id) return {};
   // The App may be between its workflow_dispatch and storing the run id it got back.
   if (claimed.state === 'dispatched' && claimed.workflowRunId === null)

@@ -2,6 +2,7 @@
 // gate) and running; `workflow_run.completed` ends a task that never reported a result as failed,
 // with a link to the logs.
 
+import { taskIdOfRunTitle } from '../../contract/run-title.ts';
 import { rejectedAtGate, runEndedWithoutResult } from '../../core/render/messages.ts';
 import type { Task } from '../../core/task/task.ts';
 import { findTaskByRunId, transitionTask } from '../../store/tasks.ts';
@@ -14,22 +15,20 @@ const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as J
 /** A run the App does not know, whose title says it is one of ours: its id is not stored yet. */
 export class RunNotRecordedYet extends Error {}
 
-const TITLE = /^agent task (\d+)$/;
-
 async function taskForRun(deps: AppDeps, run: Json, repositoryId: number): Promise<Task | undefined> {
   const runId = Number(run.id);
   const task = await findTaskByRunId(deps.pool, runId);
   if (task) return task.repoId === repositoryId ? task : undefined;
-  const title = TITLE.exec(String(run.display_title ?? ''));
-  if (!title) return undefined;
+  const claimedId = taskIdOfRunTitle(String(run.display_title ?? ''));
+  if (claimedId === undefined) return undefined;
   const result = await deps.pool.query<{ state: string; workflow_run_id: string | null }>(
     'SELECT state, workflow_run_id FROM tasks WHERE id = $1 AND repo_id = $2',
-    [Number(title[1]), repositoryId],
+    [claimedId, repositoryId],
   );
   const row = result.rows[0];
   // Our task is being dispatched and has not stored its run id: try again shortly.
   if (row && row.state === 'dispatched' && row.workflow_run_id === null) {
-    throw new RunNotRecordedYet(`run ${runId} of task ${title[1]} is not recorded yet`);
+    throw new RunNotRecordedYet(`run ${runId} of task ${claimedId} is not recorded yet`);
   }
   return undefined;
 }

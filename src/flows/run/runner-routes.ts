@@ -2,8 +2,8 @@
 // by the job's OIDC token.
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import { resultSchema } from '../../contract/job-result.ts';
+import { progressEventSchema } from '../../contract/runner-messages.ts';
 import { JOBS } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Db } from '../../platform/db/pool.ts';
@@ -35,13 +35,6 @@ function fail(c: Context, error: ApiError) {
   if (error.status === 425) c.header('retry-after', '5');
   return c.json({ error: { code: error.code, message: error.message } }, error.status);
 }
-
-const progressSchema = z.object({
-  type: z.literal('progress'),
-  turns: z.number().int().nonnegative().nullable().optional(),
-  lastTool: z.string().max(100).nullable().optional(),
-  message: z.string().max(500).nullable().optional(),
-});
 
 const LIVE_FOR_JOB = ['dispatched', 'waiting_approval', 'running'];
 
@@ -108,7 +101,7 @@ export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void 
       if (!LIVE_FOR_JOB.includes(task.state)) {
         return fail(c, { status: 409, code: 'not_running', message: `task ${task.id} is ${task.state}` });
       }
-      const parsed = progressSchema.safeParse(await c.req.json().catch(() => undefined));
+      const parsed = progressEventSchema.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success)
         return fail(c, {
           status: 400,

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resultSchema } from '../../../src/contract/job-result.ts';
+import type { TaskSpec } from '../../../src/contract/task-spec.ts';
 
 export type Scripted = { status: number; body?: unknown; headers?: Record<string, string> } | 'drop';
 
@@ -16,7 +18,7 @@ export type RecordedRequest = {
 
 export type PeerOptions = {
   taskId: number;
-  spec: Record<string, unknown>;
+  spec: TaskSpec | Record<string, unknown>;
   /** Lifetime of the OIDC tokens it hands out, in seconds. */
   tokenLifetimeSeconds?: number;
   /** The task's states after a result with changes, one per GET (the last one repeats). */
@@ -121,14 +123,15 @@ export async function startRunnerApiPeer(options: PeerOptions): Promise<RunnerAp
       } catch {
         return fail(res, 400, 'bad_request', 'body is not JSON');
       }
-      const outcomes = ['completed', 'failed', 'timed_out', 'limit_reached'];
-      if (
-        !outcomes.includes(result.outcome as string) ||
-        !Array.isArray(result.changes) ||
-        typeof result.patch !== 'string' ||
-        typeof result.report !== 'object'
-      ) {
-        return fail(res, 400, 'bad_request', 'result does not follow the runner API');
+      const checked = resultSchema.safeParse(result);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        return fail(
+          res,
+          400,
+          'bad_result',
+          `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+        );
       }
       const limit = (options.spec.limits as { maxResultBytes: number }).maxResultBytes;
       if (Buffer.byteLength(body) > limit) return fail(res, 413, 'too_large', 'result too large');
@@ -188,8 +191,8 @@ export async function startRunnerApiPeer(options: PeerOptions): Promise<RunnerAp
 export function specFor(
   taskId: number,
   sha: string,
-  overrides: { command?: string; limits?: Record<string, unknown>; prompt?: string } = {},
-) {
+  overrides: { command?: string; limits?: Partial<TaskSpec['limits']>; prompt?: string } = {},
+): TaskSpec {
   return {
     task: {
       id: taskId,

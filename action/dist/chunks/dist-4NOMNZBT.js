@@ -8,7 +8,7 @@ const __dirname = __agentDispatchFileUrlToPath(new URL('.', import.meta.url));
 import {
   __commonJS,
   __require
-} from "./chunk-JN3NROAS.js";
+} from "./chunk-FB54LL62.js";
 
 // node_modules/ms/index.js
 var require_ms = __commonJS({

@@ -17,10 +17,10 @@ import {
   init_esm_min,
   init_fetch_blob,
   init_from
-} from "./chunk-SMTXB26Q.js";
+} from "./chunk-HNACCLL3.js";
 import {
   __esm
-} from "./chunk-JN3NROAS.js";
+} from "./chunk-FB54LL62.js";
 
 // node_modules/data-uri-to-buffer/dist/index.js
 function dataUriToBuffer(uri) {
@@ -261,7 +261,7 @@ var init_body = __esm({
           }
           return formData;
         }
-        const { toFormData } = await import("./multipart-parser-B7XIZ62X.js");
+        const { toFormData } = await import("./multipart-parser-HQBBC6CG.js");
         return toFormData(this.body, ct);
       }
       /**

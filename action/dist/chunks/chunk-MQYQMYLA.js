@@ -8,7 +8,7 @@ const __dirname = __agentDispatchFileUrlToPath(new URL('.', import.meta.url));
 import {
   __commonJS,
   __require
-} from "./chunk-JN3NROAS.js";
+} from "./chunk-FB54LL62.js";
 
 // node_modules/extend/index.js
 var require_extend = __commonJS({
@@ -1042,7 +1042,7 @@ Content-Type: ${partContentType}\r
        * @returns A proxy agent
        */
       static async #getProxyAgent() {
-        this.#proxyAgent ||= (await import("./dist-XDMVP4TM.js")).HttpsProxyAgent;
+        this.#proxyAgent ||= (await import("./dist-4NOMNZBT.js")).HttpsProxyAgent;
         return this.#proxyAgent;
       }
       static #createBunFetch() {
@@ -1164,7 +1164,7 @@ Content-Type: ${partContentType}\r
           this.#bunFetch ||= this.#createBunFetch();
           return this.#bunFetch;
         }
-        this.#fetch ||= (await import("./src-2VDIRKBO.js")).default;
+        this.#fetch ||= (await import("./src-VTXTSWDC.js")).default;
         return this.#fetch;
       }
       /**

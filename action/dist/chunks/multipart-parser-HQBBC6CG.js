@@ -10,10 +10,10 @@ import {
   file_default,
   init_esm_min,
   init_from
-} from "./chunk-SMTXB26Q.js";
+} from "./chunk-HNACCLL3.js";
 import {
   __esm
-} from "./chunk-JN3NROAS.js";
+} from "./chunk-FB54LL62.js";
 
 // node_modules/node-fetch/src/utils/multipart-parser.js
 function _fileName(headerValue) {
