@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isTerminal } from '../src/core/task/task-states.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
-import { getTask, taskEvents } from '../src/store/tasks.ts';
+import { taskEvents } from '../src/store/task-events.ts';
+import { getTask } from '../src/store/tasks.ts';
 import { startSystem } from '../test/support/system.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash

@@ -9,7 +9,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import { WritePacingDeferred } from '../github/paced-fetch.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
-import { enqueue } from './enqueue.ts';
+import { addJob } from '../store/jobs.ts';
 
 /** Spreads jobs deferred to the same slot over a second, so they do not all wake together. */
 const JITTER_MS = 1_000;
@@ -39,7 +39,7 @@ export function deferWhenPaced(pool: Db, log: Logger, tasks: TaskList): TaskList
         if (!retryAt) throw error;
         const runAt = new Date(retryAt.getTime() + Math.floor(Math.random() * JITTER_MS));
         const { job } = helpers;
-        await enqueue(pool, identifier, (payload ?? {}) as Record<string, unknown>, {
+        await addJob(pool, identifier, (payload ?? {}) as Record<string, unknown>, {
           runAt,
           maxAttempts: job.max_attempts,
           priority: job.priority,

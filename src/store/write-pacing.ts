@@ -3,7 +3,8 @@
 // the next state — so processes on different hosts agree on one schedule.
 
 import { type Pacing, reserveSlot } from '../core/pacing/write-pacing.ts';
-import { type Db, inTransaction } from '../platform/db/pool.ts';
+import type { Db } from '../platform/db/pool.ts';
+import { inTransaction } from './transactions.ts';
 
 /** The next slot is further away than the caller will wait; nothing was reserved. */
 export class SlotTooFar extends Error {

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WritePacingDeferred } from '../../src/github/paced-fetch.ts';
 import { deferWhenPaced, pacingDeferral } from '../../src/queue/defer-paced.ts';
-import { enqueue } from '../../src/queue/enqueue.ts';
 import { startWorker, type WorkerHandle } from '../../src/queue/start-worker.ts';
+import { addJob } from '../../src/store/jobs.ts';
 import { createAppDatabase } from '../support/database.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 
@@ -47,9 +47,9 @@ describe('jobs waiting for a GitHub write slot', () => {
       tasks,
       shutdownTimeoutMs: 5_000,
     });
-    await enqueue(db.pool, 'busy', { n: 1 }, { jobKey: 'busy:1' });
+    await addJob(db.pool, 'busy', { n: 1 }, { jobKey: 'busy:1' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await enqueue(db.pool, 'other', {});
+    await addJob(db.pool, 'other', {});
 
     const deadline = Date.now() + 15_000;
     while (runs.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

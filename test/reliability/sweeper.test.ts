@@ -3,21 +3,16 @@
 // No queue worker runs here, so the jobs the sweeper queues stay visible.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../../src/core/repo-config/schema.ts';
-import type { Task } from '../../src/core/task/task.ts';
+import { JOBS } from '../../src/core/task/follow-up-jobs.ts';
+import type { Task, TaskFields } from '../../src/core/task/task.ts';
 import type { TransitionType } from '../../src/core/task/task-states.ts';
 import type { AppDeps } from '../../src/flows/app-deps.ts';
-import { PROCESS_DELIVERY_JOB } from '../../src/flows/ingest/record-delivery.ts';
 import { SWEEPER, sweepTasks } from '../../src/flows/reconcile/sweep-tasks.ts';
-import { heartbeat, releaseDeadWorkers } from '../../src/queue/worker-liveness.ts';
 import { pruneRecords } from '../../src/store/prune-records.ts';
-import {
-  createdTask,
-  createTask,
-  getTask,
-  type TaskFields,
-  taskEvents,
-  transitionTask,
-} from '../../src/store/tasks.ts';
+import { taskEvents } from '../../src/store/task-events.ts';
+import { transitionTask } from '../../src/store/task-transitions.ts';
+import { createdTask, createTask, getTask } from '../../src/store/tasks.ts';
+import { heartbeat, releaseDeadWorkers } from '../../src/store/workers.ts';
 import { testAppConfig } from '../support/app-config.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 import { type GitHubFixture, startGitHubFixture } from './support/github-fixture.ts';
@@ -212,7 +207,7 @@ describe('the sweeper', () => {
          JOIN graphile_worker._private_jobs p USING (id) WHERE j.key = 'delivery:lost-delivery'`,
     );
     expect(jobs.rows).toEqual([
-      { task_identifier: PROCESS_DELIVERY_JOB, payload: { deliveryId: 'lost-delivery' } },
+      { task_identifier: JOBS.processDelivery, payload: { deliveryId: 'lost-delivery' } },
     ]);
   });
 });

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRepoConfig } from '../../src/core/repo-config/schema.ts';
+import { appendTaskEvent, taskEvents } from '../../src/store/task-events.ts';
+import { transitionTask } from '../../src/store/task-transitions.ts';
 import {
-  appendTaskEvent,
   createdTask,
   createTask as createTaskOrLimit,
   getTask,
   type NewTask,
-  taskEvents,
-  transitionTask,
 } from '../../src/store/tasks.ts';
 
 const createTask = async (...args: Parameters<typeof createTaskOrLimit>) =>

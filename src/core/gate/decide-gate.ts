@@ -3,14 +3,11 @@
 // dispatched itself, for a live task whose requester is still allowed, within the repository's
 // budget, is approved; everything else is rejected with a reason people can act on.
 import type { AccessDecision } from '../access/decide-access.ts';
+import { JOB_LIVE_STATES } from '../run/runner-rules.ts';
 import type { TaskState } from '../task/task-states.ts';
 
 /** Task states in which the task's own run may still start a job. */
-export const GATE_LIVE_STATES = [
-  'dispatched',
-  'waiting_approval',
-  'running',
-] as const satisfies readonly TaskState[];
+export const GATE_LIVE_STATES = JOB_LIVE_STATES;
 
 export type GateRun = {
   id: number;

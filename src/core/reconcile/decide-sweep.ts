@@ -1,7 +1,7 @@
 // What the sweeper does with a task that has not moved for a while, given what GitHub says about
 // its run. Pure: the sweeper reads the run and performs the decision.
 
-import { runEndedWithoutResult } from '../render/messages.ts';
+import { errorMessage } from '../errors.ts';
 import type { TaskState } from '../task/task-states.ts';
 
 /** What to do with a run that vanished or completed without a result. */
@@ -22,7 +22,10 @@ export type SweepDecision =
   | { kind: 'redispatch'; message: string };
 
 function lostMessage(run: RunOnGitHub, url: string): string {
-  return runEndedWithoutResult(run.kind === 'missing' ? 'missing' : (run.conclusion ?? 'unknown'), url);
+  return errorMessage('run_lost', {
+    conclusion: run.kind === 'missing' ? 'missing' : (run.conclusion ?? 'unknown'),
+    url,
+  });
 }
 
 export function decideRunSweep(input: {

@@ -4,6 +4,7 @@ import type { Task } from './task.ts';
 import { ACTIVE_STATES, type TaskState } from './task-states.ts';
 
 export const JOBS = {
+  processDelivery: 'process-delivery',
   startQueued: 'start-queued',
   dispatch: 'dispatch-task',
   publish: 'publish-task',
@@ -29,21 +30,37 @@ export type FollowUpJob = { task: string; payload: Record<string, unknown>; opti
 const active = (state: TaskState | null) =>
   state !== null && (ACTIVE_STATES as readonly TaskState[]).includes(state);
 
+/** Processing a recorded webhook delivery; its key is the one the ingest statement uses. */
+export function deliveryJob(deliveryId: string): FollowUpJob {
+  return {
+    task: JOBS.processDelivery,
+    payload: { deliveryId },
+    options: { jobKey: `delivery:${deliveryId}`, maxAttempts: DELIVERY_MAX_ATTEMPTS },
+  };
+}
+
+/** Tries of a delivery's processing job before it is recorded as failed. */
+export const DELIVERY_MAX_ATTEMPTS = 10;
+
 export function startQueuedJob(repoId: number): FollowUpJob {
   // One pending start-queued job per repository at a time: bursts coalesce.
   return { task: JOBS.startQueued, payload: { repoId }, options: { jobKey: `start-queued:${repoId}` } };
 }
 
+/**
+ * Render the sticky comment and check run from the current row; a burst of changes collapses
+ * into one update (the job key replaces the pending one).
+ */
+export function feedbackJob(taskId: number): FollowUpJob {
+  return {
+    task: JOBS.syncFeedback,
+    payload: { taskId },
+    options: { jobKey: `feedback:${taskId}`, maxAttempts: 10 },
+  };
+}
+
 export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] {
-  const jobs: FollowUpJob[] = [
-    // Render the sticky comment and check run from the current row; a burst of changes
-    // collapses into one update (the job key replaces the pending one).
-    {
-      task: JOBS.syncFeedback,
-      payload: { taskId: task.id },
-      options: { jobKey: `feedback:${task.id}`, maxAttempts: 10 },
-    },
-  ];
+  const jobs: FollowUpJob[] = [feedbackJob(task.id)];
   const to = task.state;
   if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
   if (to === 'dispatched' && from === 'queued') {

@@ -1,4 +1,4 @@
-// The task as the rest of the App sees it (camelCase, typed), mapped from its row.
+// The task as the rest of the App sees it (camelCase, typed); the store maps it from its row.
 import type { RepoConfig } from '../repo-config/schema.ts';
 import type { TaskState } from './task-states.ts';
 
@@ -60,54 +60,46 @@ export type Task = {
   finishedAt: Date | null;
 };
 
-type Row = Record<string, unknown>;
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+/** Fields a transition or an update may set; the store maps each to its column. */
+export const MUTABLE_FIELDS = [
+  'workflowFile',
+  'workflowRunId',
+  'workflowRunUrl',
+  'dispatchedAt',
+  'baseBranch',
+  'baseSha',
+  'spec',
+  'branch',
+  'prNumber',
+  'prUrl',
+  'statusCommentId',
+  'feedbackDigest',
+  'commitSha',
+  'checkRunId',
+  'approvedBy',
+  'progress',
+  'usage',
+  'costUsd',
+  'errorCode',
+  'errorMessage',
+  'attempt',
+] as const satisfies readonly (keyof Task)[];
+export type MutableField = (typeof MUTABLE_FIELDS)[number];
+export type TaskFields = Partial<Pick<Task, MutableField>>;
 
-export function taskFromRow(row: Row): Task {
+/** What a new attempt of a task starts without: the previous run, its result and its error. */
+export function newAttemptFields(task: Pick<Task, 'attempt'>): TaskFields {
   return {
-    id: Number(row.id),
-    installationId: Number(row.installation_id),
-    repoId: Number(row.repo_id),
-    repoOwner: String(row.repo_owner),
-    repoName: String(row.repo_name),
-    issueNumber: Number(row.issue_number),
-    isPullRequest: Boolean(row.is_pull_request),
-    commentKind: row.comment_kind as CommentKind,
-    commentId: Number(row.comment_id),
-    deliveryId: (row.delivery_id as string | null) ?? null,
-    requesterLogin: String(row.requester_login),
-    requesterId: Number(row.requester_id),
-    prompt: String(row.prompt),
-    issueTitle: String(row.issue_title ?? ''),
-    engine: String(row.engine),
-    settings: row.settings as RepoConfig,
-    state: row.state as TaskState,
-    version: Number(row.version),
-    attempt: Number(row.attempt),
-    workflowFile: (row.workflow_file as string | null) ?? null,
-    workflowRunId: num(row.workflow_run_id),
-    workflowRunUrl: (row.workflow_run_url as string | null) ?? null,
-    dispatchedAt: (row.dispatched_at as Date | null) ?? null,
-    baseBranch: (row.base_branch as string | null) ?? null,
-    baseSha: (row.base_sha as string | null) ?? null,
-    spec: (row.spec as Record<string, unknown> | null) ?? null,
-    followUpOfPr: num(row.follow_up_of_pr),
-    branch: (row.branch as string | null) ?? null,
-    prNumber: num(row.pr_number),
-    prUrl: (row.pr_url as string | null) ?? null,
-    statusCommentId: num(row.status_comment_id),
-    feedbackDigest: (row.feedback_digest as string | null) ?? null,
-    commitSha: (row.commit_sha as string | null) ?? null,
-    checkRunId: num(row.check_run_id),
-    approvedBy: (row.approved_by as string | null) ?? null,
-    progress: (row.progress as Task['progress']) ?? null,
-    usage: (row.usage as TaskUsage | null) ?? null,
-    costUsd: num(row.cost_usd),
-    errorCode: (row.error_code as string | null) ?? null,
-    errorMessage: (row.error_message as string | null) ?? null,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-    finishedAt: (row.finished_at as Date | null) ?? null,
+    attempt: task.attempt + 1,
+    workflowRunId: null,
+    workflowRunUrl: null,
+    dispatchedAt: null,
+    baseSha: null,
+    progress: null,
+    usage: null,
+    costUsd: null,
+    errorCode: null,
+    errorMessage: null,
   };
 }
 

@@ -4,7 +4,8 @@
 import { isAutomation } from '../../core/access/decide-access.ts';
 import { helpText } from '../../core/command/help-text.ts';
 import { parseCommand } from '../../core/command/parse-command.ts';
-import { invalidConfig, malformedCommand, repliesPaused } from '../../core/render/messages.ts';
+import { errorMessage } from '../../core/errors.ts';
+import { repliesPaused } from '../../core/render/notices.ts';
 import { allowedEngines, parseRepoConfig, type RepoConfig } from '../../core/repo-config/schema.ts';
 import { loadRepoConfig } from '../../github/load-repo-config.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -71,14 +72,14 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
 
   if (!parsed.ok) {
     log.info({ error: parsed.error }, 'malformed command');
-    await reply(malformedCommand(parsed.error, help()));
+    await reply(errorMessage('malformed_command', { error: parsed.error, help: help() }));
     return;
   }
   const command = parsed.command;
   log.info({ command: command.kind, sender: source.sender.login }, 'command received');
   // Cancelling and listing must work even when the config file is broken.
   if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status') {
-    await reply(invalidConfig(loaded.issues));
+    await reply(errorMessage('invalid_config', { issues: loaded.issues }));
     return;
   }
   switch (command.kind) {

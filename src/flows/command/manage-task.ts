@@ -3,13 +3,15 @@
 
 import { decideManageAccess } from '../../core/access/decide-access.ts';
 import type { Command } from '../../core/command/parse-command.ts';
-import { cannotManage, taskNotFound } from '../../core/render/messages.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { Task } from '../../core/task/task.ts';
+import { newAttemptFields } from '../../core/task/task.ts';
 import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
-import { getTask, newAttemptFields, tasksOfIssue, transitionTask } from '../../store/tasks.ts';
+import { transitionTask } from '../../store/task-transitions.ts';
+import { getTask, tasksOfIssue } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { CommandSource } from './command-source.ts';
 
@@ -65,7 +67,7 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
   const { source, octokit, command, reply, log } = input;
   const task = await findTarget(deps, source, command);
   if (!task) {
-    await reply(taskNotFound(command.taskId, DESCRIPTIONS[command.kind]));
+    await reply(errorMessage('task_not_found', { taskId: command.taskId, what: DESCRIPTIONS[command.kind] }));
     return;
   }
   const permission = await readPermission(octokit, source);
@@ -73,7 +75,9 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
   if (access.decision !== 'allow') {
     log.info({ taskId: task.id, action: command.kind, reason: access.reason }, 'management refused');
     if (!('silent' in access && access.silent))
-      await reply(cannotManage(`${command.kind} task ${task.id}`, access.reason));
+      await reply(
+        errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: access.reason }),
+      );
     return;
   }
   const actor = source.sender.login;
@@ -99,7 +103,9 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
             })
           : await reject(deps, task.id, actor, 'reason' in command ? command.reason : undefined);
   if (!result.ok) {
-    await reply(cannotManage(`${command.kind} task ${task.id}`, result.reason));
+    await reply(
+      errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: result.reason }),
+    );
     return;
   }
   log.info({ taskId: task.id, action: command.kind, state: result.task.state }, 'task managed');

@@ -9,7 +9,9 @@ import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
 import { readPermission } from '../../github/read-permission.ts';
-import { appendTaskEvent, getTask, taskEvents, updateTaskFields } from '../../store/tasks.ts';
+import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
+import { updateTaskFields } from '../../store/task-transitions.ts';
+import { getTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { buildSpec } from './build-spec.ts';
 
@@ -25,7 +27,7 @@ async function headOf(octokit: Octokit, task: Task, branch: string): Promise<str
     return data.object.sha;
   } catch (error) {
     if ((error as { status?: number }).status === 404) {
-      throw new AppError('dispatch_refused', `The branch ${branch} does not exist any more.`, { branch });
+      throw new AppError('branch_missing', { branch });
     }
     throw error;
   }
@@ -37,11 +39,7 @@ export async function findRunForTask(
   octokit: Octokit,
   task: Task,
 ): Promise<DispatchedRun | undefined> {
-  const earlierRuns = new Set(
-    (await taskEvents(deps.pool, task.id)).flatMap((e) =>
-      e.type === 'run_created' ? [Number(e.payload.runId)] : [],
-    ),
-  );
+  const earlierRuns = await recordedRunIds(deps.pool, task.id);
   const since = new Date((task.dispatchedAt ?? task.createdAt).getTime() - 5 * 60_000).toISOString();
   const { data } = await octokit.rest.actions.listWorkflowRuns({
     owner: task.repoOwner,
@@ -80,17 +78,10 @@ async function dispatchWorkflow(
     const status = (error as { status?: number }).status;
     const message = (error as Error).message;
     if (status === 404) {
-      throw new AppError(
-        'workflow_missing',
-        `The workflow \`.github/workflows/${workflow}\` was not found on \`${ref}\`. Copy \`workflows-templates/agent.yml\` from Agent Dispatch into the repository (or set \`workflow\` in \`.github/agent.yml\`).`,
-        { workflow, ref },
-      );
+      throw new AppError('workflow_missing', { workflow, ref });
     }
     if (status === 422 || status === 403) {
-      throw new AppError('dispatch_refused', `GitHub refused to dispatch \`${workflow}\`: ${message}`, {
-        workflow,
-        status,
-      });
+      throw new AppError('dispatch_refused', { workflow, status, reason: message });
     }
     throw error;
   }
@@ -117,10 +108,7 @@ async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
     task.settings,
   );
   if (access.decision !== 'allow') {
-    throw new AppError(
-      'not_permitted',
-      `@${task.requesterLogin} no longer has access to run tasks here: ${access.reason}.`,
-    );
+    throw new AppError('access_revoked', { login: task.requesterLogin, reason: access.reason });
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
-import { updateTaskFields } from '../../store/tasks.ts';
+import { updateTaskFields } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
 
 export const TASK_CHECK_NAME = 'Agent Dispatch';

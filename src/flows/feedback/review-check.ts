@@ -13,7 +13,8 @@ import {
 } from '../../core/review/decide-review.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
-import { withAdvisoryLock } from '../../platform/db/pool.ts';
+import { getTask, requestersOfPullRequest } from '../../store/tasks.ts';
+import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 
 export type PullTarget = {
@@ -23,15 +24,6 @@ export type PullTarget = {
 };
 
 const EXTERNAL_ID = 'agent-dispatch-review';
-
-async function requestersOf(deps: AppDeps, target: PullTarget) {
-  const result = await deps.pool.query<{ requester_id: string; requester_login: string }>(
-    `SELECT DISTINCT requester_id, requester_login FROM tasks
-      WHERE repo_id = $1 AND pr_number = $2 AND commit_sha IS NOT NULL`,
-    [target.repo.id, target.number],
-  );
-  return result.rows.map((r) => ({ id: Number(r.requester_id), login: r.requester_login }));
-}
 
 async function reviewsOf(octokit: Octokit, target: PullTarget): Promise<Review[]> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
@@ -63,7 +55,7 @@ async function rolesOf(octokit: Octokit, target: PullTarget, reviews: Review[]):
 
 export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promise<void> {
   await withAdvisoryLock(deps.pool, `review:${target.repo.id}:${target.number}`, async () => {
-    const requesters = await requestersOf(deps, target);
+    const requesters = await requestersOfPullRequest(deps.pool, target.repo.id, target.number);
     if (requesters.length === 0) return; // not an agent's pull request
     const octokit = deps.github.forRepo(target.installationId, target.repo.id, 'review');
     const repo = { owner: target.repo.owner, repo: target.repo.name };
@@ -125,4 +117,15 @@ export function pullTargetFrom(payload: Record<string, unknown>): PullTarget | u
   };
   const ids = [target.installationId, target.repo.id, target.number];
   return ids.every(Number.isSafeInteger) && target.repo.owner && target.repo.name ? target : undefined;
+}
+
+/** The review check of the pull request a task published to (after publishing). */
+export async function syncReviewCheckOfTask(deps: AppDeps, taskId: number): Promise<void> {
+  const task = await getTask(deps.pool, taskId);
+  if (!task || task.prNumber === null) return;
+  await syncReviewCheck(deps, {
+    installationId: task.installationId,
+    repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName },
+    number: task.prNumber,
+  });
 }

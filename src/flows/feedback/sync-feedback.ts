@@ -5,24 +5,18 @@ import { createHash } from 'node:crypto';
 import { marker } from '../../core/render/marker.ts';
 import { renderStatusComment, type StatusExtras } from '../../core/render/status-comment.ts';
 import type { Task } from '../../core/task/task.ts';
-import { ACTIVE_STATES } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
-import { withAdvisoryLock } from '../../platform/db/pool.ts';
-import { getTask, updateTaskFields } from '../../store/tasks.ts';
+import { updateTaskFields } from '../../store/task-transitions.ts';
+import { getTask, queuePosition } from '../../store/tasks.ts';
+import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { syncCheckRun } from './check-run.ts';
 import { reactOnce } from './react.ts';
 
 async function queueExtras(deps: AppDeps, task: Task): Promise<StatusExtras['queue']> {
-  const result = await deps.pool.query<{ running: number; position: number }>(
-    `SELECT count(*) FILTER (WHERE state = ANY($2))::int AS running,
-            count(*) FILTER (WHERE state = 'queued' AND id <= $3)::int AS position
-       FROM tasks WHERE repo_id = $1`,
-    [task.repoId, ACTIVE_STATES, task.id],
-  );
-  const row = result.rows[0];
-  if (!row || row.running < task.settings.concurrency) return undefined;
+  const row = await queuePosition(deps.pool, task);
+  if (row.running < task.settings.concurrency) return undefined;
   return { running: row.running, limit: task.settings.concurrency, position: row.position };
 }
 

@@ -5,13 +5,15 @@
 // GitHub to deliver them again — once each (again only if that redelivery failed too).
 
 import { classifyDelivery } from '../../core/ingest/classify-delivery.ts';
+import { type DeliveryAttempt, decideRedeliveries } from '../../core/reconcile/decide-redeliveries.ts';
+import { receivedDeliveries } from '../../store/deliveries.ts';
 import {
-  type DeliveryAttempt,
-  decideRedeliveries,
-  type PreviousRequest,
-  type Redelivery,
-} from '../../core/reconcile/decide-redeliveries.ts';
-import type { Db } from '../../platform/db/pool.ts';
+  dbNow,
+  previousRequests,
+  rememberRedelivery,
+  saveScan,
+  scanFloor,
+} from '../../store/redeliveries.ts';
 import type { AppDeps } from '../app-deps.ts';
 
 /** Deliveries listed again on top of the last complete scan: attempts still in flight then. */
@@ -36,15 +38,6 @@ type Listed = {
   event: string;
   action: string | null;
 };
-
-async function scanFloor(db: Db, windowHours: number): Promise<Date> {
-  const found = await db.query<{ floor: Date }>(
-    `SELECT greatest(now() - $1 * interval '1 hour',
-                     (SELECT scanned_to FROM webhook_delivery_scans WHERE id = 1) - $2 * interval '1 millisecond') AS floor`,
-    [windowHours, OVERLAP_MS],
-  );
-  return found.rows[0]!.floor;
-}
 
 async function listAttempts(
   deps: AppDeps,
@@ -77,50 +70,17 @@ async function listAttempts(
   return { attempts, complete: true };
 }
 
-async function received(db: Db, guids: string[]): Promise<Set<string>> {
-  if (guids.length === 0) return new Set();
-  const found = await db.query<{ delivery_id: string }>(
-    'SELECT delivery_id FROM webhook_deliveries WHERE delivery_id = ANY($1)',
-    [guids],
-  );
-  return new Set(found.rows.map((row) => row.delivery_id));
-}
-
-async function previousRequests(db: Db, guids: string[]): Promise<Map<string, PreviousRequest>> {
-  if (guids.length === 0) return new Map();
-  const found = await db.query<{ delivery_guid: string; last_attempt_id: string; requests: number }>(
-    'SELECT delivery_guid, last_attempt_id, requests FROM webhook_redeliveries WHERE delivery_guid = ANY($1)',
-    [guids],
-  );
-  return new Map(
-    found.rows.map((row) => [
-      row.delivery_guid,
-      { lastAttemptId: Number(row.last_attempt_id), requests: row.requests },
-    ]),
-  );
-}
-
-async function remember(db: Db, redelivery: Redelivery): Promise<void> {
-  await db.query(
-    `INSERT INTO webhook_redeliveries AS r (delivery_guid, event, last_attempt_id)
-     VALUES ($1, $2, $3)
-     ON CONFLICT (delivery_guid) DO UPDATE
-       SET last_attempt_id = EXCLUDED.last_attempt_id, requests = r.requests + 1, last_requested_at = now()`,
-    [redelivery.guid, redelivery.event, redelivery.attemptId],
-  );
-}
-
 export async function redeliverWebhooks(deps: AppDeps): Promise<RedeliveryReport> {
   const { pool, log } = deps;
-  const startedAt = await pool.query<{ now: Date }>('SELECT now() AS now');
-  const floor = await scanFloor(pool, deps.config.reliability.redelivery.windowHours);
+  const startedAt = await dbNow(pool);
+  const floor = await scanFloor(pool, deps.config.reliability.redelivery.windowHours, OVERLAP_MS);
   const { attempts, complete } = await listAttempts(deps, floor);
   const failedGuids = [
     ...new Set(attempts.filter((a) => a.statusCode < 200 || a.statusCode >= 300).map((a) => a.guid)),
   ];
   const decided = decideRedeliveries({
     attempts,
-    received: await received(pool, failedGuids),
+    received: await receivedDeliveries(pool, failedGuids),
     previous: await previousRequests(pool, failedGuids),
     wanted,
   });
@@ -139,17 +99,13 @@ export async function redeliverWebhooks(deps: AppDeps): Promise<RedeliveryReport
       if (status !== 404 && status !== 422) throw error;
       log.warn({ guid: redelivery.guid, status }, 'GitHub refused a redelivery');
     }
-    await remember(pool, redelivery);
+    await rememberRedelivery(pool, redelivery);
     requested++;
     log.info({ guid: redelivery.guid, event: redelivery.event }, 'asked GitHub to redeliver a lost webhook');
   }
   // Deliveries left for the next run are older than this scan: keep the floor where it was.
   if (complete && batch.length === decided.length) {
-    await pool.query(
-      `INSERT INTO webhook_delivery_scans (id, scanned_to) VALUES (1, $1)
-       ON CONFLICT (id) DO UPDATE SET scanned_to = EXCLUDED.scanned_to, updated_at = now()`,
-      [startedAt.rows[0]!.now],
-    );
+    await saveScan(pool, startedAt);
   } else {
     log.warn(
       { listed: attempts.length, lost: decided.length, asked: batch.length },

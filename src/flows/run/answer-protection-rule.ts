@@ -5,15 +5,19 @@
 
 import { taskIdOfRunTitle } from '../../contract/run-title.ts';
 import { decideRunAccess } from '../../core/access/decide-access.ts';
+import { errorMessage } from '../../core/errors.ts';
 import { decideGate, type GateDecision, type GateFacts, gateComment } from '../../core/gate/decide-gate.ts';
 import { type GateRequest, gateRequestFrom } from '../../core/gate/gate-request.ts';
-import { foreignRunRejected } from '../../core/render/messages.ts';
+import { foreignRunRejected } from '../../core/render/notices.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
 import { readPermission } from '../../github/read-permission.ts';
+import { doneEffect } from '../../store/effects.ts';
 import { monthlySpendUsd } from '../../store/spend.ts';
-import { appendTaskEvent, findTaskByRunId, getTask, transitionTask } from '../../store/tasks.ts';
+import { appendTaskEvent } from '../../store/task-events.ts';
+import { transitionTask } from '../../store/task-transitions.ts';
+import { findTaskByRunId, getTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { replyOnce } from '../feedback/reply.ts';
 import { RunNotRecordedYet } from './handle-run-event.ts';
@@ -104,11 +108,7 @@ function answerKey(request: GateRequest): string {
 
 /** The answer already given to this run's request for this environment (a replayed delivery). */
 async function previousAnswer(deps: AppDeps, request: GateRequest): Promise<GateAnswer | undefined> {
-  const found = await deps.pool.query<{ result: GateAnswer }>(
-    `SELECT result FROM github_effects WHERE key = $1 AND state = 'done'`,
-    [answerKey(request)],
-  );
-  return found.rows[0]?.result;
+  return doneEffect<GateAnswer>(deps.pool, answerKey(request));
 }
 
 /**
@@ -175,7 +175,10 @@ export async function answerProtectionRule(deps: AppDeps, payload: Json): Promis
       payload: { runId: run.id, environment: request.environment, gate: 'protection_rule' },
       fields: {
         errorCode: 'gate_rejected',
-        errorMessage: `The environment gate rejected the run: ${decision.reason}`,
+        errorMessage: errorMessage('gate_rejected', {
+          environment: request.environment,
+          reason: decision.reason,
+        }),
       },
     });
   }

@@ -3,9 +3,10 @@
 // with a link to the logs.
 
 import { taskIdOfRunTitle } from '../../contract/run-title.ts';
-import { rejectedAtGate, runEndedWithoutResult } from '../../core/render/messages.ts';
+import { decideRunEnded, mayHaveStoppedAtGate } from '../../core/run/decide-run-ended.ts';
 import type { Task } from '../../core/task/task.ts';
-import { findTaskByRunId, transitionTask } from '../../store/tasks.ts';
+import { transitionTask } from '../../store/task-transitions.ts';
+import { findTaskByRunId, hasDispatchWithoutRun } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { runRejectedAtGate } from './rejected-at-gate.ts';
 
@@ -21,13 +22,8 @@ async function taskForRun(deps: AppDeps, run: Json, repositoryId: number): Promi
   if (task) return task.repoId === repositoryId ? task : undefined;
   const claimedId = taskIdOfRunTitle(String(run.display_title ?? ''));
   if (claimedId === undefined) return undefined;
-  const result = await deps.pool.query<{ state: string; workflow_run_id: string | null }>(
-    'SELECT state, workflow_run_id FROM tasks WHERE id = $1 AND repo_id = $2',
-    [claimedId, repositoryId],
-  );
-  const row = result.rows[0];
   // Our task is being dispatched and has not stored its run id: try again shortly.
-  if (row && row.state === 'dispatched' && row.workflow_run_id === null) {
+  if (await hasDispatchWithoutRun(deps.pool, repositoryId, claimedId)) {
     throw new RunNotRecordedYet(`run ${runId} of task ${claimedId} is not recorded yet`);
   }
   return undefined;
@@ -40,31 +36,23 @@ export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<v
   if (!task || Number(run.id) !== task.workflowRunId) return;
   const conclusion = String(run.conclusion ?? 'unknown');
   const url = String(run.html_url ?? task.workflowRunUrl ?? '');
-  // A reviewer (or a protection rule) rejected the run at the environment gate: the task was
-  // rejected, not failed.
-  if (
-    conclusion === 'failure' &&
-    (task.state === 'dispatched' || task.state === 'waiting_approval') &&
-    (await runRejectedAtGate(deps, task, task.workflowRunId))
-  ) {
-    const rejected = await transitionTask(deps.pool, task.id, {
-      type: 'reject',
-      actor: 'github',
-      onlyFrom: ['dispatched', 'waiting_approval'],
-      payload: { runId: run.id, conclusion, gate: 'environment' },
-      fields: { errorCode: 'gate_rejected', errorMessage: rejectedAtGate(task.settings.environment, url) },
-    });
-    if (rejected.ok) deps.log.info({ taskId: task.id }, 'run rejected at the environment gate');
-    return;
-  }
-  const result = await transitionTask(deps.pool, task.id, {
-    type: 'fail',
-    actor: 'github',
-    onlyFrom: ['dispatched', 'waiting_approval', 'running'],
-    payload: { runId: run.id, conclusion },
-    fields: { errorCode: 'run_failed', errorMessage: runEndedWithoutResult(conclusion, url) },
+  const decision = decideRunEnded({
+    conclusion,
+    url,
+    environment: task.settings.environment,
+    stoppedAtGate:
+      mayHaveStoppedAtGate(task.state, conclusion) &&
+      (await runRejectedAtGate(deps, task, task.workflowRunId)),
   });
-  if (result.ok) deps.log.info({ taskId: task.id, conclusion }, 'run ended without a result');
+  const ended = await transitionTask(deps.pool, task.id, {
+    type: decision.type,
+    actor: 'github',
+    onlyFrom: decision.onlyFrom,
+    payload: { runId: run.id, conclusion, ...(decision.type === 'reject' && { gate: 'environment' }) },
+    fields: decision.fields,
+  });
+  if (ended.ok)
+    deps.log.info({ taskId: task.id, conclusion, state: ended.task.state }, 'run ended without a result');
 }
 
 export async function handleWorkflowJob(deps: AppDeps, payload: Json): Promise<void> {
@@ -74,11 +62,7 @@ export async function handleWorkflowJob(deps: AppDeps, payload: Json): Promise<v
   if (!task) {
     // `workflow_job` carries no run title; if a task of this repository is still waiting for its
     // run id, this job may be its run: try again once the id is stored.
-    const pending = await deps.pool.query(
-      `SELECT 1 FROM tasks WHERE repo_id = $1 AND state = 'dispatched' AND workflow_run_id IS NULL LIMIT 1`,
-      [repositoryId],
-    );
-    if (pending.rowCount)
+    if (await hasDispatchWithoutRun(deps.pool, repositoryId))
       throw new RunNotRecordedYet(`job ${String(job.id)} may belong to a task being dispatched`);
     return;
   }

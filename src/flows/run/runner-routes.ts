@@ -1,21 +1,30 @@
 // The runner API (docs/runner-api.md): the only way a job talks to the App, authenticated only
-// by the job's OIDC token.
+// by the job's OIDC token. Each route authenticates, asks core/run for the rule, and answers;
+// every refusal is an AppError with its code and status.
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
 import { resultSchema } from '../../contract/job-result.ts';
 import { progressEventSchema } from '../../contract/runner-messages.ts';
-import { JOBS } from '../../core/task/follow-up-jobs.ts';
+import { AppError } from '../../core/errors.ts';
+import { checkClaimsForTask } from '../../core/run/check-claims.ts';
+import { acceptsProgress, answerSpec } from '../../core/run/runner-rules.ts';
+import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
-import { enqueue } from '../../queue/enqueue.ts';
-import { appendTaskEvent, getTask, transitionTask, updateTaskFields } from '../../store/tasks.ts';
+import { addJob } from '../../store/jobs.ts';
+import { appendTaskEvent, countTaskEvents } from '../../store/task-events.ts';
+import { transitionTask, updateTaskFields } from '../../store/task-transitions.ts';
+import { getTask } from '../../store/tasks.ts';
 import { acceptResult } from './accept-result.ts';
-import { type ActionsClaims, checkClaimsForTask, type createOidcVerifier } from './verify-oidc.ts';
+import type { createOidcVerifier } from './verify-oidc.ts';
 
 export const RUNNER_API_PREFIX = '/api/runner/v1';
 const MAX_RESULT_BODY_BYTES = 32 * 1024 * 1024;
-const MAX_PROGRESS_EVENTS = 500;
+const MAX_EVENT_BODY_BYTES = 64 * 1024;
+/** Progress events refresh the status comment at most this often. */
+const PROGRESS_DEBOUNCE_MS = 5_000;
 
 export type RunnerRouteOptions = {
   pool: Db;
@@ -24,158 +33,105 @@ export type RunnerRouteOptions = {
   accepting(): boolean;
 };
 
-type ApiError = {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 425 | 429 | 503;
-  code: string;
-  message: string;
-};
-
-function fail(c: Context, error: ApiError) {
+function fail(c: Context, error: AppError) {
   // "Not yet" (the run id is being recorded): say when to ask again.
-  if (error.status === 425) c.header('retry-after', '5');
+  if (error.code === 'run_not_recorded') c.header('retry-after', '5');
   return c.json({ error: { code: error.code, message: error.message } }, error.status);
 }
 
-const LIVE_FOR_JOB = ['dispatched', 'waiting_approval', 'running'];
+function limitBody(maxSize: number, what: string) {
+  return bodyLimit({ maxSize, onError: (c) => fail(c, new AppError('too_large', { what, limit: maxSize })) });
+}
+
+/** The body, validated; the first problem named by its field. */
+async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S> | AppError> {
+  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return new AppError('bad_request', {
+    reason: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+  });
+}
 
 export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void {
   const { pool, log } = options;
 
   /** Authenticates the request and loads the task it may act on. */
-  async function authorize(c: Context): Promise<{ task: Task; claims: ActionsClaims } | ApiError> {
-    if (!options.accepting())
-      return { status: 503, code: 'shutting_down', message: 'the App is restarting; retry' };
+  async function authorize(c: Context): Promise<Task | AppError> {
+    if (!options.accepting()) return new AppError('shutting_down', {});
     const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0)
-      return { status: 400, code: 'bad_task_id', message: 'bad task id' };
+    if (!Number.isSafeInteger(id) || id <= 0) return new AppError('bad_task_id', {});
     const token = await options.verifyToken(c.req.header('authorization'));
-    if (!token.ok) return { status: 401, code: 'bad_token', message: token.reason };
+    if (!token.ok) return new AppError('bad_token', { reason: token.reason });
     const task = await getTask(pool, id);
-    if (!task) return { status: 404, code: 'no_task', message: `task ${id} does not exist` };
-    const check = checkClaimsForTask(token.claims, task);
-    if (!check.ok) {
-      log.warn({ taskId: id, reason: check.reason, runId: token.claims.run_id }, 'runner request refused');
-      return {
-        status: check.status,
-        code: check.status === 425 ? 'run_not_recorded' : 'wrong_run',
-        message: check.reason,
-      };
+    if (!task) return new AppError('no_task', { taskId: id });
+    const refused = checkClaimsForTask(token.claims, task);
+    if (refused) {
+      log.warn({ taskId: id, reason: refused.message, runId: token.claims.run_id }, 'runner request refused');
+      return refused;
     }
-    return { task, claims: token.claims };
+    return task;
   }
 
-  app.get(`${RUNNER_API_PREFIX}/tasks/:id/spec`, async (c) => {
-    const auth = await authorize(c);
-    if ('status' in auth) return fail(c, auth);
-    let { task } = auth;
-    if (!LIVE_FOR_JOB.includes(task.state) || !task.spec) {
-      return fail(c, {
-        status: 409,
-        code: 'not_runnable',
-        message: `task ${task.id} is ${task.state.replace(/_/g, ' ')}`,
-      });
-    }
-    if (task.state !== 'running') {
-      const moved = await transitionTask(pool, task.id, {
+  async function serveSpec(c: Context) {
+    const task = await authorize(c);
+    if (task instanceof AppError) return fail(c, task);
+    const answer = answerSpec(task);
+    if (!answer.ok) return fail(c, answer.error);
+    if (answer.startsRun) {
+      await transitionTask(pool, task.id, {
         type: 'run_started',
         actor: 'job',
         onlyFrom: ['dispatched', 'waiting_approval'],
         payload: { runId: task.workflowRunId, via: 'spec' },
       });
-      if (moved.ok) task = moved.task;
     }
     log.info({ taskId: task.id, runId: task.workflowRunId }, 'spec served');
-    return c.json(task.spec);
-  });
+    return c.json(answer.spec);
+  }
 
-  app.post(
-    `${RUNNER_API_PREFIX}/tasks/:id/events`,
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => fail(c, { status: 413, code: 'too_large', message: 'event too large' }),
-    }),
-    async (c) => {
-      const auth = await authorize(c);
-      if ('status' in auth) return fail(c, auth);
-      const { task } = auth;
-      if (!LIVE_FOR_JOB.includes(task.state)) {
-        return fail(c, { status: 409, code: 'not_running', message: `task ${task.id} is ${task.state}` });
-      }
-      const parsed = progressEventSchema.safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success)
-        return fail(c, {
-          status: 400,
-          code: 'bad_event',
-          message: parsed.error.issues[0]?.message ?? 'bad event',
-        });
-      const count = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM task_events WHERE task_id = $1 AND type = 'progress'`,
-        [task.id],
-      );
-      if ((count.rows[0]?.n ?? 0) >= MAX_PROGRESS_EVENTS) {
-        return fail(c, {
-          status: 429,
-          code: 'too_many_events',
-          message: 'progress event limit reached for this task',
-        });
-      }
-      const { type: _, ...progress } = parsed.data;
-      await updateTaskFields(pool, task.id, { progress });
-      await appendTaskEvent(pool, task.id, { type: 'progress', actor: 'job', payload: progress });
-      // Debounced: one status comment update every few seconds at most.
-      await enqueue(
-        pool,
-        JOBS.syncFeedback,
-        { taskId: task.id },
-        { jobKey: `feedback:${task.id}`, jobKeyMode: 'preserve_run_at', runAt: new Date(Date.now() + 5_000) },
-      );
-      return c.body(null, 204);
-    },
-  );
+  async function takeProgress(c: Context) {
+    const task = await authorize(c);
+    if (task instanceof AppError) return fail(c, task);
+    const refused = acceptsProgress(task, await countTaskEvents(pool, task.id, 'progress'));
+    if (refused) return fail(c, refused);
+    const event = await readBody(c, progressEventSchema);
+    if (event instanceof AppError) return fail(c, event);
+    const { type: _, ...progress } = event;
+    await updateTaskFields(pool, task.id, { progress });
+    await appendTaskEvent(pool, task.id, { type: 'progress', actor: 'job', payload: progress });
+    // Debounced: one status comment update every few seconds at most.
+    const job = feedbackJob(task.id);
+    await addJob(pool, job.task, job.payload, {
+      ...job.options,
+      jobKeyMode: 'preserve_run_at',
+      runAt: new Date(Date.now() + PROGRESS_DEBOUNCE_MS),
+    });
+    return c.body(null, 204);
+  }
 
-  app.post(
-    `${RUNNER_API_PREFIX}/tasks/:id/result`,
-    bodyLimit({
-      maxSize: MAX_RESULT_BODY_BYTES,
-      onError: (c) =>
-        fail(c, {
-          status: 413,
-          code: 'too_large',
-          message: `result larger than ${MAX_RESULT_BODY_BYTES} bytes`,
-        }),
-    }),
-    async (c) => {
-      const auth = await authorize(c);
-      if ('status' in auth) return fail(c, auth);
-      const parsed = resultSchema.safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return fail(c, {
-          status: 400,
-          code: 'bad_result',
-          message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        });
-      }
-      const outcome = await acceptResult(pool, auth.task.id, auth.task.workflowRunId!, parsed.data);
-      if (!outcome.ok)
-        return fail(c, { status: outcome.status, code: 'result_refused', message: outcome.reason });
-      log.info(
-        {
-          taskId: auth.task.id,
-          outcome: parsed.data.outcome,
-          files: parsed.data.changes.length,
-          state: outcome.state,
-        },
-        outcome.duplicate ? 'result posted again' : 'result accepted',
-      );
-      return c.json({ state: outcome.state });
-    },
-  );
+  async function takeResult(c: Context) {
+    const task = await authorize(c);
+    if (task instanceof AppError) return fail(c, task);
+    const result = await readBody(c, resultSchema);
+    if (result instanceof AppError) return fail(c, result);
+    const outcome = await acceptResult(pool, task.id, task.workflowRunId!, result);
+    if (!outcome.ok) return fail(c, new AppError('result_refused', { reason: outcome.reason }));
+    log.info(
+      { taskId: task.id, outcome: result.outcome, files: result.changes.length, state: outcome.state },
+      outcome.duplicate ? 'result posted again' : 'result accepted',
+    );
+    return c.json({ state: outcome.state });
+  }
 
-  app.get(`${RUNNER_API_PREFIX}/tasks/:id`, async (c) => {
-    const auth = await authorize(c);
-    if ('status' in auth) return fail(c, auth);
-    const { task } = auth;
+  async function serveStatus(c: Context) {
+    const task = await authorize(c);
+    if (task instanceof AppError) return fail(c, task);
     return c.json({ id: task.id, state: task.state, prUrl: task.prUrl, error: task.errorMessage });
-  });
+  }
+
+  app.get(`${RUNNER_API_PREFIX}/tasks/:id/spec`, serveSpec);
+  app.post(`${RUNNER_API_PREFIX}/tasks/:id/events`, limitBody(MAX_EVENT_BODY_BYTES, 'event'), takeProgress);
+  app.post(`${RUNNER_API_PREFIX}/tasks/:id/result`, limitBody(MAX_RESULT_BODY_BYTES, 'result'), takeResult);
+  app.get(`${RUNNER_API_PREFIX}/tasks/:id`, serveStatus);
 }

@@ -1,25 +1,14 @@
 // Verifies a GitHub Actions OIDC token and that it belongs to the task's run: signature (JWKS),
 // issuer, audience, expiry, then the ids in the claims against the task. Names alone are never
 // trusted (they can be recycled); ids are.
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import type { Task } from '../../core/task/task.ts';
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import type { ActionsClaims } from '../../core/run/check-claims.ts';
+
+export type { ActionsClaims };
 
 export type OidcSettings = { issuer: string; jwksUrl: string; audience: string };
 
-export type ActionsClaims = JWTPayload & {
-  repository?: string;
-  repository_id?: string;
-  run_id?: string;
-  run_attempt?: string;
-  event_name?: string;
-  workflow_ref?: string;
-  ref?: string;
-  sha?: string;
-  environment?: string;
-};
-
 export type TokenCheck = { ok: true; claims: ActionsClaims } | { ok: false; status: 401; reason: string };
-export type TaskCheck = { ok: true } | { ok: false; status: 403 | 425; reason: string };
 
 export function createOidcVerifier(settings: OidcSettings) {
   const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), {
@@ -52,29 +41,4 @@ export function createOidcVerifier(settings: OidcSettings) {
       return { ok: false, status: 401, reason };
     }
   };
-}
-
-/** Do the token's claims name this task's repository, run and workflow? */
-export function checkClaimsForTask(claims: ActionsClaims, task: Task): TaskCheck {
-  if (claims.repository_id !== String(task.repoId)) {
-    return { ok: false, status: 403, reason: 'the token is for another repository' };
-  }
-  if (task.workflowRunId === null) {
-    return { ok: false, status: 425, reason: 'the task has no run recorded yet; retry shortly' };
-  }
-  if (claims.run_id !== String(task.workflowRunId)) {
-    return { ok: false, status: 403, reason: 'the token is for another workflow run' };
-  }
-  if (claims.event_name !== undefined && claims.event_name !== 'workflow_dispatch') {
-    return { ok: false, status: 403, reason: 'the token is not from a workflow_dispatch run' };
-  }
-  const workflow = task.workflowFile ?? task.settings.workflow;
-  const expected = `${task.repoOwner}/${task.repoName}/.github/workflows/${workflow}@`;
-  if (
-    claims.workflow_ref !== undefined &&
-    !claims.workflow_ref.toLowerCase().startsWith(expected.toLowerCase())
-  ) {
-    return { ok: false, status: 403, reason: "the token is from another workflow than the task's" };
-  }
-  return { ok: true };
 }

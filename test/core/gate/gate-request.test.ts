@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { gateRequestFrom } from '../../../src/core/gate/gate-request.ts';
-import { stoppedAtGate } from '../../../src/flows/run/rejected-at-gate.ts';
 
 const payload = (over: Record<string, unknown> = {}) => ({
   action: 'requested',
@@ -61,23 +60,5 @@ describe('gateRequestFrom', () => {
     [{ installation: undefined }, 'names no installation'],
   ])('refuses %j', (over, why) => {
     expect(gateRequestFrom(payload(over))).toEqual({ invalid: expect.stringContaining(why) });
-  });
-});
-
-describe('stoppedAtGate', () => {
-  it.each([
-    [[{ conclusion: 'failure', runner_name: null, steps: [] }], true],
-    [[{ conclusion: 'failure', runner_name: 'GitHub Actions 1', steps: [{}] }], false],
-    [[{ conclusion: 'success', runner_name: null, steps: [] }], false],
-    [
-      [
-        { conclusion: 'success', runner_name: 'GitHub Actions 1', steps: [{}] },
-        { conclusion: 'failure', runner_name: null, steps: [] },
-      ],
-      true,
-    ],
-    [[], false],
-  ])('%j → %s', (jobs, expected) => {
-    expect(stoppedAtGate(jobs)).toBe(expected);
   });
 });

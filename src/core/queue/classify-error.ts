@@ -1,6 +1,6 @@
 // Whether a failed job should be retried by the queue (a passing fault) or given up at once
 // (retrying the same request cannot help).
-import { isAppError } from '../core/errors.ts';
+import { isAppError } from '../errors.ts';
 
 type HttpError = {
   status?: number;

@@ -1,0 +1,97 @@
+// The sentence people read for each error code: in a reply, the sticky comment, a job log or an
+// API answer. Each says what happened and what to do. Pure; details come from the error.
+import type { ErrorCode, ErrorDetails } from '../error-details.ts';
+
+const utc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** Runs whose conclusion people may want explained. */
+function runEnded(conclusion: string, url: string): string {
+  const why =
+    conclusion === 'missing'
+      ? 'The workflow run no longer exists on GitHub (it was deleted, or never started) and reported no result'
+      : conclusion === 'success'
+        ? 'The workflow run finished without reporting a result to Agent Dispatch (is the agent action the last step of the job?)'
+        : conclusion === 'cancelled'
+          ? 'The workflow run was cancelled before the agent reported a result'
+          : `The workflow run ended with \`${conclusion}\` before the agent reported a result`;
+  return `${why}. Logs: ${url}`;
+}
+
+function violationList(details: ErrorDetails['policy_violation']): string {
+  const { violations, listed } = details;
+  const lines = violations
+    .slice(0, listed)
+    // Paths come from the job: in a code span (no backticks inside), nothing in them renders.
+    .map((v) => `- \`${v.path.slice(0, 300).replace(/`/g, "'")}\` — **${v.rule}**: ${v.detail}`);
+  if (violations.length > listed)
+    lines.push(`- … and ${violations.length - listed} more (the task's history lists them all)`);
+  return [
+    `The agent's change was refused by the repository policy, so nothing was published (${violations.length} ${violations.length === 1 ? 'violation' : 'violations'}):`,
+    '',
+    ...lines,
+    '',
+    'Adjust the request, or the `policy` and `limits` sections of `.github/agent.yml`, then retry.',
+  ].join('\n');
+}
+
+export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => string } = {
+  malformed_command: (d) => `That \`/agent\` command could not be read: ${d.error}.\n\n${d.help}`,
+  invalid_config: (d) =>
+    [
+      'The task was not started because `.github/agent.yml` is invalid:',
+      '',
+      ...d.issues.map((i) => `- \`${i.field}\`: ${i.message}`),
+      '',
+      'Fix the file on the default branch and comment again. The schema is in `docs/agent-config.schema.json` of Agent Dispatch.',
+    ].join('\n'),
+  not_permitted: (d) =>
+    `Sorry @${d.login}, you cannot run agent tasks here: ${d.reason}. A maintainer can run \`/agent\` for you.`,
+  rate_limited: (d) =>
+    `@${d.login}, you have started ${d.limit} tasks in this repository in the last hour, which is its limit. Try again after ${utc(d.retryAt)}.`,
+  engine_not_allowed: (d) =>
+    `The engine \`${d.engine}\` is not enabled in this repository. Enabled: ${d.allowed.map((e) => `\`${e}\``).join(', ')} (see \`engines\` in \`.github/agent.yml\`).`,
+  prompt_too_long: (d) =>
+    `The task is ${d.length} characters long; this repository allows ${d.limit} (\`limits.max-prompt-chars\`). Shorten it or put the details in the issue body.`,
+  fork_pull_request: () =>
+    "Agent tasks cannot run on pull requests from forks: the job would run the fork's code with this repository's secrets. A maintainer can push the branch to this repository, or describe the task in an issue.",
+  task_not_found: (d) =>
+    d.taskId === undefined
+      ? `There is no ${d.what} on this thread.`
+      : `Task ${d.taskId} does not exist in this repository.`,
+  cannot_manage: (d) => `Cannot ${d.action}: ${d.reason}.`,
+  access_revoked: (d) => `@${d.login} no longer has access to run tasks here: ${d.reason}.`,
+  workflow_missing: (d) =>
+    `The workflow \`.github/workflows/${d.workflow}\` was not found on \`${d.ref}\`. Copy \`workflows-templates/agent.yml\` from Agent Dispatch into the repository (or set \`workflow\` in \`.github/agent.yml\`).`,
+  branch_missing: (d) => `The branch ${d.branch} does not exist any more.`,
+  dispatch_refused: (d) => `GitHub refused to dispatch \`${d.workflow}\`: ${d.reason}`,
+  dispatch_failed: (d) =>
+    `Could not dispatch the workflow${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${d.reason}`,
+  run_failed: (d) => runEnded(d.conclusion, d.url),
+  run_lost: (d) => runEnded(d.conclusion, d.url),
+  gate_rejected: (d) =>
+    d.reason !== undefined
+      ? `The environment gate rejected the run: ${d.reason}`
+      : `The run was rejected at the \`${d.environment}\` environment gate, so the agent never ran. Run: ${d.url ?? ''}`,
+  engine_failed: (d) =>
+    `The agent failed${d.exitCode !== null ? ` (exit code ${d.exitCode})` : ''}: ${(d.reason ?? 'no reason given').slice(0, 1000)}`,
+  limit_reached: (d) =>
+    `The agent was stopped at a limit: ${(d.reason ?? 'turn or cost limit').slice(0, 1000).replace(/[.\s]+$/, '')}. Its partial work is kept with the task and was not published.`,
+  timed_out: (d) =>
+    `The agent was stopped at the ${d.minutes}-minute limit (\`limits.timeout-minutes\`). Its partial work (${d.files} files) is kept with the task and was not published.`,
+  policy_violation: violationList,
+  branch_moved: (d) =>
+    `The branch \`${d.branch}\` moved while the agent worked (it is at ${d.current.slice(0, 7)}, the agent started from ${d.base.slice(0, 7)}). Nothing was published; comment \`/agent retry ${d.taskId}\` to run again on the new head.`,
+  publish_failed: (d) =>
+    `Could not publish the change${d.attempts !== undefined && d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${d.reason}`,
+  shutting_down: () => 'the App is restarting; retry',
+  bad_task_id: () => 'bad task id',
+  bad_token: (d) => d.reason,
+  no_task: (d) => `task ${d.taskId} does not exist`,
+  wrong_run: (d) => d.reason,
+  run_not_recorded: (d) => d.reason,
+  not_runnable: (d) => `task ${d.taskId} is ${d.state.replace(/_/g, ' ')}`,
+  too_large: (d) => `${d.what} larger than ${d.limit} bytes`,
+  too_many_events: () => 'progress event limit reached for this task',
+  bad_request: (d) => d.reason,
+  result_refused: (d) => d.reason,
+};

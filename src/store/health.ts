@@ -1,0 +1,18 @@
+// What readiness and start-up ask the database: is it there, and which migrations has it applied.
+import type { Queryable } from '../platform/db/pool.ts';
+
+export async function ping(db: Queryable): Promise<void> {
+  await db.query('SELECT 1');
+}
+
+/** Names of the migrations recorded in `table` (none when the table does not exist yet). */
+export async function appliedMigrations(db: Queryable, table: string): Promise<Set<string>> {
+  const exists = await db.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+    `public.${table}`,
+  ]);
+  const applied = new Set<string>();
+  if (!exists.rows[0]?.present) return applied;
+  const rows = await db.query<{ name: string }>(`SELECT name FROM ${table}`);
+  for (const row of rows.rows) applied.add(row.name);
+  return applied;
+}

@@ -1,0 +1,89 @@
+// Every change of a task's state: checked against the transition table, applied with optimistic
+// locking on `version`, appended to `task_events`, and followed by the queue jobs it implies — all
+// in one transaction.
+import type { Task, TaskFields } from '../core/task/task.ts';
+import { isTerminal, nextState, type TaskState, type TransitionType } from '../core/task/task-states.ts';
+import type { Db, Queryable } from '../platform/db/pool.ts';
+import { addFollowUpJobs } from './jobs.ts';
+import { appendEventRow } from './task-events.ts';
+import { assignments, taskFromRow } from './task-rows.ts';
+import { getTask } from './tasks.ts';
+import { inTransaction } from './transactions.ts';
+
+export type TransitionOutcome =
+  | { ok: true; task: Task; from: TaskState }
+  | { ok: false; reason: string; task: Task | undefined };
+
+export type TransitionRequest = {
+  type: TransitionType;
+  actor: string;
+  payload?: object;
+  fields?: TaskFields;
+  /** Refuse unless the task is (still) in one of these states. */
+  onlyFrom?: readonly TaskState[];
+};
+
+const MAX_OPTIMISTIC_RETRIES = 5;
+
+/**
+ * Applies one transition inside the caller's transaction, if the task still has the version it
+ * was read with. Returns undefined when someone changed it in between, or the reason it is not
+ * allowed from its state.
+ */
+export async function applyTransition(
+  client: Queryable,
+  task: Task,
+  request: TransitionRequest,
+): Promise<Task | { refused: string } | undefined> {
+  if (request.onlyFrom && !request.onlyFrom.includes(task.state))
+    return { refused: `task ${task.id} is ${task.state}` };
+  const decision = nextState(task.state, request.type);
+  if (!decision.ok) return { refused: decision.reason };
+  const set = assignments(request.fields ?? {}, 5);
+  const updated = await client.query(
+    `UPDATE tasks SET state = $3, version = version + 1, updated_at = now(),
+       finished_at = CASE WHEN $4 THEN now() ELSE NULL END ${set.sql}
+     WHERE id = $1 AND version = $2
+     RETURNING *`,
+    [task.id, task.version, decision.to, isTerminal(decision.to), ...set.values],
+  );
+  const row = updated.rows[0];
+  if (!row) return undefined;
+  await appendEventRow(client, task.id, {
+    type: request.type,
+    actor: request.actor,
+    from: task.state,
+    to: decision.to,
+    payload: request.payload,
+  });
+  const next = taskFromRow(row);
+  await addFollowUpJobs(client, task.state, next);
+  return next;
+}
+
+/**
+ * Moves a task along the transition table. On a concurrent change (version moved) it reloads and
+ * decides again, so the decision is always made on the current state.
+ */
+export async function transitionTask(
+  pool: Db,
+  taskId: number,
+  request: TransitionRequest,
+): Promise<TransitionOutcome> {
+  for (let round = 0; round < MAX_OPTIMISTIC_RETRIES; round++) {
+    const task = await getTask(pool, taskId);
+    if (!task) return { ok: false, reason: `task ${taskId} does not exist`, task: undefined };
+    const outcome = await inTransaction(pool, (client) => applyTransition(client, task, request));
+    if (outcome === undefined) continue;
+    if ('refused' in outcome) return { ok: false, reason: outcome.refused, task };
+    return { ok: true, task: outcome, from: task.state };
+  }
+  throw new Error(`task ${taskId}: too many concurrent changes`);
+}
+
+/** Sets fields that are not part of the state machine (ids of things made on GitHub, progress). */
+export async function updateTaskFields(db: Queryable, taskId: number, fields: TaskFields): Promise<void> {
+  const set = assignments(fields, 2);
+  if (set.values.length === 0) return;
+  await db.query(`UPDATE tasks SET updated_at = now() ${set.sql} WHERE id = $1`, [taskId, ...set.values]);
+}
