@@ -1,27 +1,11 @@
 // Reads `.github/agent.yml` from the repository's default branch (never from a pull request's
 // branch) through Probot's config loader: org-wide defaults in the org's `.github` repository,
 // `_extends`, deep-merged here, then validated.
+import { deepMerge } from '../core/repo-config/merge.ts';
 import { type ConfigIssue, parseRepoConfig, type RepoConfig } from '../core/repo-config/schema.ts';
-
-export const CONFIG_PATH = '.github/agent.yml';
-
 import type { Octokit } from './octokit.ts';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Later configs win; nested objects merge key by key, arrays replace. */
-export function deepMerge(...configs: object[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const config of configs) {
-    for (const [key, value] of Object.entries(config)) {
-      const current = out[key];
-      out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-    }
-  }
-  return out;
-}
+export const CONFIG_PATH = '.github/agent.yml';
 
 export type LoadedRepoConfig = { ok: true; config: RepoConfig } | { ok: false; issues: ConfigIssue[] };
 

@@ -1,33 +1,10 @@
 // `/agent status`: the tasks of this issue or pull request, newest first.
+import { renderStatusReply } from '../../core/render/status-reply.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { tasksOfIssue } from '../../store/tasks.ts';
 import type { CommandSource } from './command-source.ts';
 
-function age(since: Date, now: Date): string {
-  const minutes = Math.max(0, Math.round((now.getTime() - since.getTime()) / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} d`;
-}
-
 export async function statusReply(pool: Db, source: CommandSource, now = new Date()): Promise<string> {
   const tasks = (await tasksOfIssue(pool, source.repo.id, source.issue.number)).reverse();
-  if (tasks.length === 0) return 'No agent tasks on this thread yet. Start one with `/agent <task>`.';
-  const rows = tasks.slice(0, 20).map((t) => {
-    const links = [t.prUrl ? `[PR](${t.prUrl})` : '', t.workflowRunUrl ? `[run](${t.workflowRunUrl})` : '']
-      .filter(Boolean)
-      .join(' · ');
-    const prompt = t.prompt
-      .replace(/\s+/g, ' ')
-      .slice(0, 60)
-      .replace(/[|`<>[\]]/g, ' ');
-    return `| ${t.id} | ${t.state.replace(/_/g, ' ')}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''} | @${t.requesterLogin} | ${age(t.createdAt, now)} | ${prompt} | ${links || '—'} |`;
-  });
-  return [
-    `**Agent tasks on this thread** (${tasks.length}${tasks.length > 20 ? ', newest 20 shown' : ''})`,
-    '',
-    '| Task | State | Requested by | Age | Request | Links |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  return renderStatusReply(tasks, now);
 }

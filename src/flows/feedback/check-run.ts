@@ -1,29 +1,12 @@
 // The check run on the agent's commit: the task's summary where reviewers look, in the
 // pull request's checks.
 
+import { checkOutput, TASK_CHECK_NAME } from '../../core/render/check-run.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
-
-export const TASK_CHECK_NAME = 'Agent Dispatch';
-
-function checkOutput(task: Task): { title: string; summary: string } {
-  const usage = task.usage;
-  const lines = [
-    `Task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`,
-    '',
-    `| Engine | Turns | Tokens (in / out) | Cost | Run |`,
-    `| --- | --- | --- | --- | --- |`,
-    `| ${task.engine}${usage?.engineVersion ? ` ${usage.engineVersion}` : ''} | ${usage?.turns ?? '—'} | ${usage?.inputTokens ?? '—'} / ${usage?.outputTokens ?? '—'} | ${task.costUsd === null ? '—' : `$${task.costUsd.toFixed(2)}`} | ${task.workflowRunUrl ? `[logs](${task.workflowRunUrl})` : '—'} |`,
-    '',
-    '**Request**',
-    '',
-    task.prompt.length > 2000 ? `${task.prompt.slice(0, 2000)}…` : task.prompt,
-  ];
-  return { title: `Agent task ${task.id}: ${task.state.replace(/_/g, ' ')}`, summary: lines.join('\n') };
-}
 
 export async function syncCheckRun(deps: AppDeps, octokit: Octokit, task: Task): Promise<void> {
   if (!task.commitSha || task.state !== 'succeeded') return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deepMerge } from '../../../src/core/repo-config/merge.ts';
 import { allowedEngines, parseRepoConfig } from '../../../src/core/repo-config/schema.ts';
-import { deepMerge } from '../../../src/github/load-repo-config.ts';
 
 describe('parseRepoConfig', () => {
   it('fills every default from an empty file', () => {

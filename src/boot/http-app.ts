@@ -1,0 +1,88 @@
+// The App's HTTP server: health and readiness for everyone; with App credentials the webhook
+// route and the runner API, without them Probot's registration flow (setup mode).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { mountWebhookRoute } from '../flows/ingest/webhook-route.ts';
+import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
+import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
+import type { AppConfig } from '../platform/config/read-config.ts';
+import type { Db } from '../platform/db/pool.ts';
+import type { Readiness } from '../platform/http/readiness.ts';
+import { mountSetupProxy, type SetupServer, startProbotSetup } from '../platform/http/setup-proxy.ts';
+import type { Logger } from '../platform/logging/create-logger.ts';
+
+export type HttpParts = { server: Server; url: string; setup: SetupServer | undefined };
+
+type HttpOptions = {
+  config: AppConfig;
+  pool: Db;
+  log: Logger;
+  readiness(): Promise<Readiness>;
+  accepting(): boolean;
+};
+
+async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: SetupServer | undefined }> {
+  const { config, pool, log, accepting } = options;
+  const http = new Hono();
+  http.get('/healthz', (c) => c.json({ status: 'ok' }));
+  http.get('/readyz', async (c) => {
+    const readiness = await options.readiness();
+    return c.json(readiness, readiness.ready ? 200 : 503);
+  });
+  if (!config.github) {
+    const probotSetup = await startProbotSetup(log);
+    mountSetupProxy(http, probotSetup.origin);
+    return { http, setup: probotSetup.server };
+  }
+  mountWebhookRoute(http, {
+    path: config.webhookPath,
+    secret: config.github.webhookSecret,
+    maxBytes: config.webhookMaxBytes,
+    pool,
+    log,
+    accepting,
+  });
+  mountRunnerRoutes(http, {
+    pool,
+    log,
+    verifyToken: createOidcVerifier({ ...config.oidc, audience: config.publicUrl }),
+    accepting,
+  });
+  return { http, setup: undefined };
+}
+
+async function listen(app: Hono, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}
+
+export async function startHttp(options: HttpOptions): Promise<HttpParts> {
+  const { config } = options;
+  const { http, setup } = await buildRoutes(options);
+  let server: Server;
+  try {
+    server = await listen(http, config.host, config.port);
+  } catch (error) {
+    await setup?.stop().catch(() => {});
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return { server, url, setup };
+}
+
+/** Stops taking requests; resolves once open connections are closed. */
+export async function closeHttp(parts: HttpParts, afterIdle: () => Promise<void>): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    parts.server.close(() => resolve());
+    parts.server.closeIdleConnections();
+  });
+  await afterIdle();
+  await parts.setup?.stop();
+  parts.server.closeAllConnections();
+  await closed;
+}
