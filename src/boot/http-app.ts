@@ -9,9 +9,9 @@ import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
 import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
-import type { Readiness } from '../platform/http/readiness.ts';
 import { mountSetupProxy, type SetupServer, startProbotSetup } from '../platform/http/setup-proxy.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
+import type { Readiness } from '../web/readiness.ts';
 
 export type HttpParts = { server: Server; url: string; setup: SetupServer | undefined };
 

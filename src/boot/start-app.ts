@@ -5,9 +5,9 @@ import { reliabilityCron } from '../flows/reconcile/reconcile-jobs.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createPool, type Db } from '../platform/db/pool.ts';
-import { checkReadiness, type Readiness } from '../platform/http/readiness.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { migrateQueue, startWorker, type WorkerHandle } from '../queue/start-worker.ts';
+import { checkReadiness, type Readiness } from '../web/readiness.ts';
 import { composeJobs } from './compose-jobs.ts';
 import { closeHttp, type HttpParts, startHttp } from './http-app.ts';
 

@@ -1,9 +1,6 @@
 // What readiness and start-up ask the database: is it there, and which migrations has it applied.
+import { MIGRATIONS_TABLE, migrationNames } from '../platform/db/migrate.ts';
 import type { Queryable } from '../platform/db/pool.ts';
-
-export async function ping(db: Queryable): Promise<void> {
-  await db.query('SELECT 1');
-}
 
 /** Names of the migrations recorded in `table` (none when the table does not exist yet). */
 export async function appliedMigrations(db: Queryable, table: string): Promise<Set<string>> {
@@ -15,4 +12,10 @@ export async function appliedMigrations(db: Queryable, table: string): Promise<S
   const rows = await db.query<{ name: string }>(`SELECT name FROM ${table}`);
   for (const row of rows.rows) applied.add(row.name);
   return applied;
+}
+
+/** Names of migrations in migrations/ that the database has not applied yet. */
+export async function pendingMigrations(db: Queryable): Promise<string[]> {
+  const applied = await appliedMigrations(db, MIGRATIONS_TABLE);
+  return migrationNames().filter((name) => !applied.has(name));
 }

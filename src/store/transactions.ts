@@ -56,6 +56,27 @@ export async function sessionUnlock(client: Queryable, space: LockSpace, key: st
   await client.query('SELECT pg_advisory_unlock(hashtextextended($1, $2))', [key, LOCK_SPACES[space]]);
 }
 
+/** Runs `work` on a connection of its own while holding `key`, if `acquire` gets it. */
+async function holding<T>(
+  pool: Db,
+  space: LockSpace,
+  key: string,
+  acquire: (client: Queryable) => Promise<boolean>,
+  work: () => Promise<T>,
+): Promise<{ ran: true; value: T } | { ran: false }> {
+  const client = await pool.connect();
+  try {
+    if (!(await acquire(client))) return { ran: false };
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      await sessionUnlock(client, space, key).catch(() => {});
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * Runs `work` while holding a session lock on `key` (on a connection of its own), so work on the
  * same thing — across workers and replicas — happens one at a time.
@@ -66,17 +87,13 @@ export async function withAdvisoryLock<T>(
   work: () => Promise<T>,
   space: LockSpace = 'work',
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
+  const wait = async (client: Queryable) => {
     await sessionLock(client, space, key);
-    try {
-      return await work();
-    } finally {
-      await sessionUnlock(client, space, key).catch(() => {});
-    }
-  } finally {
-    client.release();
-  }
+    return true;
+  };
+  const done = await holding(pool, space, key, wait, work);
+  if (!done.ran) throw new Error(`lock ${space}:${key} was not taken`);
+  return done.value;
 }
 
 /** Runs `work` unless another process holds `key`; returns undefined when it did not run. */
@@ -86,15 +103,6 @@ export async function unlessLocked<T>(
   key: string,
   work: () => Promise<T>,
 ): Promise<T | undefined> {
-  const client = await pool.connect();
-  try {
-    if (!(await trySessionLock(client, space, key))) return undefined;
-    try {
-      return await work();
-    } finally {
-      await sessionUnlock(client, space, key).catch(() => {});
-    }
-  } finally {
-    client.release();
-  }
+  const done = await holding(pool, space, key, (client) => trySessionLock(client, space, key), work);
+  return done.ran ? done.value : undefined;
 }

@@ -11,7 +11,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { ping } from '../../store/health.ts';
 import { freePort } from '../http/free-port.ts';
 import { type Binaries, binariesFor, loadBinaries, restoreLibrarySymlinks } from './postgres-binaries.ts';
 import { initialise, passwordFor, stopStaleServer } from './postgres-cluster.ts';
@@ -58,8 +57,8 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () 
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
     try {
+      // A server still starting up refuses connections ("the database system is starting up").
       await client.connect();
-      await ping(client);
       await client.end();
       return;
     } catch (error) {

@@ -7,13 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import type pg from 'pg';
-import { appliedMigrations } from '../../store/health.ts';
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../migrations',
 );
-const MIGRATIONS_TABLE = 'pgmigrations';
+export const MIGRATIONS_TABLE = 'pgmigrations';
 
 type Log = (message: string) => void;
 
@@ -36,10 +35,4 @@ export function migrationNames(): string[] {
     .filter((file) => file.endsWith('.sql'))
     .map((file) => file.replace(/\.sql$/, ''))
     .sort();
-}
-
-/** Names of migrations in migrations/ that the database has not applied yet. */
-export async function pendingMigrations(db: pg.Pool | pg.PoolClient): Promise<string[]> {
-  const applied = await appliedMigrations(db, MIGRATIONS_TABLE);
-  return migrationNames().filter((name) => !applied.has(name));
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrate, migrationNames, pendingMigrations } from '../../../src/platform/db/migrate.ts';
+import { migrate, migrationNames } from '../../../src/platform/db/migrate.ts';
+import { pendingMigrations } from '../../../src/store/health.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 describe('migrations', () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../../src/boot/start-app.ts';
-import { type RunningPostgres, startEmbeddedPostgres } from '../../../src/platform/db/embedded-postgres.ts';
-import { testAppConfig } from '../../support/app-config.ts';
-import { testLogger } from '../../support/quiet-logger.ts';
+import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
+import { type RunningPostgres, startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres.ts';
+import { testAppConfig } from '../support/app-config.ts';
+import { testLogger } from '../support/quiet-logger.ts';
 
 async function readyz(app: RunningApp) {
   const response = await fetch(`${app.url}/readyz`);

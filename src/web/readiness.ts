@@ -1,8 +1,8 @@
 // /readyz: ready when the database answers, every migration is applied, the queue runs and
 // the App is not shutting down. Each check reports why it fails.
 
-import { pendingMigrations } from '../db/migrate.ts';
-import type { Db } from '../db/pool.ts';
+import type { Db } from '../platform/db/pool.ts';
+import { pendingMigrations } from '../store/health.ts';
 
 export type Readiness = { ready: boolean; checks: Record<string, string> };
 
