@@ -42153,12 +42153,7 @@ function selectEngine(name) {
 }
 
 // action/src/proxy/model-proxy.ts
-import { randomBytes, timingSafeEqual } from "node:crypto";
-import {
-  createServer,
-  request as httpRequest
-} from "node:http";
-import { request as httpsRequest } from "node:https";
+import { createServer } from "node:http";
 
 // action/src/proxy/limits.ts
 function money(usd) {
@@ -42179,6 +42174,226 @@ function nextCallRefused(limits, use) {
   }
   return null;
 }
+
+// action/src/proxy/admission.ts
+function createAdmission(limits, spentUsd) {
+  let calls = 0;
+  let refused = 0;
+  let limit = null;
+  return {
+    admit() {
+      const hit = nextCallRefused(limits, { calls, costUsd: spentUsd() });
+      if (hit === null) {
+        calls += 1;
+        return null;
+      }
+      limit ??= hit;
+      refused += 1;
+      return hit;
+    },
+    counts: () => ({ calls, refused, limit })
+  };
+}
+
+// action/src/proxy/provider-keys.ts
+import { randomBytes, timingSafeEqual } from "node:crypto";
+function newDummyKey() {
+  return `agent-dispatch-proxy-${randomBytes(18).toString("hex")}`;
+}
+function presentedKey(provider, headers, url2) {
+  const header = (name) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const bearer = /^Bearer\s+(.+)$/i.exec(header("authorization") ?? "")?.[1];
+  if (provider === "gemini") return header("x-goog-api-key") ?? url2.searchParams.get("key") ?? bearer;
+  return header("x-api-key") ?? bearer ?? header("api-key");
+}
+function isKey(presented, key) {
+  if (presented === void 0) return false;
+  const left = Buffer.from(presented);
+  const right = Buffer.from(key);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+var CREDENTIAL_HEADERS = /* @__PURE__ */ new Set([
+  "authorization",
+  "x-api-key",
+  "x-goog-api-key",
+  "api-key"
+]);
+function upstreamCredentials(provider, key) {
+  switch (provider) {
+    case "anthropic":
+      return { "x-api-key": key };
+    case "openai":
+      return { authorization: `Bearer ${key}` };
+    case "gemini":
+      return { "x-goog-api-key": key };
+  }
+}
+
+// action/src/proxy/provider-routes.ts
+var GEMINI_MODEL_CALL = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/;
+function modelCall(provider, method, path2) {
+  if (method !== "POST") return null;
+  switch (provider) {
+    case "anthropic":
+      return path2 === "/v1/messages" ? { model: null } : null;
+    case "openai":
+      return path2 === "/responses" || path2 === "/chat/completions" ? { model: null } : null;
+    case "gemini": {
+      const match = GEMINI_MODEL_CALL.exec(path2);
+      return match ? { model: decodeURIComponent(match[1] ?? "") || null } : null;
+    }
+  }
+}
+function freeRead(provider, method, path2) {
+  switch (provider) {
+    case "anthropic":
+      return method === "POST" && path2 === "/v1/messages/count_tokens" || method === "GET" && /^\/v1\/models(?:\/[^/]+)?$/.test(path2);
+    case "openai":
+      return method === "GET" && /^\/models(?:\/[^/]+)?$/.test(path2);
+    case "gemini":
+      return method === "POST" && /^\/v1(?:beta|alpha)?\/models\/[^/:]+:countTokens$/.test(path2) || method === "GET" && /^\/v1(?:beta|alpha)?\/models(?:\/[^/:]+)?$/.test(path2);
+  }
+}
+function routeOf(provider, method, path2) {
+  const call = modelCall(provider, method, path2);
+  if (call !== null) return { kind: "model-call", call };
+  return freeRead(provider, method, path2) ? { kind: "free-read" } : null;
+}
+
+// action/src/proxy/proxy-refusals.ts
+function unknownKey() {
+  return { status: 401, message: "Agent Dispatch proxy: unknown API key." };
+}
+function notForwarded(method, pathname) {
+  return {
+    status: 403,
+    message: `Agent Dispatch proxy: ${method} ${pathname} is not a model API call it forwards.`
+  };
+}
+function limitReached(hit) {
+  return {
+    status: 400,
+    message: `Agent Dispatch stopped this task: ${hit.message}. No further model calls are allowed; end the session now.`
+  };
+}
+function upstreamUnreachable(error62) {
+  return {
+    status: 502,
+    message: `Agent Dispatch proxy: the model API did not answer (${error62.message}).`
+  };
+}
+function errorBody(provider, refusal) {
+  const { status, message } = refusal;
+  switch (provider) {
+    case "anthropic":
+      return { type: "error", error: { type: "invalid_request_error", message } };
+    case "openai":
+      return { error: { message, type: "invalid_request_error", param: null, code: "agent_dispatch_limit" } };
+    case "gemini":
+      return { error: { code: status, message, status: "FAILED_PRECONDITION" } };
+  }
+}
+function sendRefusal(res, provider, refusal) {
+  const text = JSON.stringify(errorBody(provider, refusal));
+  res.writeHead(refusal.status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text)
+  });
+  res.end(text);
+}
+function refuse(req, res, provider, refusal) {
+  req.resume();
+  sendRefusal(res, provider, refusal);
+}
+
+// action/src/proxy/authorise-request.ts
+function authoriseRequest(request, door) {
+  const { method, url: url2 } = request;
+  if (!isKey(presentedKey(door.provider, request.headers, url2), door.dummyKey)) {
+    return { ok: false, refusal: unknownKey() };
+  }
+  const path2 = url2.pathname.startsWith(door.prefix) ? url2.pathname.slice(door.prefix.length) : null;
+  const route = path2 === null ? null : routeOf(door.provider, method, path2);
+  if (route === null) return { ok: false, refusal: notForwarded(method, url2.pathname) };
+  return { ok: true, route };
+}
+
+// action/src/proxy/forward-request.ts
+import {
+  request as httpRequest
+} from "node:http";
+import { request as httpsRequest } from "node:https";
+function upstreamOf(base) {
+  const url2 = new URL(base);
+  return {
+    origin: url2.origin,
+    prefix: url2.pathname.replace(/\/+$/, ""),
+    send: url2.protocol === "https:" ? httpsRequest : httpRequest
+  };
+}
+var HOP_BY_HOP = /* @__PURE__ */ new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host"
+]);
+function upstreamTarget(origin, url2) {
+  const forwarded = new URL(url2);
+  forwarded.searchParams.delete("key");
+  const target = new URL(origin);
+  target.pathname = forwarded.pathname;
+  target.search = forwarded.search;
+  return target;
+}
+function requestHeaders(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === void 0 || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
+    if (name === "accept-encoding") continue;
+    out[name] = value;
+  }
+  return out;
+}
+function answerHeaders(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== void 0 && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+function forwardRequest(req, res, forwarding) {
+  const { upstream, provider } = forwarding;
+  const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
+    method: forwarding.method,
+    headers: { ...requestHeaders(req.headers), ...upstreamCredentials(provider, forwarding.apiKey) }
+  });
+  outgoing.on("response", (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer.headers));
+    forwarding.onAnswer(answer);
+    answer.pipe(res);
+  });
+  outgoing.on("error", (error62) => {
+    if (res.headersSent) res.destroy(error62);
+    else sendRefusal(res, provider, upstreamUnreachable(error62));
+  });
+  req.on("aborted", () => outgoing.destroy());
+  res.on("close", () => {
+    if (!res.writableFinished) outgoing.destroy();
+  });
+  req.pipe(outgoing);
+}
+
+// action/src/proxy/usage-meter.ts
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 
 // action/src/proxy/prices.ts
 var PRICES = [
@@ -42233,7 +42448,6 @@ function costOf(model, tokens) {
 }
 
 // action/src/proxy/usage-meter.ts
-import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 var MAX_JSON_BYTES = 16 * 1024 * 1024;
 var num = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
 var obj = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
@@ -42346,238 +42560,124 @@ function createUsageMeter(options) {
   };
 }
 
-// action/src/proxy/model-proxy.ts
-var HOP_BY_HOP = /* @__PURE__ */ new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host"
-]);
-var CREDENTIAL_HEADERS = /* @__PURE__ */ new Set(["authorization", "x-api-key", "x-goog-api-key", "api-key"]);
-function modelCall(provider, method, path2) {
-  if (method !== "POST") return null;
-  switch (provider) {
-    case "anthropic":
-      return path2 === "/v1/messages" ? { model: null } : null;
-    case "openai":
-      return path2 === "/responses" || path2 === "/chat/completions" ? { model: null } : null;
-    case "gemini": {
-      const match = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/.exec(
-        path2
-      );
-      return match ? { model: decodeURIComponent(match[1] ?? "") || null } : null;
-    }
-  }
+// action/src/proxy/meter-answer.ts
+function meterAnswer(answer, provider, call, record2) {
+  if ((answer.statusCode ?? 0) >= 300) return;
+  const meter = createUsageMeter({
+    provider,
+    contentType: answer.headers["content-type"],
+    modelHint: call.model
+  });
+  answer.on("data", (chunk) => meter.feed(chunk));
+  answer.on("end", () => record2(meter.end()));
 }
-function allowedOtherCall(provider, method, path2) {
-  switch (provider) {
-    case "anthropic":
-      return method === "POST" && path2 === "/v1/messages/count_tokens" || method === "GET" && /^\/v1\/models(?:\/[^/]+)?$/.test(path2);
-    case "openai":
-      return method === "GET" && /^\/models(?:\/[^/]+)?$/.test(path2);
-    case "gemini":
-      return method === "POST" && /^\/v1(?:beta|alpha)?\/models\/[^/:]+:countTokens$/.test(path2) || method === "GET" && /^\/v1(?:beta|alpha)?\/models(?:\/[^/:]+)?$/.test(path2);
-  }
-}
-function credentialHeaders(provider, key) {
-  switch (provider) {
-    case "anthropic":
-      return { "x-api-key": key };
-    case "openai":
-      return { authorization: `Bearer ${key}` };
-    case "gemini":
-      return { "x-goog-api-key": key };
-  }
-}
-function errorBody(provider, status, message) {
-  switch (provider) {
-    case "anthropic":
-      return { type: "error", error: { type: "invalid_request_error", message } };
-    case "openai":
-      return { error: { message, type: "invalid_request_error", param: null, code: "agent_dispatch_limit" } };
-    case "gemini":
-      return { error: { code: status, message, status: "FAILED_PRECONDITION" } };
-  }
-}
-function presentedKey(provider, req, url2) {
-  const header = (name) => {
-    const value = req.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const bearer = /^Bearer\s+(.+)$/i.exec(header("authorization") ?? "")?.[1];
-  if (provider === "gemini") return header("x-goog-api-key") ?? url2.searchParams.get("key") ?? bearer;
-  return header("x-api-key") ?? bearer ?? header("api-key");
-}
-function sameSecret(a, b) {
-  if (a === void 0) return false;
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-function forwardedHeaders(headers) {
-  const out = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === void 0 || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
-    if (name === "accept-encoding") continue;
-    out[name] = value;
-  }
-  return out;
-}
-async function startModelProxy(options) {
-  const upstream = new URL(options.upstream);
-  const prefix = upstream.pathname.replace(/\/+$/, "");
-  const dummyKey = `agent-dispatch-proxy-${randomBytes(18).toString("hex")}`;
-  const send = upstream.protocol === "https:" ? httpsRequest : httpRequest;
-  let calls = 0;
-  let refused = 0;
+
+// action/src/proxy/usage-ledger.ts
+function createUsageLedger(log) {
   let tokens = { ...NO_TOKENS };
   let pricedCostUsd = 0;
   const models = /* @__PURE__ */ new Set();
   const unpriced = /* @__PURE__ */ new Set();
   let unknownModelCalls = 0;
-  let limit = null;
-  function answer(res, status, body) {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
-  }
-  function record2(model, used) {
-    tokens = addTokens(tokens, used);
-    if (model === null) {
-      unknownModelCalls += 1;
-      return;
-    }
-    models.add(model);
+  function addCost(model, used) {
     const cost = costOf(model, used);
-    if (cost !== null) pricedCostUsd += cost;
-    else if (!unpriced.has(model)) {
-      unpriced.add(model);
-      options.log.warning(
-        `The model "${model}" has no price in this version of the action: its tokens are counted, its cost is unknown, and limits.max-cost-usd cannot be enforced for it.`
-      );
-    }
-  }
-  function handle(req, res) {
-    const url2 = new URL(req.url ?? "/", "http://proxy.invalid");
-    const method = req.method ?? "GET";
-    if (!sameSecret(presentedKey(options.provider, req, url2), dummyKey)) {
-      req.resume();
-      answer(res, 401, errorBody(options.provider, 401, "Agent Dispatch proxy: unknown API key."));
+    if (cost !== null) {
+      pricedCostUsd += cost;
       return;
     }
-    const path2 = url2.pathname.startsWith(prefix) ? url2.pathname.slice(prefix.length) : null;
-    const call = path2 === null ? null : modelCall(options.provider, method, path2);
-    if (path2 === null || call === null && !allowedOtherCall(options.provider, method, path2)) {
-      req.resume();
-      answer(
-        res,
-        403,
-        errorBody(
-          options.provider,
-          403,
-          `Agent Dispatch proxy: ${method} ${url2.pathname} is not a model API call it forwards.`
-        )
-      );
-      return;
-    }
-    if (call !== null) {
-      const hit = nextCallRefused(options.limits, { calls, costUsd: pricedCostUsd });
-      if (hit !== null) {
-        limit ??= hit;
-        refused += 1;
-        req.resume();
-        answer(
-          res,
-          400,
-          errorBody(
-            options.provider,
-            400,
-            `Agent Dispatch stopped this task: ${hit.message}. No further model calls are allowed; end the session now.`
-          )
-        );
-        return;
-      }
-      calls += 1;
-    }
-    url2.searchParams.delete("key");
-    const target = new URL(upstream.origin);
-    target.pathname = url2.pathname;
-    target.search = url2.search;
-    const outgoing = send(target, {
-      method,
-      headers: { ...forwardedHeaders(req.headers), ...credentialHeaders(options.provider, options.apiKey) }
-    });
-    outgoing.on("response", (incoming) => {
-      const headers = {};
-      for (const [name, value] of Object.entries(incoming.headers)) {
-        if (value !== void 0 && !HOP_BY_HOP.has(name)) headers[name] = value;
-      }
-      res.writeHead(incoming.statusCode ?? 502, incoming.statusMessage, headers);
-      const meter = call !== null && (incoming.statusCode ?? 0) < 300 ? createUsageMeter({
-        provider: options.provider,
-        contentType: incoming.headers["content-type"],
-        modelHint: call.model
-      }) : null;
-      incoming.on("data", (chunk) => meter?.feed(chunk));
-      incoming.on("end", () => {
-        if (meter) {
-          const used = meter.end();
-          if (used.sawUsage) record2(used.model, used.tokens);
-        }
-      });
-      incoming.pipe(res);
-    });
-    outgoing.on("error", (error62) => {
-      if (res.headersSent) {
-        res.destroy(error62);
-        return;
-      }
-      answer(
-        res,
-        502,
-        errorBody(
-          options.provider,
-          502,
-          `Agent Dispatch proxy: the model API did not answer (${error62.message}).`
-        )
-      );
-    });
-    req.on("aborted", () => outgoing.destroy());
-    res.on("close", () => {
-      if (!res.writableFinished) outgoing.destroy();
-    });
-    req.pipe(outgoing);
+    if (unpriced.has(model)) return;
+    unpriced.add(model);
+    log.warning(
+      `The model "${model}" has no price in this version of the action: its tokens are counted, its cost is unknown, and limits.max-cost-usd cannot be enforced for it.`
+    );
   }
-  const server = createServer(handle);
-  await new Promise((resolve2, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve2);
-  });
-  const { port } = server.address();
   return {
-    baseUrl: `http://127.0.0.1:${port}${prefix}`,
-    dummyKey,
-    stats: () => ({
-      calls,
-      refused,
+    record(call) {
+      if (!call.sawUsage) return;
+      tokens = addTokens(tokens, call.tokens);
+      if (call.model === null) {
+        unknownModelCalls += 1;
+        return;
+      }
+      models.add(call.model);
+      addCost(call.model, call.tokens);
+    },
+    spentUsd: () => pricedCostUsd,
+    totals: () => ({
       tokens: { ...tokens },
       costUsd: unpriced.size > 0 || unknownModelCalls > 0 ? null : pricedCostUsd,
       pricedCostUsd,
       models: [...models],
-      unpricedModels: [...unpriced],
-      limit
-    }),
-    close: () => new Promise((resolve2) => {
-      server.close(() => resolve2());
-      server.closeAllConnections();
+      unpricedModels: [...unpriced]
     })
   };
+}
+
+// action/src/proxy/model-proxy.ts
+async function startModelProxy(options) {
+  const upstream = upstreamOf(options.upstream);
+  const ledger = createUsageLedger(options.log);
+  const parts = {
+    provider: options.provider,
+    dummyKey: newDummyKey(),
+    prefix: upstream.prefix,
+    upstream,
+    apiKey: options.apiKey,
+    admission: createAdmission(options.limits, ledger.spentUsd),
+    ledger
+  };
+  const server = createServer((req, res) => handleRequest(req, res, parts));
+  const port = await listenOnLoopback(server);
+  return {
+    baseUrl: `http://127.0.0.1:${port}${upstream.prefix}`,
+    dummyKey: parts.dummyKey,
+    stats: () => ({ ...parts.admission.counts(), ...ledger.totals() }),
+    close: () => closeServer(server)
+  };
+}
+function handleRequest(req, res, parts) {
+  const request = readRequest(req);
+  const authorisation = authoriseRequest(request, parts);
+  if (!authorisation.ok) {
+    refuse(req, res, parts.provider, authorisation.refusal);
+    return;
+  }
+  const { route } = authorisation;
+  const hit = route.kind === "model-call" ? parts.admission.admit() : null;
+  if (hit !== null) {
+    refuse(req, res, parts.provider, limitReached(hit));
+    return;
+  }
+  forwardRequest(req, res, {
+    upstream: parts.upstream,
+    provider: parts.provider,
+    apiKey: parts.apiKey,
+    method: request.method,
+    url: request.url,
+    onAnswer(answer) {
+      if (route.kind === "model-call") meterAnswer(answer, parts.provider, route.call, parts.ledger.record);
+    }
+  });
+}
+function readRequest(req) {
+  return {
+    method: req.method ?? "GET",
+    url: new URL(req.url ?? "/", "http://proxy.invalid"),
+    headers: req.headers
+  };
+}
+async function listenOnLoopback(server) {
+  await new Promise((resolve2, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve2);
+  });
+  return server.address().port;
+}
+function closeServer(server) {
+  return new Promise((resolve2) => {
+    server.close(() => resolve2());
+    server.closeAllConnections();
+  });
 }
 
 // src/contract/secret-reference.ts

@@ -1,0 +1,102 @@
+// Forwards a request the proxy let through to the real API and streams the answer back
+// unchanged, byte for byte: hop-by-hop headers and the engine's credentials are dropped, the
+// real key goes in the provider's header, and an uncompressed answer is asked for so the proxy
+// can read the usage in it.
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { CREDENTIAL_HEADERS, upstreamCredentials } from './provider-keys.ts';
+import { sendRefusal, upstreamUnreachable } from './proxy-refusals.ts';
+import type { Provider } from './usage-meter.ts';
+
+/** The real API: where requests go, and the path prefix the engine's base URL keeps. */
+export type Upstream = { origin: string; prefix: string; send: typeof httpRequest };
+
+export function upstreamOf(base: string): Upstream {
+  const url = new URL(base);
+  return {
+    origin: url.origin,
+    prefix: url.pathname.replace(/\/+$/, ''),
+    send: url.protocol === 'https:' ? httpsRequest : httpRequest,
+  };
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+/** The same path and query at the upstream, without Gemini's `?key=` (the dummy key). */
+export function upstreamTarget(origin: string, url: URL): URL {
+  const forwarded = new URL(url);
+  forwarded.searchParams.delete('key');
+  const target = new URL(origin);
+  target.pathname = forwarded.pathname;
+  target.search = forwarded.search;
+  return target;
+}
+
+export function requestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
+    // Ask for an uncompressed answer, so the proxy can read the usage in it.
+    if (name === 'accept-encoding') continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function answerHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  }
+  return out;
+}
+
+export type Forwarding = {
+  upstream: Upstream;
+  provider: Provider;
+  apiKey: string;
+  method: string;
+  url: URL;
+  /** Sees the answer as it starts, before it is piped back (the usage meter). */
+  onAnswer(answer: IncomingMessage): void;
+};
+
+export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwarding: Forwarding): void {
+  const { upstream, provider } = forwarding;
+  const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
+    method: forwarding.method,
+    headers: { ...requestHeaders(req.headers), ...upstreamCredentials(provider, forwarding.apiKey) },
+  });
+  outgoing.on('response', (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer.headers));
+    forwarding.onAnswer(answer);
+    answer.pipe(res);
+  });
+  outgoing.on('error', (error) => {
+    if (res.headersSent) res.destroy(error);
+    else sendRefusal(res, provider, upstreamUnreachable(error));
+  });
+  // The engine gave up: so does the upstream call.
+  req.on('aborted', () => outgoing.destroy());
+  res.on('close', () => {
+    if (!res.writableFinished) outgoing.destroy();
+  });
+  req.pipe(outgoing);
+}
