@@ -40462,6 +40462,96 @@ var taskStatusSchema = external_exports.object({
 var resultAnswerSchema = external_exports.object({ state: external_exports.string() });
 var runnerErrorSchema = external_exports.object({ error: external_exports.object({ code: external_exports.string(), message: external_exports.string() }) });
 
+// action/src/runner-api/app-refusal.ts
+var AppRefusal = class extends ActionError {
+  status;
+  errorCode;
+  retryAfterMs;
+  constructor(status, errorCode, message, retryAfterMs) {
+    super("app-refused", message, { transient: isRetryableStatus(status) });
+    this.status = status;
+    this.errorCode = errorCode;
+    this.retryAfterMs = retryAfterMs;
+  }
+};
+function refusalOf(where, response, text, now) {
+  const { code, message } = readAppError(text);
+  return new AppRefusal(
+    response.status,
+    code,
+    `${where}: the App answered ${response.status}${code ? ` ${code}` : ""}${message ? ` — ${message}` : ""}`,
+    parseRetryAfter(response.headers.get("retry-after"), now)
+  );
+}
+function readAppError(text) {
+  let json2;
+  try {
+    json2 = JSON.parse(text);
+  } catch {
+    return { code: null, message: text.trim().slice(0, 300) || null };
+  }
+  const parsed = runnerErrorSchema.safeParse(json2);
+  return parsed.success ? parsed.data.error : { code: null, message: null };
+}
+function classifyAppFailure(error62) {
+  if (!(error62 instanceof ActionError) || !error62.transient) return { retry: false };
+  return {
+    retry: true,
+    reason: error62.message,
+    retryAfterMs: error62 instanceof AppRefusal ? error62.retryAfterMs : void 0,
+    notYet: error62 instanceof AppRefusal && error62.status === 425
+  };
+}
+
+// action/src/runner-api/app-request.ts
+var REQUEST_TIMEOUT_MS = 12e4;
+async function requestApp(endpoint, request) {
+  const token = await endpoint.tokens.get();
+  const where = `${request.method} ${new URL(endpoint.base + request.path).pathname}`;
+  const response = await send(endpoint, request, token, where);
+  const text = await response.text().catch(() => "");
+  if (!response.ok) throw refusalOf(where, response, text, endpoint.now());
+  return readJsonBody(where, response.status, text);
+}
+async function send(endpoint, request, token, where) {
+  try {
+    return await endpoint.fetch(endpoint.base + request.path, {
+      method: request.method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        "user-agent": "agent-dispatch-action",
+        ...request.body === void 0 ? {} : { "content-type": "application/json" }
+      },
+      body: request.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    });
+  } catch (error62) {
+    throw new ActionError(
+      "app-unreachable",
+      `${where}: the App did not answer (${describeNetworkError(error62)})`,
+      {
+        cause: error62,
+        transient: true
+      }
+    );
+  }
+}
+function readJsonBody(where, status, text) {
+  if (text === "") return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ActionError("bad-spec", `${where}: the App answered ${status} with a body that is not JSON`);
+  }
+}
+function describeNetworkError(error62) {
+  if (error62 instanceof Error && error62.name === "TimeoutError")
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1e3} s`;
+  const cause = error62 instanceof Error ? error62.cause : void 0;
+  return cause?.code ?? cause?.message ?? errorMessage(error62);
+}
+
 // src/contract/task-spec.ts
 var positiveInt = external_exports.number().int().positive();
 var nonNegative = external_exports.number().nonnegative();
@@ -40525,81 +40615,8 @@ function parseTaskSpec(json2, expectedTaskId) {
 }
 
 // action/src/runner-api/runner-api-client.ts
-var AppRefusal = class extends ActionError {
-  status;
-  errorCode;
-  retryAfterMs;
-  constructor(status, errorCode, message, retryAfterMs) {
-    super("app-refused", message, { transient: isRetryableStatus(status) });
-    this.status = status;
-    this.errorCode = errorCode;
-    this.retryAfterMs = retryAfterMs;
-  }
-};
-var REQUEST_TIMEOUT_MS = 12e4;
 function createRunnerApi(options) {
-  const fetchImpl = options.fetch ?? fetch;
-  const now = options.now ?? Date.now;
-  const base = `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`;
-  async function once(method, path2, body) {
-    const token = await options.tokens.get();
-    const where = `${method} ${new URL(base + path2).pathname}`;
-    let response;
-    try {
-      response = await fetchImpl(base + path2, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: "application/json",
-          "user-agent": "agent-dispatch-action",
-          ...body === void 0 ? {} : { "content-type": "application/json" }
-        },
-        body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-      });
-    } catch (error62) {
-      throw new ActionError(
-        "app-unreachable",
-        `${where}: the App did not answer (${describeNetworkError(error62)})`,
-        {
-          cause: error62,
-          transient: true
-        }
-      );
-    }
-    const text = await response.text().catch(() => "");
-    if (response.ok) {
-      if (text === "") return void 0;
-      try {
-        return JSON.parse(text);
-      } catch {
-        throw new ActionError(
-          "bad-spec",
-          `${where}: the App answered ${response.status} with a body that is not JSON`
-        );
-      }
-    }
-    const { code, message } = readAppError(text);
-    throw new AppRefusal(
-      response.status,
-      code,
-      `${where}: the App answered ${response.status}${code ? ` ${code}` : ""}${message ? ` — ${message}` : ""}`,
-      parseRetryAfter(response.headers.get("retry-after"), now())
-    );
-  }
-  function call(method, path2, body) {
-    const text = body === void 0 ? void 0 : JSON.stringify(body);
-    return withRetry(() => once(method, path2, text), {
-      ...options.retry,
-      classify: (error62) => error62 instanceof ActionError && error62.transient ? {
-        retry: true,
-        reason: error62.message,
-        retryAfterMs: error62 instanceof AppRefusal ? error62.retryAfterMs : void 0,
-        notYet: error62 instanceof AppRefusal && error62.status === 425
-      } : { retry: false },
-      onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
-    });
-  }
+  const call = retryingCalls(options);
   return {
     async getSpec() {
       return parseTaskSpec(await call("GET", "/spec"), options.taskId);
@@ -40617,21 +40634,21 @@ function createRunnerApi(options) {
     }
   };
 }
-function readAppError(text) {
-  let json2;
-  try {
-    json2 = JSON.parse(text);
-  } catch {
-    return { code: null, message: text.trim().slice(0, 300) || null };
-  }
-  const parsed = runnerErrorSchema.safeParse(json2);
-  return parsed.success ? parsed.data.error : { code: null, message: null };
-}
-function describeNetworkError(error62) {
-  if (error62 instanceof Error && error62.name === "TimeoutError")
-    return `no answer within ${REQUEST_TIMEOUT_MS / 1e3} s`;
-  const cause = error62 instanceof Error ? error62.cause : void 0;
-  return cause?.code ?? cause?.message ?? errorMessage(error62);
+function retryingCalls(options) {
+  const endpoint = {
+    base: `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`,
+    tokens: options.tokens,
+    fetch: options.fetch ?? fetch,
+    now: options.now ?? Date.now
+  };
+  return (method, path2, body) => {
+    const text = body === void 0 ? void 0 : JSON.stringify(body);
+    return withRetry(() => requestApp(endpoint, { method, path: path2, body: text }), {
+      ...options.retry,
+      classify: classifyAppFailure,
+      onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
+    });
+  };
 }
 
 // action/src/runner-api/token-source.ts

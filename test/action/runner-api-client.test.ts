@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionError } from '../../action/src/action-error.ts';
 import { createIdTokenRequester } from '../../action/src/github-runner/id-token.ts';
 import type { Log } from '../../action/src/github-runner/workflow-commands.ts';
+import { AppRefusal, classifyAppFailure } from '../../action/src/runner-api/app-refusal.ts';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../../action/src/runner-api/retry.ts';
-import { AppRefusal, createRunnerApi } from '../../action/src/runner-api/runner-api-client.ts';
+import { createRunnerApi } from '../../action/src/runner-api/runner-api-client.ts';
 import type { TaskResult } from '../../action/src/runner-api/task-result.ts';
 import { createTokenSource } from '../../action/src/runner-api/token-source.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
@@ -247,5 +248,16 @@ describe('backoff', () => {
     [null, undefined],
   ])('reads Retry-After %j', (value, expected) => {
     expect(parseRetryAfter(value, Date.parse('2026-01-01T00:00:00Z'))).toBe(expected);
+  });
+});
+
+describe('which failures are retried', () => {
+  it.each([
+    ['a 503', new AppRefusal(503, 'busy', 'down', 2000), { retry: true, retryAfterMs: 2000, notYet: false }],
+    ['a 425', new AppRefusal(425, 'run_not_recorded', 'not yet'), { retry: true, notYet: true }],
+    ['a 404', new AppRefusal(404, 'not_found', 'gone'), { retry: false }],
+    ['any other error', new Error('bug'), { retry: false }],
+  ])('%s: %j', (_what, error, decision) => {
+    expect(classifyAppFailure(error)).toMatchObject(decision);
   });
 });
