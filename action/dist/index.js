@@ -6571,10 +6571,10 @@ upgrade: ${upgrade}\r
     }
     function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
       assert2(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      let finished2 = false;
+      let finished4 = false;
       const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
-        if (finished2) {
+        if (finished4) {
           return;
         }
         try {
@@ -6586,7 +6586,7 @@ upgrade: ${upgrade}\r
         }
       };
       const onDrain = function() {
-        if (finished2) {
+        if (finished4) {
           return;
         }
         if (body.resume) {
@@ -6597,16 +6597,16 @@ upgrade: ${upgrade}\r
         queueMicrotask(() => {
           body.removeListener("error", onFinished);
         });
-        if (!finished2) {
+        if (!finished4) {
           const err = new RequestAbortedError();
           queueMicrotask(() => onFinished(err));
         }
       };
       const onFinished = function(err) {
-        if (finished2) {
+        if (finished4) {
           return;
         }
-        finished2 = true;
+        finished4 = true;
         assert2(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
@@ -10014,7 +10014,7 @@ var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { finished: finished2, PassThrough } = __require("node:stream");
+    var { finished: finished4, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10110,7 +10110,7 @@ var require_api_stream = __commonJS({
           if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
             throw new InvalidReturnValueError("expected Writable");
           }
-          finished2(res, { readable: false }, (err) => {
+          finished4(res, { readable: false }, (err) => {
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
@@ -13543,7 +13543,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable, pipeline, finished: finished2 } = __require("node:stream");
+    var { Readable, pipeline, finished: finished4 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14011,7 +14011,7 @@ var require_fetch = __commonJS({
       if (internalResponse.body == null) {
         processResponseEndOfBody();
       } else {
-        finished2(internalResponse.body.stream, () => {
+        finished4(internalResponse.body.stream, () => {
           processResponseEndOfBody();
         });
       }
@@ -20711,7 +20711,7 @@ async function withRetry(operation, options) {
   const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const started = now();
+  const started2 = now();
   let failures = 0;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -20719,7 +20719,7 @@ async function withRetry(operation, options) {
     } catch (error62) {
       const decision = options.classify(error62);
       if (!decision.retry) throw error62;
-      const patient = decision.notYet === true && now() - started < policy.patienceMs;
+      const patient = decision.notYet === true && now() - started2 < policy.patienceMs;
       if (!patient) failures++;
       if (!patient && failures >= policy.maxAttempts) throw error62;
       const delay2 = backoffDelayMs(attempt, policy, random, decision.retryAfterMs);
@@ -41185,8 +41185,8 @@ function formatDuration(ms) {
   if (ms === null) return "—";
   const seconds = Math.round(ms / 1e3);
   if (seconds < 60) return `${seconds} s`;
-  const minutes3 = Math.floor(seconds / 60);
-  return `${minutes3} min ${String(seconds % 60).padStart(2, "0")} s`;
+  const minutes2 = Math.floor(seconds / 60);
+  return `${minutes2} min ${String(seconds % 60).padStart(2, "0")} s`;
 }
 function formatCost(costUsd) {
   return costUsd === null ? dash : `$${costUsd.toFixed(costUsd < 1 ? 4 : 2)}`;
@@ -41264,9 +41264,196 @@ function engineBaseEnvironment(env) {
 // action/src/engines/claude-code-engine.ts
 import { join as join5 } from "node:path";
 
+// action/src/engines/json-lines.ts
+import { StringDecoder } from "node:string_decoder";
+var MAX_LINE_CHARS = 4 * 1024 * 1024;
+function createLineSplitter(onLine) {
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  const take = (text) => {
+    pending += text;
+    let newline = pending.indexOf("\n");
+    while (newline !== -1) {
+      onLine(pending.slice(0, newline).replace(/\r$/, ""));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+    if (pending.length > MAX_LINE_CHARS) {
+      onLine(pending.slice(0, MAX_LINE_CHARS));
+      pending = "";
+    }
+  };
+  return {
+    write: (chunk) => take(decoder.write(chunk)),
+    end() {
+      take(decoder.end());
+      if (pending !== "") onLine(pending);
+      pending = "";
+    }
+  };
+}
+function parseJsonLine(line) {
+  const text = line.trim();
+  if (!text.startsWith("{")) return null;
+  try {
+    return read.obj(JSON.parse(text)) ?? null;
+  } catch {
+    return null;
+  }
+}
+function oneLine(text, max = 200) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+var read = {
+  obj(value) {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+  },
+  num(value) {
+    return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
+  },
+  str(value) {
+    return typeof value === "string" ? value : null;
+  }
+};
+
+// action/src/engines/stream-parser.ts
+var NOTHING_TO_SHOW = { show: null, progress: false };
+
+// action/src/engines/claude-code-stream.ts
+function claudeCodeParser() {
+  const progress = { turns: 0, lastTool: null };
+  const messageIds = /* @__PURE__ */ new Set();
+  let result;
+  return {
+    progress,
+    event(event) {
+      switch (read.str(event.type)) {
+        case "system":
+          return event.subtype === "init" ? started(event) : NOTHING_TO_SHOW;
+        case "assistant":
+          return assistantTurn(event, progress, messageIds);
+        case "user":
+          return toolError(event);
+        case "result":
+          result = event;
+          return finished(event);
+        default:
+          return NOTHING_TO_SHOW;
+      }
+    },
+    finish: () => result === void 0 ? noResult(progress) : outcomeOf(result, progress)
+  };
+}
+function started(event) {
+  return {
+    show: `Claude Code ${read.str(event.claude_code_version) ?? ""}, model ${read.str(event.model) ?? "default"}`,
+    progress: false
+  };
+}
+function assistantTurn(event, progress, messageIds) {
+  const message = read.obj(event.message);
+  const id = read.str(message?.id);
+  if (id === null || !messageIds.has(id)) {
+    if (id !== null) messageIds.add(id);
+    progress.turns += 1;
+  }
+  const shown = [];
+  let tool = false;
+  for (const part of contentOf(message)) {
+    if (part?.type === "text" && typeof part.text === "string" && part.text.trim() !== "") {
+      shown.push(`[turn ${progress.turns}] ${oneLine(part.text)}`);
+    } else if (part?.type === "tool_use" && typeof part.name === "string") {
+      progress.lastTool = part.name;
+      tool = true;
+      shown.push(`[turn ${progress.turns}] tool: ${describeTool(part.name, read.obj(part.input))}`);
+    }
+  }
+  return { show: shown.length > 0 ? shown.join("\n") : null, progress: tool };
+}
+function toolError(event) {
+  const failed = contentOf(read.obj(event.message)).find(
+    (part) => part?.type === "tool_result" && part.is_error === true
+  );
+  if (failed === void 0) return NOTHING_TO_SHOW;
+  const content = typeof failed.content === "string" ? failed.content : JSON.stringify(failed.content);
+  return { show: `  tool error: ${oneLine(content)}`, progress: false };
+}
+function finished(event) {
+  const cost = read.num(event.total_cost_usd);
+  return {
+    show: `Result: ${read.str(event.subtype) ?? "unknown"}${event.is_error === true ? " (error)" : ""}, ${read.num(event.num_turns) ?? "?"} turns${cost === null ? "" : `, $${cost.toFixed(4)}`}`,
+    progress: false
+  };
+}
+function contentOf(message) {
+  return (Array.isArray(message?.content) ? message.content : []).map((block) => read.obj(block));
+}
+function describeTool(name, input3) {
+  const main2 = input3?.file_path ?? input3?.command ?? input3?.pattern ?? input3?.path ?? input3?.url;
+  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
+}
+function noResult(progress) {
+  return {
+    usage: progress.turns > 0 ? { turns: progress.turns, inputTokens: null, outputTokens: null, costUsd: null } : null,
+    summary: null,
+    error: "Claude Code ended without a result.",
+    limit: null
+  };
+}
+function outcomeOf(result, progress) {
+  const usage = usageOf(result, progress);
+  const subtype = read.str(result.subtype) ?? "";
+  const text = read.str(result.result);
+  const failed = result.is_error === true || subtype !== "success";
+  const limit = limitOf(subtype, usage.turns);
+  return {
+    usage,
+    summary: failed ? null : text,
+    error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text ?? "no message", 1e3)}` : null,
+    limit
+  };
+}
+function usageOf(result, progress) {
+  const usage = read.obj(result.usage) ?? {};
+  const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage[key])).filter((n) => n !== null);
+  return {
+    turns: read.num(result.num_turns) ?? progress.turns,
+    inputTokens: input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null,
+    outputTokens: read.num(usage.output_tokens),
+    costUsd: read.num(result.total_cost_usd)
+  };
+}
+function limitOf(subtype, turns) {
+  if (subtype === "error_max_turns") {
+    return `Claude Code stopped at its turn limit (--max-turns ${turns ?? "?"}, from limits.max-turns)`;
+  }
+  if (subtype === "error_max_budget_usd")
+    return "Claude Code stopped at its cost limit (limits.max-cost-usd)";
+  return null;
+}
+
 // action/src/engines/cli-engine.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
 import { join as join4 } from "node:path";
+
+// action/src/engines/engine-report.ts
+var MAX_SUMMARY_CHARS = 4e3;
+function clipSummary(text) {
+  return text?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
+}
+function minutes(ms) {
+  const value = ms / 6e4;
+  return `${Number.isInteger(value) ? value : value.toFixed(2)} minute${value === 1 ? "" : "s"}`;
+}
+function processFailure(who, ended, timeoutMs, reported = null) {
+  if (ended.spawnError !== null) return `${who} could not be started: ${ended.spawnError}`;
+  if (ended.timedOut) return `${who} did not finish within ${minutes(timeoutMs)} and was stopped.`;
+  if (ended.signal !== null) return `${who} was ended by ${ended.signal}.`;
+  if (reported !== null) return reported;
+  if (ended.exitCode !== 0) return `${who} exited with code ${ended.exitCode}.`;
+  return null;
+}
 
 // action/src/engines/install-cli.ts
 import { execFile } from "node:child_process";
@@ -41381,7 +41568,7 @@ async function installCli(cli, env, log) {
   const parent = join3(dir, "..");
   mkdirSync2(parent, { recursive: true });
   const staging = mkdtempSync(join3(parent, `.${process.arch}-staging-`));
-  const started = Date.now();
+  const started2 = Date.now();
   log.info(`Installing ${cli.name}@${cli.version} from the npm registry into the tool cache…`);
   try {
     await runNpm(
@@ -41418,63 +41605,15 @@ async function installCli(cli, env, log) {
   } finally {
     rmSync2(staging, { recursive: true, force: true });
   }
-  log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started) / 1e3).toFixed(1)} s.`);
+  log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started2) / 1e3).toFixed(1)} s.`);
   return { dir, command: null, version: cli.version, installedNow: true };
 }
 
-// action/src/engines/json-lines.ts
-import { StringDecoder } from "node:string_decoder";
-var MAX_LINE_CHARS = 4 * 1024 * 1024;
-function createLineSplitter(onLine) {
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  const take = (text) => {
-    pending += text;
-    let newline = pending.indexOf("\n");
-    while (newline !== -1) {
-      onLine(pending.slice(0, newline).replace(/\r$/, ""));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf("\n");
-    }
-    if (pending.length > MAX_LINE_CHARS) {
-      onLine(pending.slice(0, MAX_LINE_CHARS));
-      pending = "";
-    }
-  };
-  return {
-    write: (chunk) => take(decoder.write(chunk)),
-    end() {
-      take(decoder.end());
-      if (pending !== "") onLine(pending);
-      pending = "";
-    }
-  };
-}
-function parseJsonLine(line) {
-  const text = line.trim();
-  if (!text.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-function oneLine(text, max = 200) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 // action/src/engines/cli-engine.ts
-var MAX_SUMMARY_CHARS = 4e3;
-function minutes(ms) {
-  const value = ms / 6e4;
-  return `${Number.isInteger(value) ? value : value.toFixed(2)} minute${value === 1 ? "" : "s"}`;
-}
+var promptFile = (ctx) => join4(ctx.tempDir, "prompt.md");
 function cliEngine(adapter4) {
   let installed = null;
-  const promptFile = (ctx) => join4(ctx.tempDir, "prompt.md");
-  const engine = {
+  return {
     name: adapter4.name,
     modelApi: adapter4.modelApi,
     async prepare(ctx) {
@@ -41485,83 +41624,75 @@ function cliEngine(adapter4) {
     },
     async run(ctx) {
       if (installed === null) throw new ActionError("engine-failed", `${adapter4.name} was not prepared.`);
-      if (ctx.modelAccess === null) {
-        throw new ActionError("engine-failed", `${adapter4.name} runs only behind the key-holding proxy.`);
-      }
-      const access2 = ctx.modelAccess;
-      const home = join4(ctx.tempDir, "home");
-      mkdirSync3(home, { recursive: true, mode: 448 });
-      const { file: file2, args } = adapter4.command(installed, ctx, access2);
-      const parser = adapter4.createParser();
-      const show = (text) => ctx.output.stdout(Buffer.from(`${text}
-`));
-      const lines = createLineSplitter((line) => {
-        const event = parseJsonLine(line);
-        if (event === null) {
-          if (line.trim() !== "") show(line);
-          return;
-        }
-        const seen = parser.event(event);
-        if (seen.show !== null) show(seen.show);
-        if (seen.progress) {
-          const { turns, lastTool } = parser.progress;
-          ctx.reportProgress({
-            type: "progress",
-            turns,
-            ...lastTool === null ? {} : { lastTool }
-          });
-        }
-      });
-      const result = await runProcessTree({
-        file: file2,
-        args,
-        cwd: ctx.workingDirectory,
-        env: { ...ctx.environment, HOME: home, ...adapter4.environment(ctx, access2, home) },
-        timeoutMs: ctx.timeoutMs,
-        graceMs: ctx.graceMs,
-        output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
-        stdinFile: promptFile(ctx)
-      });
-      lines.end();
-      const outcome = parser.finish();
-      let error62 = null;
-      if (result.spawnError !== null) error62 = `${adapter4.name} could not be started: ${result.spawnError}`;
-      else if (result.timedOut)
-        error62 = `${adapter4.name} did not finish within ${minutes(ctx.timeoutMs)} and was stopped.`;
-      else if (result.signal !== null) error62 = `${adapter4.name} was ended by ${result.signal}.`;
-      else if (outcome.error !== null) error62 = outcome.error;
-      else if (result.exitCode !== 0) error62 = `${adapter4.name} exited with code ${result.exitCode}.`;
-      return {
-        exitCode: result.exitCode,
-        timedOut: result.timedOut,
-        usage: outcome.usage,
-        summary: outcome.summary?.trim().slice(0, MAX_SUMMARY_CHARS) || null,
-        error: error62,
-        limit: outcome.limit
-      };
+      return runCli(adapter4, installed, ctx);
     },
-    parseUsage(raw) {
-      const parser = adapter4.createParser();
-      for (const line of raw.split("\n")) {
-        const event = parseJsonLine(line);
-        if (event !== null) parser.event(event);
-      }
-      return parser.finish().usage;
-    }
+    parseUsage: (raw) => readUsage(adapter4, raw)
   };
-  return engine;
 }
-var read = {
-  obj(value) {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-  },
-  num(value) {
-    return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : null;
-  },
-  str(value) {
-    return typeof value === "string" ? value : null;
+async function runCli(adapter4, installed, ctx) {
+  const access2 = behindProxy(adapter4, ctx);
+  const home = privateHome(ctx);
+  const { file: file2, args } = adapter4.command(installed, ctx, access2);
+  const parser = adapter4.createParser();
+  const lines = createLineSplitter(showEvents(parser, ctx));
+  const ended = await runProcessTree({
+    file: file2,
+    args,
+    cwd: ctx.workingDirectory,
+    env: { ...ctx.environment, HOME: home, ...adapter4.environment(ctx, access2, home) },
+    timeoutMs: ctx.timeoutMs,
+    graceMs: ctx.graceMs,
+    output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
+    stdinFile: promptFile(ctx)
+  });
+  lines.end();
+  const outcome = parser.finish();
+  return {
+    exitCode: ended.exitCode,
+    timedOut: ended.timedOut,
+    usage: outcome.usage,
+    summary: clipSummary(outcome.summary),
+    error: processFailure(adapter4.name, ended, ctx.timeoutMs, outcome.error),
+    limit: outcome.limit
+  };
+}
+function behindProxy(adapter4, ctx) {
+  if (ctx.modelAccess === null) {
+    throw new ActionError("engine-failed", `${adapter4.name} runs only behind the key-holding proxy.`);
   }
-};
+  return ctx.modelAccess;
+}
+function privateHome(ctx) {
+  const home = join4(ctx.tempDir, "home");
+  mkdirSync3(home, { recursive: true, mode: 448 });
+  return home;
+}
+function showEvents(parser, ctx) {
+  const show = (text) => ctx.output.stdout(Buffer.from(`${text}
+`));
+  return (line) => {
+    const event = parseJsonLine(line);
+    if (event === null) {
+      if (line.trim() !== "") show(line);
+      return;
+    }
+    const seen = parser.event(event);
+    if (seen.show !== null) show(seen.show);
+    if (!seen.progress) return;
+    const { turns, lastTool } = parser.progress;
+    ctx.reportProgress({ type: "progress", turns, ...lastTool === null ? {} : { lastTool } });
+  };
+}
+function readUsage(adapter4, raw) {
+  const parser = adapter4.createParser();
+  for (const line of raw.split("\n")) {
+    const event = parseJsonLine(line);
+    if (event !== null) parser.event(event);
+  }
+  return parser.finish().usage;
+}
+
+// action/src/engines/cli-platform.ts
 function platformName() {
   return `${process.platform}-${process.arch}`;
 }
@@ -41589,101 +41720,6 @@ function claudeCodeBinary(dir) {
     claudeCodePlatformPackage(),
     process.platform === "win32" ? "claude.exe" : "claude"
   );
-}
-function describeTool(name, input3) {
-  const main2 = input3?.file_path ?? input3?.command ?? input3?.pattern ?? input3?.path ?? input3?.url;
-  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
-}
-function claudeCodeParser() {
-  const progress = { turns: 0, lastTool: null };
-  const messageIds = /* @__PURE__ */ new Set();
-  let result;
-  return {
-    progress,
-    event(event) {
-      const type = read.str(event.type);
-      if (type === "system" && event.subtype === "init") {
-        return {
-          show: `Claude Code ${read.str(event.claude_code_version) ?? ""}, model ${read.str(event.model) ?? "default"}`,
-          progress: false
-        };
-      }
-      if (type === "assistant") {
-        const message = read.obj(event.message);
-        const id = read.str(message?.id);
-        if (id === null || !messageIds.has(id)) {
-          if (id !== null) messageIds.add(id);
-          progress.turns += 1;
-        }
-        const shown = [];
-        let tool = false;
-        for (const block of Array.isArray(message?.content) ? message.content : []) {
-          const part = read.obj(block);
-          if (part?.type === "text" && typeof part.text === "string" && part.text.trim() !== "") {
-            shown.push(`[turn ${progress.turns}] ${oneLine(part.text)}`);
-          } else if (part?.type === "tool_use" && typeof part.name === "string") {
-            progress.lastTool = part.name;
-            tool = true;
-            shown.push(`[turn ${progress.turns}] tool: ${describeTool(part.name, read.obj(part.input))}`);
-          }
-        }
-        return { show: shown.length > 0 ? shown.join("\n") : null, progress: tool };
-      }
-      if (type === "user") {
-        const message = read.obj(event.message);
-        for (const block of Array.isArray(message?.content) ? message.content : []) {
-          const part = read.obj(block);
-          if (part?.type === "tool_result" && part.is_error === true) {
-            const content = typeof part.content === "string" ? part.content : JSON.stringify(part.content);
-            return { show: `  tool error: ${oneLine(content)}`, progress: false };
-          }
-        }
-        return { show: null, progress: false };
-      }
-      if (type === "result") {
-        result = event;
-        const cost = read.num(event.total_cost_usd);
-        return {
-          show: `Result: ${read.str(event.subtype) ?? "unknown"}${event.is_error === true ? " (error)" : ""}, ${read.num(event.num_turns) ?? "?"} turns${cost === null ? "" : `, $${cost.toFixed(4)}`}`,
-          progress: false
-        };
-      }
-      return { show: null, progress: false };
-    },
-    finish() {
-      if (result === void 0) {
-        return {
-          usage: progress.turns > 0 ? { turns: progress.turns, inputTokens: null, outputTokens: null, costUsd: null } : null,
-          summary: null,
-          error: "Claude Code ended without a result.",
-          limit: null
-        };
-      }
-      const usage = read.obj(result.usage) ?? {};
-      const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage[key])).filter((n) => n !== null);
-      const parsed = {
-        turns: read.num(result.num_turns) ?? progress.turns,
-        inputTokens: input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null,
-        outputTokens: read.num(usage.output_tokens),
-        costUsd: read.num(result.total_cost_usd)
-      };
-      const subtype = read.str(result.subtype) ?? "";
-      const text = read.str(result.result);
-      const failed = result.is_error === true || subtype !== "success";
-      let limit = null;
-      if (subtype === "error_max_turns") {
-        limit = `Claude Code stopped at its turn limit (--max-turns ${parsed.turns ?? "?"}, from limits.max-turns)`;
-      } else if (subtype === "error_max_budget_usd") {
-        limit = "Claude Code stopped at its cost limit (limits.max-cost-usd)";
-      }
-      return {
-        usage: parsed,
-        summary: failed ? null : text,
-        error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text ?? "no message", 1e3)}` : null,
-        limit
-      };
-    }
-  };
 }
 function claudeCodeCli(version2) {
   return {
@@ -41740,25 +41776,8 @@ function claudeCodeEngine() {
 // action/src/engines/codex-engine.ts
 import { mkdirSync as mkdirSync4 } from "node:fs";
 import { join as join6 } from "node:path";
-var CODEX_VERSION = "0.169.0";
-var TRIPLES = {
-  "linux-x64": "x86_64-unknown-linux-musl",
-  "linux-arm64": "aarch64-unknown-linux-musl",
-  "darwin-x64": "x86_64-apple-darwin",
-  "darwin-arm64": "aarch64-apple-darwin"
-};
-function codexBinary(dir) {
-  const platform2 = platformName();
-  return join6(
-    dir,
-    "node_modules",
-    `@openai/codex-${platform2}`,
-    "vendor",
-    TRIPLES[platform2] ?? "unsupported-platform",
-    "bin",
-    "codex"
-  );
-}
+
+// action/src/engines/codex-stream.ts
 var TOOL_ITEMS = {
   command_execution: "shell",
   file_change: "apply_patch",
@@ -41809,7 +41828,7 @@ function codexParser() {
       if (type === "error") {
         return { show: `! ${oneLine(read.str(event.message) ?? "", 300)}`, progress: false };
       }
-      return { show: null, progress: false };
+      return NOTHING_TO_SHOW;
     },
     finish() {
       const any2 = inputTokens !== null || outputTokens !== null;
@@ -41823,6 +41842,27 @@ function codexParser() {
       };
     }
   };
+}
+
+// action/src/engines/codex-engine.ts
+var CODEX_VERSION = "0.169.0";
+var TRIPLES = {
+  "linux-x64": "x86_64-unknown-linux-musl",
+  "linux-arm64": "aarch64-unknown-linux-musl",
+  "darwin-x64": "x86_64-apple-darwin",
+  "darwin-arm64": "aarch64-apple-darwin"
+};
+function codexBinary(dir) {
+  const platform2 = platformName();
+  return join6(
+    dir,
+    "node_modules",
+    `@openai/codex-${platform2}`,
+    "vendor",
+    TRIPLES[platform2] ?? "unsupported-platform",
+    "bin",
+    "codex"
+  );
 }
 var PROVIDER_ID = "agent-dispatch";
 function codexCli(version2) {
@@ -41879,7 +41919,6 @@ function codexEngine() {
 import { readFileSync as readFileSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import { join as join7 } from "node:path";
 var MAX_PROMPT_ENV_BYTES = 100 * 1024;
-var MAX_SUMMARY_CHARS2 = 4e3;
 function commandFiles(tempDir) {
   return {
     prompt: join7(tempDir, "prompt.md"),
@@ -41903,10 +41942,6 @@ function readOptional(path2) {
   } catch {
     return null;
   }
-}
-function minutes2(ms) {
-  const value = ms / 6e4;
-  return `${Number.isInteger(value) ? value : value.toFixed(2)} minute${value === 1 ? "" : "s"}`;
 }
 function commandEngine() {
   const engine = {
@@ -41954,7 +41989,7 @@ function commandEngine() {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`
         );
       }
-      const summary2 = readOptional(files.summary)?.trim().slice(0, MAX_SUMMARY_CHARS2) || null;
+      const summary2 = clipSummary(readOptional(files.summary));
       const usageText = readOptional(files.usage);
       const usage = usageText === null ? null : engine.parseUsage(usageText);
       if (usageText !== null && usage === null) {
@@ -41962,12 +41997,7 @@ function commandEngine() {
           "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
         );
       }
-      let error62 = null;
-      if (result.spawnError !== null) error62 = `The command could not be started: ${result.spawnError}`;
-      else if (result.timedOut)
-        error62 = `The command did not finish within ${minutes2(ctx.timeoutMs)} and was stopped.`;
-      else if (result.signal !== null) error62 = `The command was ended by ${result.signal}.`;
-      else if (result.exitCode !== 0) error62 = `The command exited with code ${result.exitCode}.`;
+      const error62 = processFailure("The command", result, ctx.timeoutMs);
       return { exitCode: result.exitCode, timedOut: result.timedOut, usage, summary: summary2, error: error62 };
     },
     parseUsage(raw) {
@@ -41995,21 +42025,8 @@ function commandEngine() {
 // action/src/engines/gemini-engine.ts
 import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
 import { join as join8 } from "node:path";
-var GEMINI_VERSION = "0.61.0";
-function geminiEntry(dir) {
-  return join8(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
-}
-var GEMINI_SETTINGS = {
-  security: { auth: { selectedType: "gemini-api-key" } },
-  privacy: { usageStatisticsEnabled: false },
-  telemetry: { enabled: false },
-  general: { disableAutoUpdate: true, disableUpdateNag: true }
-};
-var GEMINI_PROMPT_SUFFIX = "Carry out the task described above in this repository.";
-function describeTool2(name, parameters) {
-  const main2 = parameters?.file_path ?? parameters?.command ?? parameters?.path ?? parameters?.pattern;
-  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
-}
+
+// action/src/engines/gemini-stream.ts
 function geminiParser() {
   const progress = { turns: 0, lastTool: null };
   let assistant = "";
@@ -42025,74 +42042,92 @@ function geminiParser() {
           if (event.role === "assistant" && typeof event.content === "string") {
             assistant = event.delta === true ? assistant + event.content : event.content;
           }
-          return { show: null, progress: false };
+          return NOTHING_TO_SHOW;
         case "tool_use": {
-          const name = read.str(event.tool_name) ?? "tool";
-          progress.turns += 1;
-          progress.lastTool = name;
-          if (assistant.trim() !== "") {
-            const said = oneLine(assistant);
-            assistant = "";
-            return {
-              show: `> ${said}
-[step ${progress.turns}] tool: ${describeTool2(name, read.obj(event.parameters))}`,
-              progress: true
-            };
-          }
-          return {
-            show: `[step ${progress.turns}] tool: ${describeTool2(name, read.obj(event.parameters))}`,
-            progress: true
-          };
+          const seen = toolUse(event, progress, assistant);
+          assistant = "";
+          return seen;
         }
         case "tool_result":
-          return event.status === "error" ? {
-            show: `  tool error: ${oneLine(JSON.stringify(event.error ?? event.output ?? ""))}`,
-            progress: false
-          } : { show: null, progress: false };
+          return toolError2(event);
         case "error": {
           const message = read.str(event.message) ?? "error";
           if (event.severity === "error") errors.push(message);
           return { show: `! ${oneLine(message, 300)}`, progress: false };
         }
-        case "result": {
+        case "result":
           result = event;
-          const stats = read.obj(event.stats) ?? {};
-          return {
-            show: `Result: ${read.str(event.status) ?? "unknown"}, ${read.num(stats.input_tokens) ?? "?"} input, ${read.num(stats.output_tokens) ?? "?"} output tokens, ${read.num(stats.tool_calls) ?? "?"} tool calls`,
-            progress: false
-          };
-        }
+          return finished2(event);
         default:
-          return { show: null, progress: false };
+          return NOTHING_TO_SHOW;
       }
     },
-    finish() {
-      if (result === void 0) {
-        return {
-          usage: null,
-          summary: null,
-          error: `Gemini CLI ended without a result${errors.length > 0 ? `: ${oneLine(errors.join("; "), 1e3)}` : "."}`,
-          limit: null
-        };
-      }
-      const stats = read.obj(result.stats) ?? {};
-      const failed = result.status !== "success";
-      const error62 = read.obj(result.error);
-      return {
-        // Gemini reports tokens but not model calls or cost: the proxy fills those in.
-        usage: {
-          turns: null,
-          inputTokens: read.num(stats.input_tokens),
-          outputTokens: read.num(stats.output_tokens),
-          costUsd: null
-        },
-        summary: failed ? null : assistant.trim() || null,
-        error: failed ? `Gemini CLI failed: ${oneLine(read.str(error62?.message) ?? (errors.join("; ") || "no message"), 1e3)}` : null,
-        limit: null
-      };
-    }
+    finish: () => result === void 0 ? noResult2(errors) : outcomeOf2(result, assistant, errors)
   };
 }
+function toolUse(event, progress, said) {
+  const name = read.str(event.tool_name) ?? "tool";
+  progress.turns += 1;
+  progress.lastTool = name;
+  const step = `[step ${progress.turns}] tool: ${describeTool2(name, read.obj(event.parameters))}`;
+  return { show: said.trim() !== "" ? `> ${oneLine(said)}
+${step}` : step, progress: true };
+}
+function toolError2(event) {
+  if (event.status !== "error") return NOTHING_TO_SHOW;
+  return {
+    show: `  tool error: ${oneLine(JSON.stringify(event.error ?? event.output ?? ""))}`,
+    progress: false
+  };
+}
+function finished2(event) {
+  const stats = read.obj(event.stats) ?? {};
+  return {
+    show: `Result: ${read.str(event.status) ?? "unknown"}, ${read.num(stats.input_tokens) ?? "?"} input, ${read.num(stats.output_tokens) ?? "?"} output tokens, ${read.num(stats.tool_calls) ?? "?"} tool calls`,
+    progress: false
+  };
+}
+function describeTool2(name, parameters) {
+  const main2 = parameters?.file_path ?? parameters?.command ?? parameters?.path ?? parameters?.pattern;
+  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
+}
+function noResult2(errors) {
+  return {
+    usage: null,
+    summary: null,
+    error: `Gemini CLI ended without a result${errors.length > 0 ? `: ${oneLine(errors.join("; "), 1e3)}` : "."}`,
+    limit: null
+  };
+}
+function outcomeOf2(result, assistant, errors) {
+  const stats = read.obj(result.stats) ?? {};
+  const failed = result.status !== "success";
+  const error62 = read.obj(result.error);
+  return {
+    usage: {
+      turns: null,
+      inputTokens: read.num(stats.input_tokens),
+      outputTokens: read.num(stats.output_tokens),
+      costUsd: null
+    },
+    summary: failed ? null : assistant.trim() || null,
+    error: failed ? `Gemini CLI failed: ${oneLine(read.str(error62?.message) ?? (errors.join("; ") || "no message"), 1e3)}` : null,
+    limit: null
+  };
+}
+
+// action/src/engines/gemini-engine.ts
+var GEMINI_VERSION = "0.61.0";
+function geminiEntry(dir) {
+  return join8(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
+}
+var GEMINI_SETTINGS = {
+  security: { auth: { selectedType: "gemini-api-key" } },
+  privacy: { usageStatisticsEnabled: false },
+  telemetry: { enabled: false },
+  general: { disableAutoUpdate: true, disableUpdateNag: true }
+};
+var GEMINI_PROMPT_SUFFIX = "Carry out the task described above in this repository.";
 function geminiCli(version2) {
   return {
     name: "@google/gemini-cli",
@@ -42798,11 +42833,11 @@ async function runEngine(ctx, spec, tempDir) {
     phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
     ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
     const guard = stopCommands(ctx.write);
-    const started = ctx.now();
+    const started2 = ctx.now();
     try {
       phase.engine = await engine.run(engineCtx);
     } finally {
-      phase.durationMs = ctx.now() - started;
+      phase.durationMs = ctx.now() - started2;
       const rest = decoder.end();
       if (rest !== "") {
         ctx.write(rest);
@@ -43046,18 +43081,18 @@ async function main() {
   };
   return inputs.step === "prepare" ? prepareStep(ctx) : runStep(ctx);
 }
-var finished = false;
+var finished3 = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     killAllProcessTrees();
-    finished = true;
+    finished3 = true;
     createRunnerLog().error(`Stopped by ${signal} (the run was cancelled); the engine was stopped.`);
     process.exit(signal === "SIGINT" ? 130 : 143);
   });
 }
 process.on("exit", () => {
   killAllProcessTrees();
-  if (!finished) {
+  if (!finished3) {
     createRunnerLog().error(
       "The action stopped before it finished (an internal error): treat this run as failed."
     );
@@ -43066,11 +43101,11 @@ process.on("exit", () => {
 });
 main().then(
   (code) => {
-    finished = true;
+    finished3 = true;
     process.exitCode = code;
   },
   (error62) => {
-    finished = true;
+    finished3 = true;
     createRunnerLog().error(errorMessage(error62));
     process.exitCode = 1;
   }

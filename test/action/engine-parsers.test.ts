@@ -1,9 +1,12 @@
 // The CLI adapters' readers, on output in the shape the real CLIs print (lines taken from runs of
 // the pinned versions against the scripted model), and the engine table.
 import { describe, expect, it } from 'vitest';
-import { claudeCodeEngine, claudeCodeParser } from '../../action/src/engines/claude-code-engine.ts';
-import { codexEngine, codexParser } from '../../action/src/engines/codex-engine.ts';
-import { geminiEngine, geminiParser } from '../../action/src/engines/gemini-engine.ts';
+import { claudeCodeEngine } from '../../action/src/engines/claude-code-engine.ts';
+import { claudeCodeParser } from '../../action/src/engines/claude-code-stream.ts';
+import { codexEngine } from '../../action/src/engines/codex-engine.ts';
+import { codexParser } from '../../action/src/engines/codex-stream.ts';
+import { geminiEngine } from '../../action/src/engines/gemini-engine.ts';
+import { geminiParser } from '../../action/src/engines/gemini-stream.ts';
 import { selectEngine } from '../../action/src/engines/select-engine.ts';
 
 const lines = (...events: unknown[]) => events.map((e) => JSON.stringify(e)).join('\n');

@@ -7,11 +7,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../action-error.ts';
 import type { Engine, EngineContext, EngineUsage } from './engine.ts';
+import { clipSummary, processFailure } from './engine-report.ts';
 import { runProcessTree } from './run-process-tree.ts';
 
 /** Linux refuses a single environment string over 128 KiB; larger prompts are file-only. */
 export const MAX_PROMPT_ENV_BYTES = 100 * 1024;
-const MAX_SUMMARY_CHARS = 4000;
 
 export function commandFiles(tempDir: string) {
   return {
@@ -38,11 +38,6 @@ function readOptional(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-function minutes(ms: number): string {
-  const value = ms / 60_000;
-  return `${Number.isInteger(value) ? value : value.toFixed(2)} minute${value === 1 ? '' : 's'}`;
 }
 
 export function commandEngine(): Engine {
@@ -93,7 +88,7 @@ export function commandEngine(): Engine {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`,
         );
       }
-      const summary = readOptional(files.summary)?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
+      const summary = clipSummary(readOptional(files.summary));
       const usageText = readOptional(files.usage);
       const usage = usageText === null ? null : engine.parseUsage(usageText);
       if (usageText !== null && usage === null) {
@@ -101,12 +96,7 @@ export function commandEngine(): Engine {
           'AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported.',
         );
       }
-      let error: string | null = null;
-      if (result.spawnError !== null) error = `The command could not be started: ${result.spawnError}`;
-      else if (result.timedOut)
-        error = `The command did not finish within ${minutes(ctx.timeoutMs)} and was stopped.`;
-      else if (result.signal !== null) error = `The command was ended by ${result.signal}.`;
-      else if (result.exitCode !== 0) error = `The command exited with code ${result.exitCode}.`;
+      const error = processFailure('The command', result, ctx.timeoutMs);
       return { exitCode: result.exitCode, timedOut: result.timedOut, usage, summary, error };
     },
 

@@ -3,12 +3,13 @@
 // JavaScript file run with the action's own Node.js; its optional native modules (a terminal
 // emulator and a keychain binding, for interactive use) are not installed.
 // GOOGLE_GEMINI_BASE_URL points it at the proxy; the key (GEMINI_API_KEY) is the dummy.
+// Its output is read in gemini-stream.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliAdapter, cliEngine, read, type StreamParser } from './cli-engine.ts';
+import { type CliAdapter, cliEngine } from './cli-engine.ts';
 import type { Engine } from './engine.ts';
+import { geminiParser } from './gemini-stream.ts';
 import type { CliPackage } from './install-cli.ts';
-import { oneLine } from './json-lines.ts';
 
 export const GEMINI_VERSION = '0.61.0';
 
@@ -25,99 +26,6 @@ export const GEMINI_SETTINGS = {
 
 /** Appended to the prompt read from standard input. */
 export const GEMINI_PROMPT_SUFFIX = 'Carry out the task described above in this repository.';
-
-function describeTool(name: string, parameters: Record<string, unknown> | undefined): string {
-  const main = parameters?.file_path ?? parameters?.command ?? parameters?.path ?? parameters?.pattern;
-  return typeof main === 'string' ? `${name} ${oneLine(main, 120)}` : name;
-}
-
-export function geminiParser(): StreamParser {
-  const progress = { turns: 0, lastTool: null as string | null };
-  let assistant = '';
-  let result: Record<string, unknown> | undefined;
-  const errors: string[] = [];
-  return {
-    progress,
-    event(event) {
-      switch (read.str(event.type)) {
-        case 'init':
-          return { show: `Gemini CLI, model ${read.str(event.model) ?? 'default'}`, progress: false };
-        case 'message':
-          if (event.role === 'assistant' && typeof event.content === 'string') {
-            // Deltas: collected for the summary, not logged piece by piece.
-            assistant = event.delta === true ? assistant + event.content : event.content;
-          }
-          return { show: null, progress: false };
-        case 'tool_use': {
-          const name = read.str(event.tool_name) ?? 'tool';
-          progress.turns += 1;
-          progress.lastTool = name;
-          if (assistant.trim() !== '') {
-            const said = oneLine(assistant);
-            assistant = '';
-            return {
-              show: `> ${said}\n[step ${progress.turns}] tool: ${describeTool(name, read.obj(event.parameters))}`,
-              progress: true,
-            };
-          }
-          return {
-            show: `[step ${progress.turns}] tool: ${describeTool(name, read.obj(event.parameters))}`,
-            progress: true,
-          };
-        }
-        case 'tool_result':
-          return event.status === 'error'
-            ? {
-                show: `  tool error: ${oneLine(JSON.stringify(event.error ?? event.output ?? ''))}`,
-                progress: false,
-              }
-            : { show: null, progress: false };
-        case 'error': {
-          const message = read.str(event.message) ?? 'error';
-          if (event.severity === 'error') errors.push(message);
-          return { show: `! ${oneLine(message, 300)}`, progress: false };
-        }
-        case 'result': {
-          result = event;
-          const stats = read.obj(event.stats) ?? {};
-          return {
-            show: `Result: ${read.str(event.status) ?? 'unknown'}, ${read.num(stats.input_tokens) ?? '?'} input, ${read.num(stats.output_tokens) ?? '?'} output tokens, ${read.num(stats.tool_calls) ?? '?'} tool calls`,
-            progress: false,
-          };
-        }
-        default:
-          return { show: null, progress: false };
-      }
-    },
-    finish() {
-      if (result === undefined) {
-        return {
-          usage: null,
-          summary: null,
-          error: `Gemini CLI ended without a result${errors.length > 0 ? `: ${oneLine(errors.join('; '), 1000)}` : '.'}`,
-          limit: null,
-        };
-      }
-      const stats = read.obj(result.stats) ?? {};
-      const failed = result.status !== 'success';
-      const error = read.obj(result.error);
-      return {
-        // Gemini reports tokens but not model calls or cost: the proxy fills those in.
-        usage: {
-          turns: null,
-          inputTokens: read.num(stats.input_tokens),
-          outputTokens: read.num(stats.output_tokens),
-          costUsd: null,
-        },
-        summary: failed ? null : assistant.trim() || null,
-        error: failed
-          ? `Gemini CLI failed: ${oneLine(read.str(error?.message) ?? (errors.join('; ') || 'no message'), 1000)}`
-          : null,
-        limit: null,
-      };
-    },
-  };
-}
 
 export function geminiCli(version: string): CliPackage {
   return {

@@ -1,5 +1,5 @@
 // Splits an engine's stdout into lines as it streams (chunks end anywhere, UTF-8 included) and
-// hands each complete line on; the CLIs print one JSON object a line.
+// hands each complete line on; the CLIs print one JSON object a line, read here loosely.
 import { StringDecoder } from 'node:string_decoder';
 
 /** Longer lines are still passed on, cut to this many characters, so memory stays bounded. */
@@ -39,10 +39,7 @@ export function parseJsonLine(line: string): Record<string, unknown> | null {
   const text = line.trim();
   if (!text.startsWith('{')) return null;
   try {
-    const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    return read.obj(JSON.parse(text)) ?? null;
   } catch {
     return null;
   }
@@ -53,3 +50,18 @@ export function oneLine(text: string, max = 200): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** Small readers for the CLIs' loosely typed JSON. */
+export const read = {
+  obj(value: unknown): Record<string, unknown> | undefined {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  },
+  num(value: unknown): number | null {
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+  },
+  str(value: unknown): string | null {
+    return typeof value === 'string' ? value : null;
+  },
+};
