@@ -40891,10 +40891,6 @@ async function snapshotCheckout(options) {
   };
 }
 
-// action/src/changes/collect-changes.ts
-import { copyFileSync as copyFileSync2, mkdirSync, statSync as statSync2, utimesSync as utimesSync2, writeFileSync } from "node:fs";
-import { join as join2 } from "node:path";
-
 // src/contract/job-result.ts
 var FILE_MODES = ["100644", "100755", "120000", "160000"];
 var changeSchema = external_exports.discriminatedUnion("status", [
@@ -40927,12 +40923,7 @@ var resultSchema = external_exports.strictObject({
   report: reportSchema
 });
 
-// action/src/changes/collect-changes.ts
-var GITLINK = "160000";
-function isFileMode(mode) {
-  return FILE_MODES.includes(mode);
-}
-var PER_CHANGE_OVERHEAD = 80;
+// action/src/changes/git-records.ts
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodePath(bytes) {
   try {
@@ -40986,16 +40977,11 @@ function parseCatFileBatch(output2) {
   }
   return objects;
 }
-function base64Length(bytes) {
-  return Math.ceil(bytes / 3) * 4;
-}
-function resultTooLarge(bytes, limit, files) {
-  return new ActionError(
-    "result-too-large",
-    `The change (${files} file${files === 1 ? "" : "s"}, about ${bytes} bytes encoded) is larger than the task's limit of ${limit} bytes (limits.maxResultBytes), so it was not sent. Ask for a smaller change, or make sure generated files are in .gitignore.`
-  );
-}
-async function collectChanges(snapshot, options) {
+
+// action/src/changes/private-repository.ts
+import { copyFileSync as copyFileSync2, mkdirSync, statSync as statSync2, utimesSync as utimesSync2, writeFileSync } from "node:fs";
+import { join as join2 } from "node:path";
+async function openPrivateRepository(snapshot) {
   const gitDir = join2(snapshot.stateDir, "collect.git");
   const index = join2(snapshot.stateDir, "collect-index");
   const home = join2(snapshot.stateDir, "home");
@@ -41012,70 +40998,107 @@ async function collectChanges(snapshot, options) {
     GIT_WORK_TREE: snapshot.workTree,
     GIT_INDEX_FILE: index
   });
-  const run = (args, extra = {}) => git(["-c", "core.bare=false", ...args], { cwd: snapshot.workTree, env, ...extra });
-  let staged = false;
+  return {
+    run: (args, extra = {}) => git(["-c", "core.bare=false", ...args], { cwd: snapshot.workTree, env, ...extra }),
+    index
+  };
+}
+async function stageWorkTree(repo, snapshot) {
   if (snapshot.index !== null) {
-    copyFileSync2(snapshot.index, index);
+    copyFileSync2(snapshot.index, repo.index);
     const { atime, mtime } = statSync2(snapshot.index);
-    utimesSync2(index, atime, mtime);
-    staged = await run(["add", "--all"]).then(
+    utimesSync2(repo.index, atime, mtime);
+    const staged = await repo.run(["add", "--all"]).then(
       () => true,
       () => false
     );
+    if (staged) return;
   }
-  if (!staged) {
-    await run(["read-tree", snapshot.baseSha]);
-    await run(["add", "--all"]);
-  }
-  const diffArgs = ["--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"];
-  const entries = parseRawDiff(
-    await run(["diff", ...diffArgs, "--raw", "-z", "--no-abbrev", snapshot.baseSha, "--"])
-  );
-  const blobs = [
-    ...new Set(entries.filter((e) => e.status !== "deleted" && e.mode !== GITLINK).map((e) => e.oid))
-  ];
-  const sizes = /* @__PURE__ */ new Map();
-  if (blobs.length > 0) {
-    const checked = (await run(["cat-file", "--batch-check"], { input: `${blobs.join("\n")}
-` })).toString(
-      "latin1"
-    );
-    for (const line of checked.split("\n")) {
-      const [oid, , size] = line.split(" ");
-      if (oid && size) sizes.set(oid, Number(size));
-    }
-  }
+  await repo.run(["read-tree", snapshot.baseSha]);
+  await repo.run(["add", "--all"]);
+}
+
+// action/src/changes/result-size.ts
+var GITLINK = "160000";
+var PER_CHANGE_OVERHEAD = 80;
+function base64Length(bytes) {
+  return Math.ceil(bytes / 3) * 4;
+}
+function estimateBytes(entries, blobSizes2) {
   let estimate = 0;
   for (const entry of entries) {
     estimate += PER_CHANGE_OVERHEAD + Buffer.byteLength(entry.path);
     if (entry.status !== "deleted")
-      estimate += base64Length(entry.mode === GITLINK ? entry.oid.length : sizes.get(entry.oid) ?? 0);
+      estimate += base64Length(entry.mode === GITLINK ? entry.oid.length : blobSizes2.get(entry.oid) ?? 0);
   }
-  if (estimate > options.maxResultBytes)
-    throw resultTooLarge(estimate, options.maxResultBytes, entries.length);
-  let patch;
+  return estimate;
+}
+function resultTooLarge(bytes, limit, files) {
+  return new ActionError(
+    "result-too-large",
+    `The change (${files} file${files === 1 ? "" : "s"}, about ${bytes} bytes encoded) is larger than the task's limit of ${limit} bytes (limits.maxResultBytes), so it was not sent. Ask for a smaller change, or make sure generated files are in .gitignore.`
+  );
+}
+
+// action/src/changes/collect-changes.ts
+var DIFF_ARGS = ["--cached", "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=none"];
+async function collectChanges(snapshot, options) {
+  const repo = await openPrivateRepository(snapshot);
+  await stageWorkTree(repo, snapshot);
+  const entries = parseRawDiff(
+    await repo.run(["diff", ...DIFF_ARGS, "--raw", "-z", "--no-abbrev", snapshot.baseSha, "--"])
+  );
+  const blobs = blobsOf(entries);
+  const estimate = estimateBytes(entries, await blobSizes(repo, blobs));
+  const limit = options.maxResultBytes;
+  if (estimate > limit) throw resultTooLarge(estimate, limit, entries.length);
+  const patch = await readPatch(repo, snapshot.baseSha, { estimate, limit, files: entries.length });
+  const contents = blobs.length > 0 ? parseCatFileBatch(await repo.run(["cat-file", "--batch"], { input: listOf(blobs) })) : /* @__PURE__ */ new Map();
+  return { changes: entries.map((entry) => toChange(entry, contents)), patch };
+}
+function blobsOf(entries) {
+  return [...new Set(entries.filter((e) => e.status !== "deleted" && e.mode !== GITLINK).map((e) => e.oid))];
+}
+var listOf = (oids) => `${oids.join("\n")}
+`;
+async function blobSizes(repo, blobs) {
+  const sizes = /* @__PURE__ */ new Map();
+  if (blobs.length === 0) return sizes;
+  const checked = (await repo.run(["cat-file", "--batch-check"], { input: listOf(blobs) })).toString(
+    "latin1"
+  );
+  for (const line of checked.split("\n")) {
+    const [oid, , size] = line.split(" ");
+    if (oid && size) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+async function readPatch(repo, baseSha, size) {
   try {
-    const budget = options.maxResultBytes - estimate;
-    patch = (await run(["diff", ...diffArgs, "--binary", "--full-index", "--no-color", snapshot.baseSha, "--"], {
-      maxOutputBytes: budget
-    })).toString("utf8");
+    const patch = await repo.run(
+      ["diff", ...DIFF_ARGS, "--binary", "--full-index", "--no-color", baseSha, "--"],
+      {
+        maxOutputBytes: size.limit - size.estimate
+      }
+    );
+    return patch.toString("utf8");
   } catch (error62) {
     if (error62 instanceof GitOutputTooLarge)
-      throw resultTooLarge(estimate + error62.limit, options.maxResultBytes, entries.length);
+      throw resultTooLarge(size.estimate + error62.limit, size.limit, size.files);
     throw error62;
   }
-  const contents = blobs.length > 0 ? parseCatFileBatch(await run(["cat-file", "--batch"], { input: `${blobs.join("\n")}
-` })) : /* @__PURE__ */ new Map();
-  const changes = entries.map((entry) => {
-    if (entry.status === "deleted") return { path: entry.path, status: "deleted" };
-    const content = entry.mode === GITLINK ? Buffer.from(entry.oid, "latin1") : contents.get(entry.oid);
-    if (content === void 0)
-      throw new ActionError("git-failed", `git did not return the content of ${entry.path}`);
-    if (!isFileMode(entry.mode))
-      throw new ActionError("git-failed", `git reported the unexpected mode ${entry.mode} for ${entry.path}`);
-    return { path: entry.path, status: entry.status, mode: entry.mode, content: content.toString("base64") };
-  });
-  return { changes, patch };
+}
+function isFileMode(mode) {
+  return FILE_MODES.includes(mode);
+}
+function toChange(entry, contents) {
+  if (entry.status === "deleted") return { path: entry.path, status: "deleted" };
+  const content = entry.mode === GITLINK ? Buffer.from(entry.oid, "latin1") : contents.get(entry.oid);
+  if (content === void 0)
+    throw new ActionError("git-failed", `git did not return the content of ${entry.path}`);
+  if (!isFileMode(entry.mode))
+    throw new ActionError("git-failed", `git reported the unexpected mode ${entry.mode} for ${entry.path}`);
+  return { path: entry.path, status: entry.status, mode: entry.mode, content: content.toString("base64") };
 }
 
 // action/src/github-runner/guard-file-commands.ts

@@ -1,6 +1,6 @@
 // Pure: the result the job posts, from the spec, the engine phase and the collected change,
 // refusing (outcome failed, nothing of the change sent) when it is over limits.maxResultBytes.
-import { resultTooLarge } from '../changes/collect-changes.ts';
+import { resultTooLarge } from '../changes/result-size.ts';
 import type { TaskResult } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import { decideOutcome } from './decide-outcome.ts';
