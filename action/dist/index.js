@@ -41259,9 +41259,6 @@ function renderJobSummary(input3) {
   return lines.join("\n");
 }
 
-// action/src/steps/run-engine.ts
-import { StringDecoder as StringDecoder3 } from "node:string_decoder";
-
 // action/src/engines/engine-environment.ts
 var ENGINE_ENV_ALLOW_LIST = [
   "PATH",
@@ -42227,6 +42224,26 @@ function selectEngine(name) {
   return make();
 }
 
+// action/src/steps/engine-output.ts
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+function engineOutput(write) {
+  const decoder = new StringDecoder2("utf8");
+  let atLineStart = true;
+  const put = (text) => {
+    if (text === "") return;
+    write(text);
+    atLineStart = text.endsWith("\n");
+  };
+  const take = (chunk) => put(decoder.write(chunk));
+  return {
+    sink: { stdout: take, stderr: take },
+    end() {
+      put(decoder.end());
+      if (!atLineStart) write("\n");
+    }
+  };
+}
+
 // action/src/proxy/model-proxy.ts
 import { createServer } from "node:http";
 
@@ -42468,7 +42485,7 @@ function forwardRequest(req, res, forwarding) {
 }
 
 // action/src/proxy/usage-meter.ts
-import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
 
 // action/src/proxy/prices.ts
 var PRICES = [
@@ -42558,7 +42575,7 @@ function geminiTokens(usage) {
 }
 function createUsageMeter(options) {
   const sse = /text\/event-stream/i.test(options.contentType ?? "");
-  const decoder = new StringDecoder2("utf8");
+  const decoder = new StringDecoder3("utf8");
   let model = options.modelHint ?? null;
   let tokens = { ...NO_TOKENS };
   let sawUsage = false;
@@ -42813,115 +42830,7 @@ async function resolveEngineKey(options) {
   return { value, variable, reference: raw };
 }
 
-// action/src/steps/run-engine.ts
-var PROGRESS_INTERVAL_MS = 5e3;
-async function runEngine(ctx, spec, tempDir) {
-  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
-  const pending = [];
-  let lastProgress = Number.NEGATIVE_INFINITY;
-  let atLineStart = true;
-  const decoder = new StringDecoder3("utf8");
-  const write = (chunk) => {
-    const text = decoder.write(chunk);
-    if (text === "") return;
-    ctx.write(text);
-    atLineStart = text.endsWith("\n");
-  };
-  const engineCtx = {
-    spec,
-    workingDirectory: ctx.inputs.workingDirectory,
-    tempDir,
-    environment: engineBaseEnvironment(ctx.env),
-    timeoutMs: spec.limits.timeoutMinutes * 6e4,
-    graceMs: ctx.graceMs,
-    log: ctx.log,
-    output: { stdout: write, stderr: write },
-    jobEnvironment: ctx.env,
-    modelAccess: null,
-    reportProgress(event) {
-      if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = ctx.now();
-      pending.push(
-        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
-      );
-    }
-  };
-  let proxy = null;
-  try {
-    const engine = selectEngine(spec.engine.name);
-    if (engine.modelApi) {
-      proxy = await startProxy(ctx, spec, engine);
-      engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
-    }
-    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
-    ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
-    const guard = stopCommands(ctx.write);
-    const started2 = ctx.now();
-    try {
-      phase.engine = await engine.run(engineCtx);
-    } finally {
-      phase.durationMs = ctx.now() - started2;
-      const rest = decoder.end();
-      if (rest !== "") {
-        ctx.write(rest);
-        atLineStart = rest.endsWith("\n");
-      }
-      if (!atLineStart) ctx.write("\n");
-      guard.resume();
-      ctx.log.endGroup();
-    }
-  } catch (error62) {
-    phase.failure = errorMessage(error62);
-  } finally {
-    if (proxy !== null) {
-      await proxy.close();
-      const stats = proxy.stats();
-      ctx.log.info(describeProxyStats(stats));
-      if (phase.engine !== null) phase.engine = withProxyStats(phase.engine, stats);
-    }
-  }
-  await Promise.allSettled(pending);
-  return phase;
-}
-function upstreamUrl(ctx, engine) {
-  const needs = engine.modelApi;
-  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
-  const value = configured || needs.defaultBaseUrl;
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
-  }
-  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
-    throw new ActionError(
-      "proxy-failed",
-      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
-    );
-  }
-  return value;
-}
-async function startProxy(ctx, spec, engine) {
-  const needs = engine.modelApi;
-  const key = await resolveEngineKey({
-    engine: engine.name,
-    variables: needs.keyVariables,
-    env: ctx.env,
-    mask: (value) => ctx.log.mask(value),
-    readSecret: ctx.readSecret
-  });
-  const upstream = upstreamUrl(ctx, engine);
-  ctx.log.info(
-    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
-  );
-  return startModelProxy({
-    provider: needs.provider,
-    upstream,
-    apiKey: key.value,
-    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
-    log: ctx.log
-  });
-}
+// action/src/steps/proxy-usage.ts
 function describeProxyStats(stats) {
   const t = stats.tokens;
   const cost = stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : `unknown (no price for ${stats.unpricedModels.join(", ") || "the model"}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
@@ -42944,6 +42853,123 @@ function withProxyStats(result, stats) {
     limit: stats.limit?.message ?? result.limit ?? null,
     model: result.model ?? stats.models[0] ?? null
   };
+}
+
+// action/src/steps/engine-proxy.ts
+async function startEngineProxy(ctx, spec, engine) {
+  const needs = engine.modelApi;
+  const key = await resolveEngineKey({
+    engine: engine.name,
+    variables: needs.keyVariables,
+    env: ctx.env,
+    mask: (value) => ctx.log.mask(value),
+    readSecret: ctx.readSecret
+  });
+  const upstream = upstreamUrl(ctx, needs);
+  ctx.log.info(
+    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
+  );
+  return startModelProxy({
+    provider: needs.provider,
+    upstream,
+    apiKey: key.value,
+    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
+    log: ctx.log
+  });
+}
+async function closeEngineProxy(ctx, proxy, result) {
+  await proxy.close();
+  const stats = proxy.stats();
+  ctx.log.info(describeProxyStats(stats));
+  return result === null ? null : withProxyStats(result, stats);
+}
+function upstreamUrl(ctx, needs) {
+  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
+  const value = configured || needs.defaultBaseUrl;
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
+    throw new ActionError(
+      "proxy-failed",
+      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
+    );
+  }
+  return value;
+}
+
+// action/src/steps/progress-events.ts
+var PROGRESS_INTERVAL_MS = 5e3;
+function progressEvents(ctx) {
+  const pending = [];
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    report(event) {
+      if (ctx.now() - last < PROGRESS_INTERVAL_MS) return;
+      last = ctx.now();
+      pending.push(
+        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
+      );
+    },
+    async settled() {
+      await Promise.allSettled(pending);
+    }
+  };
+}
+
+// action/src/steps/run-engine.ts
+async function runEngine(ctx, spec, tempDir) {
+  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  const progress = progressEvents(ctx);
+  const output2 = engineOutput(ctx.write);
+  const engineCtx = engineContext(ctx, spec, tempDir, output2, progress);
+  let proxy = null;
+  try {
+    const engine = selectEngine(spec.engine.name);
+    if (engine.modelApi) {
+      proxy = await startEngineProxy(ctx, spec, { name: engine.name, modelApi: engine.modelApi });
+      engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
+    }
+    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
+    await runInLogGroup(ctx, engine, engineCtx, output2, phase);
+  } catch (error62) {
+    phase.failure = errorMessage(error62);
+  } finally {
+    if (proxy !== null) phase.engine = await closeEngineProxy(ctx, proxy, phase.engine);
+  }
+  await progress.settled();
+  return phase;
+}
+function engineContext(ctx, spec, tempDir, output2, progress) {
+  return {
+    spec,
+    workingDirectory: ctx.inputs.workingDirectory,
+    tempDir,
+    environment: engineBaseEnvironment(ctx.env),
+    timeoutMs: spec.limits.timeoutMinutes * 6e4,
+    graceMs: ctx.graceMs,
+    log: ctx.log,
+    output: output2.sink,
+    jobEnvironment: ctx.env,
+    modelAccess: null,
+    reportProgress: progress.report
+  };
+}
+async function runInLogGroup(ctx, engine, engineCtx, output2, phase) {
+  ctx.log.group(`Engine ${engineCtx.spec.engine.name}: output (workflow commands disabled)`);
+  const guard = stopCommands(ctx.write);
+  const started2 = ctx.now();
+  try {
+    phase.engine = await engine.run(engineCtx);
+  } finally {
+    phase.durationMs = ctx.now() - started2;
+    output2.end();
+    guard.resume();
+    ctx.log.endGroup();
+  }
 }
 
 // src/contract/task-states.ts
