@@ -20436,11 +20436,15 @@ function errorMessage(error62) {
   return error62 instanceof Error ? error62.message : String(error62);
 }
 
-// action/src/engines/run-process-tree.ts
-import { spawn } from "node:child_process";
-import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
+// action/src/engines/process-group.ts
+import { readdirSync, readFileSync } from "node:fs";
 var liveGroups = /* @__PURE__ */ new Set();
-var MAX_TIMER_MS = 2 ** 31 - 1;
+function watchGroup(pgid) {
+  liveGroups.add(pgid);
+}
+function forgetGroup(pgid) {
+  liveGroups.delete(pgid);
+}
 function killAllProcessTrees() {
   for (const pgid of liveGroups) signalGroup(pgid, "SIGKILL");
 }
@@ -20477,11 +20481,6 @@ function groupMembers(pgid) {
   return members2;
 }
 var delay = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
-async function atMost(promise2, ms) {
-  let timer;
-  await Promise.race([promise2, new Promise((resolve2) => timer = setTimeout(resolve2, ms))]);
-  clearTimeout(timer);
-}
 async function waitUntilEmpty(pgid, ms) {
   const until = Date.now() + ms;
   for (; ; ) {
@@ -20499,55 +20498,6 @@ async function stopGroup(pgid, graceMs) {
     await waitUntilEmpty(pgid, 5e3);
   }
   return running;
-}
-async function runProcessTree(options) {
-  const stdin = options.stdinFile === void 0 ? "ignore" : openSync(options.stdinFile, "r");
-  let child;
-  try {
-    child = spawn(options.file, [...options.args], {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      // its own process group, so the whole tree can be signalled at once
-      stdio: [stdin, "pipe", "pipe"]
-    });
-  } finally {
-    if (typeof stdin === "number") closeSync(stdin);
-  }
-  const closed = new Promise((resolve2) => child.once("close", () => resolve2()));
-  child.stdout.on("data", (chunk) => options.output.stdout(chunk));
-  child.stderr.on("data", (chunk) => options.output.stderr(chunk));
-  let timer;
-  let timedOut = false;
-  let stopping;
-  const ended = await new Promise(
-    (resolve2) => {
-      child.once("error", (error62) => resolve2({ error: error62 }));
-      if (child.pid === void 0) return;
-      const pgid2 = child.pid;
-      liveGroups.add(pgid2);
-      child.once("exit", (code, signal) => resolve2({ code, signal }));
-      timer = setTimeout(
-        () => {
-          timedOut = true;
-          stopping = stopGroup(pgid2, options.graceMs);
-        },
-        Math.min(options.timeoutMs, MAX_TIMER_MS)
-      );
-    }
-  );
-  clearTimeout(timer);
-  if ("error" in ended) {
-    return { exitCode: null, signal: null, timedOut: false, spawnError: ended.error.message, leftovers: 0 };
-  }
-  const pgid = child.pid;
-  if (stopping) await stopping;
-  const leftovers = await stopGroup(pgid, options.graceMs);
-  liveGroups.delete(pgid);
-  await atMost(closed, 2e3);
-  child.stdout.destroy();
-  child.stderr.destroy();
-  return { exitCode: ended.code, signal: ended.signal, timedOut, spawnError: null, leftovers };
 }
 
 // action/src/github-runner/file-commands.ts
@@ -40750,14 +40700,14 @@ async function prepareStep(ctx) {
 // action/src/steps/run-step.ts
 import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync4 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join9, relative } from "node:path";
+import { join as join11, relative } from "node:path";
 
 // action/src/changes/checkout-snapshot.ts
 import { copyFileSync, existsSync as existsSync2, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
 // action/src/changes/hardened-git.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn } from "node:child_process";
 var OVERRIDES = [
   "core.fsmonitor=false",
   // no fsmonitor hook command
@@ -40805,7 +40755,7 @@ var GitOutputTooLarge = class extends Error {
 };
 function git(args, call) {
   return new Promise((resolve2, reject) => {
-    const child = spawn2("git", [...GIT_HARDENING_ARGS, ...args], {
+    const child = spawn("git", [...GIT_HARDENING_ARGS, ...args], {
       cwd: call.cwd,
       env: call.env,
       stdio: ["pipe", "pipe", "pipe"]
@@ -41282,7 +41232,7 @@ function engineBaseEnvironment(env) {
 }
 
 // action/src/engines/claude-code-engine.ts
-import { join as join5 } from "node:path";
+import { join as join7 } from "node:path";
 
 // action/src/engines/json-lines.ts
 import { StringDecoder } from "node:string_decoder";
@@ -41455,7 +41405,7 @@ function limitOf(subtype, turns) {
 
 // action/src/engines/cli-engine.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 
 // action/src/engines/engine-report.ts
 var MAX_SUMMARY_CHARS = 4e3;
@@ -41476,36 +41426,88 @@ function processFailure(who, ended, timeoutMs, reported = null) {
 }
 
 // action/src/engines/install-cli.ts
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join5 } from "node:path";
+
+// action/src/engines/cli-on-path.ts
 import { execFile } from "node:child_process";
-import {
-  accessSync,
-  constants as constants3,
-  existsSync as existsSync4,
-  mkdirSync as mkdirSync2,
-  mkdtempSync,
-  renameSync,
-  rmSync as rmSync2,
-  writeFileSync as writeFileSync3
-} from "node:fs";
-import { homedir } from "node:os";
+import { accessSync, constants as constants3 } from "node:fs";
 import { delimiter, isAbsolute as isAbsolute2, join as join3 } from "node:path";
-var VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/;
-function checkVersion(name, version2) {
-  if (!VERSION.test(version2)) {
-    throw new ActionError(
-      "engine-failed",
-      `"${version2}" is not an exact version of ${name}: engines are installed at a pinned version such as 1.2.3.`
-    );
+
+// action/src/engines/run-process-tree.ts
+import { spawn as spawn2 } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+var MAX_TIMER_MS = 2 ** 31 - 1;
+async function runProcessTree(options) {
+  const child = spawnLeader(options);
+  const closed = new Promise((resolve2) => child.once("close", () => resolve2()));
+  child.stdout.on("data", (chunk) => options.output.stdout(chunk));
+  child.stderr.on("data", (chunk) => options.output.stderr(chunk));
+  const ended = await leaderEnd(child, options);
+  if ("error" in ended) {
+    return { exitCode: null, signal: null, timedOut: false, spawnError: ended.error.message, leftovers: 0 };
   }
-  return version2;
+  const pgid = child.pid;
+  const leftovers = await stopGroup(pgid, options.graceMs);
+  forgetGroup(pgid);
+  await atMost(closed, 2e3);
+  child.stdout.destroy();
+  child.stderr.destroy();
+  return {
+    exitCode: ended.code,
+    signal: ended.signal,
+    timedOut: ended.timedOut,
+    spawnError: null,
+    leftovers
+  };
 }
-function toolCacheRoot(env) {
-  return env.RUNNER_TOOL_CACHE || join3(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
+function spawnLeader(options) {
+  const stdin = options.stdinFile === void 0 ? "ignore" : openSync(options.stdinFile, "r");
+  try {
+    return spawn2(options.file, [...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      // its own process group, so the whole tree can be signalled at once
+      stdio: [stdin, "pipe", "pipe"]
+    });
+  } finally {
+    if (typeof stdin === "number") closeSync(stdin);
+  }
 }
-function installDirectory(root, cli) {
-  const versionDir = join3(root, cli.tool, cli.version);
-  return { dir: join3(versionDir, process.arch), marker: join3(versionDir, `${process.arch}.complete`) };
+async function leaderEnd(child, options) {
+  let timer;
+  let timedOut = false;
+  let stopping;
+  const ended = await new Promise(
+    (resolve2) => {
+      child.once("error", (error62) => resolve2({ error: error62 }));
+      if (child.pid === void 0) return;
+      const pgid = child.pid;
+      watchGroup(pgid);
+      child.once("exit", (code, signal) => resolve2({ code, signal }));
+      timer = setTimeout(
+        () => {
+          timedOut = true;
+          stopping = stopGroup(pgid, options.graceMs);
+        },
+        Math.min(options.timeoutMs, MAX_TIMER_MS)
+      );
+    }
+  );
+  clearTimeout(timer);
+  if ("error" in ended) return ended;
+  if (stopping) await stopping;
+  return { ...ended, timedOut };
 }
+async function atMost(promise2, ms) {
+  let timer;
+  await Promise.race([promise2, new Promise((resolve2) => timer = setTimeout(resolve2, ms))]);
+  clearTimeout(timer);
+}
+
+// action/src/engines/run-npm.ts
+var NPM_TIMEOUT_MS = 10 * 6e4;
 function npmEnvironment(env) {
   const picked = {};
   for (const [name, value] of Object.entries(env)) {
@@ -41516,7 +41518,6 @@ function npmEnvironment(env) {
   }
   return picked;
 }
-var NPM_TIMEOUT_MS = 10 * 6e4;
 async function runNpm(args, env) {
   let stderr = "";
   const keep = (chunk) => {
@@ -41551,6 +41552,8 @@ async function runNpm(args, env) {
     );
   }
 }
+
+// action/src/engines/cli-on-path.ts
 async function onPath(cli, env) {
   const command = (env.PATH ?? "").split(delimiter).filter((dir) => isAbsolute2(dir)).map((dir) => join3(dir, cli.command)).find((file2) => {
     try {
@@ -41572,6 +41575,33 @@ async function onPath(cli, env) {
   const reported = /(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)/.exec(output2)?.[1];
   return reported === cli.version ? command : null;
 }
+
+// action/src/engines/tool-cache.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { homedir } from "node:os";
+import { join as join4 } from "node:path";
+function toolCacheRoot(env) {
+  return env.RUNNER_TOOL_CACHE || join4(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
+}
+function installDirectory(root, cli) {
+  const versionDir = join4(root, cli.tool, cli.version);
+  return { dir: join4(versionDir, process.arch), marker: join4(versionDir, `${process.arch}.complete`) };
+}
+function isCached(cli, place) {
+  return existsSync4(place.marker) && existsSync4(cli.entry(place.dir));
+}
+
+// action/src/engines/install-cli.ts
+var VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?$/;
+function checkVersion(name, version2) {
+  if (!VERSION.test(version2)) {
+    throw new ActionError(
+      "engine-failed",
+      `"${version2}" is not an exact version of ${name}: engines are installed at a pinned version such as 1.2.3.`
+    );
+  }
+  return version2;
+}
 async function installCli(cli, env, log) {
   checkVersion(cli.name, cli.version);
   const found = await onPath(cli, env);
@@ -41579,58 +41609,63 @@ async function installCli(cli, env, log) {
     log.info(`${cli.name}@${cli.version} from the runner's PATH (${found}).`);
     return { dir: null, command: found, version: cli.version, installedNow: false };
   }
-  const root = toolCacheRoot(env);
-  const { dir, marker } = installDirectory(root, cli);
-  if (existsSync4(marker) && existsSync4(cli.entry(dir))) {
-    log.info(`${cli.name}@${cli.version} from the tool cache (${dir}).`);
-    return { dir, command: null, version: cli.version, installedNow: false };
+  const place = installDirectory(toolCacheRoot(env), cli);
+  if (isCached(cli, place)) {
+    log.info(`${cli.name}@${cli.version} from the tool cache (${place.dir}).`);
+    return { dir: place.dir, command: null, version: cli.version, installedNow: false };
   }
-  const parent = join3(dir, "..");
+  await installIntoToolCache(cli, place, env, log);
+  return { dir: place.dir, command: null, version: cli.version, installedNow: true };
+}
+async function installIntoToolCache(cli, place, env, log) {
+  const parent = join5(place.dir, "..");
   mkdirSync2(parent, { recursive: true });
-  const staging = mkdtempSync(join3(parent, `.${process.arch}-staging-`));
+  const staging = mkdtempSync(join5(parent, `.${process.arch}-staging-`));
   const started2 = Date.now();
   log.info(`Installing ${cli.name}@${cli.version} from the npm registry into the tool cache…`);
   try {
-    await runNpm(
-      [
-        "install",
-        "--prefix",
-        staging,
-        "--no-save",
-        "--no-package-lock",
-        "--no-audit",
-        "--no-fund",
-        "--ignore-scripts",
-        "--loglevel=error",
-        ...cli.omitOptional ? ["--omit=optional"] : [],
-        `${cli.name}@${cli.version}`
-      ],
-      npmEnvironment(env)
-    );
-    if (!existsSync4(cli.entry(staging))) {
+    await runNpm(npmInstallArgs(cli, staging), npmEnvironment(env));
+    if (!existsSync5(cli.entry(staging))) {
       throw new ActionError(
         "engine-failed",
         `npm installed ${cli.name}@${cli.version} but not ${cli.entry(staging).slice(staging.length + 1)}: this platform (${process.platform}-${process.arch}) may not be supported by it.`
       );
     }
-    try {
-      renameSync(staging, dir);
-    } catch {
-      if (!existsSync4(cli.entry(dir))) {
-        rmSync2(dir, { recursive: true, force: true });
-        renameSync(staging, dir);
-      }
-    }
-    writeFileSync3(marker, "");
+    moveIntoPlace(cli, staging, place.dir);
+    writeFileSync3(place.marker, "");
   } finally {
     rmSync2(staging, { recursive: true, force: true });
   }
   log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started2) / 1e3).toFixed(1)} s.`);
-  return { dir, command: null, version: cli.version, installedNow: true };
+}
+function npmInstallArgs(cli, prefix) {
+  return [
+    "install",
+    "--prefix",
+    prefix,
+    "--no-save",
+    "--no-package-lock",
+    "--no-audit",
+    "--no-fund",
+    "--ignore-scripts",
+    "--loglevel=error",
+    ...cli.omitOptional ? ["--omit=optional"] : [],
+    `${cli.name}@${cli.version}`
+  ];
+}
+function moveIntoPlace(cli, staging, dir) {
+  try {
+    renameSync(staging, dir);
+  } catch {
+    if (!existsSync5(cli.entry(dir))) {
+      rmSync2(dir, { recursive: true, force: true });
+      renameSync(staging, dir);
+    }
+  }
 }
 
 // action/src/engines/cli-engine.ts
-var promptFile = (ctx) => join4(ctx.tempDir, "prompt.md");
+var promptFile = (ctx) => join6(ctx.tempDir, "prompt.md");
 function cliEngine(adapter4) {
   let installed = null;
   return {
@@ -41683,7 +41718,7 @@ function behindProxy(adapter4, ctx) {
   return ctx.modelAccess;
 }
 function privateHome(ctx) {
-  const home = join4(ctx.tempDir, "home");
+  const home = join6(ctx.tempDir, "home");
   mkdirSync3(home, { recursive: true, mode: 448 });
   return home;
 }
@@ -41734,7 +41769,7 @@ function claudeCodePlatformPackage() {
   return `@anthropic-ai/claude-code-${platformName()}${isMusl() ? "-musl" : ""}`;
 }
 function claudeCodeBinary(dir) {
-  return join5(
+  return join7(
     dir,
     "node_modules",
     claudeCodePlatformPackage(),
@@ -41784,7 +41819,7 @@ var adapter = {
   environment: (_ctx, access2, home) => ({
     ANTHROPIC_BASE_URL: access2.baseUrl,
     ANTHROPIC_API_KEY: access2.apiKey,
-    CLAUDE_CONFIG_DIR: join5(home, ".claude"),
+    CLAUDE_CONFIG_DIR: join7(home, ".claude"),
     ...CLAUDE_CODE_OFFLINE_ENV
   }),
   createParser: claudeCodeParser
@@ -41795,7 +41830,7 @@ function claudeCodeEngine() {
 
 // action/src/engines/codex-engine.ts
 import { mkdirSync as mkdirSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 
 // action/src/engines/codex-stream.ts
 var TOOL_ITEMS = {
@@ -41874,7 +41909,7 @@ var TRIPLES = {
 };
 function codexBinary(dir) {
   const platform2 = platformName();
-  return join6(
+  return join8(
     dir,
     "node_modules",
     `@openai/codex-${platform2}`,
@@ -41925,7 +41960,7 @@ var adapter2 = {
     };
   },
   environment(_ctx, access2, home) {
-    const codexHome = join6(home, ".codex");
+    const codexHome = join8(home, ".codex");
     mkdirSync4(codexHome, { recursive: true, mode: 448 });
     return { OPENAI_API_KEY: access2.apiKey, CODEX_HOME: codexHome };
   },
@@ -41937,13 +41972,13 @@ function codexEngine() {
 
 // action/src/engines/command-engine.ts
 import { readFileSync as readFileSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join9 } from "node:path";
 var MAX_PROMPT_ENV_BYTES = 100 * 1024;
 function commandFiles(tempDir) {
   return {
-    prompt: join7(tempDir, "prompt.md"),
-    summary: join7(tempDir, "summary.md"),
-    usage: join7(tempDir, "usage.json")
+    prompt: join9(tempDir, "prompt.md"),
+    summary: join9(tempDir, "summary.md"),
+    usage: join9(tempDir, "usage.json")
   };
 }
 function requireCommand(ctx) {
@@ -41964,7 +41999,7 @@ function readOptional(path2) {
   }
 }
 function commandEngine() {
-  const engine = {
+  return {
     name: "command",
     async prepare(ctx) {
       requireCommand(ctx);
@@ -41977,29 +42012,11 @@ function commandEngine() {
     async run(ctx) {
       const command = requireCommand(ctx);
       const files = commandFiles(ctx.tempDir);
-      const { spec } = ctx;
-      const promptFits = Buffer.byteLength(spec.prompt) <= MAX_PROMPT_ENV_BYTES;
-      if (!promptFits) {
-        ctx.log.warning(
-          `The prompt is ${Buffer.byteLength(spec.prompt)} bytes, too large for an environment variable: AGENT_PROMPT is not set, read AGENT_PROMPT_FILE.`
-        );
-      }
-      const env = {
-        ...ctx.environment,
-        AGENT_TASK_ID: String(spec.task.id),
-        AGENT_PROMPT_FILE: files.prompt,
-        ...promptFits ? { AGENT_PROMPT: spec.prompt } : {},
-        AGENT_SUMMARY_FILE: files.summary,
-        AGENT_USAGE_FILE: files.usage,
-        ...spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model },
-        AGENT_MAX_TURNS: String(spec.limits.maxTurns),
-        AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd)
-      };
       const result = await runProcessTree({
         file: "bash",
         args: ["-c", command],
         cwd: ctx.workingDirectory,
-        env,
+        env: commandEnvironment(ctx, files),
         timeoutMs: ctx.timeoutMs,
         graceMs: ctx.graceMs,
         output: ctx.output
@@ -42009,42 +42026,70 @@ function commandEngine() {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`
         );
       }
-      const summary2 = clipSummary(readOptional(files.summary));
-      const usageText = readOptional(files.usage);
-      const usage = usageText === null ? null : engine.parseUsage(usageText);
-      if (usageText !== null && usage === null) {
-        ctx.log.warning(
-          "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
-        );
-      }
-      const error62 = processFailure("The command", result, ctx.timeoutMs);
-      return { exitCode: result.exitCode, timedOut: result.timedOut, usage, summary: summary2, error: error62 };
+      return {
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        usage: readUsageFile(files.usage, ctx),
+        summary: clipSummary(readOptional(files.summary)),
+        error: processFailure("The command", result, ctx.timeoutMs)
+      };
     },
-    parseUsage(raw) {
-      let json2;
-      try {
-        json2 = JSON.parse(raw);
-      } catch {
-        return null;
-      }
-      if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
-      const record2 = json2;
-      const usage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
-      for (const key of Object.keys(usage)) {
-        const value = record2[key];
-        if (value === void 0 || value === null) continue;
-        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
-        usage[key] = value;
-      }
-      return usage;
-    }
+    parseUsage: parseUsageClaims
   };
-  return engine;
+}
+function commandEnvironment(ctx, files) {
+  const { spec } = ctx;
+  const promptFits = Buffer.byteLength(spec.prompt) <= MAX_PROMPT_ENV_BYTES;
+  if (!promptFits) {
+    ctx.log.warning(
+      `The prompt is ${Buffer.byteLength(spec.prompt)} bytes, too large for an environment variable: AGENT_PROMPT is not set, read AGENT_PROMPT_FILE.`
+    );
+  }
+  return {
+    ...ctx.environment,
+    AGENT_TASK_ID: String(spec.task.id),
+    AGENT_PROMPT_FILE: files.prompt,
+    ...promptFits ? { AGENT_PROMPT: spec.prompt } : {},
+    AGENT_SUMMARY_FILE: files.summary,
+    AGENT_USAGE_FILE: files.usage,
+    ...spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model },
+    AGENT_MAX_TURNS: String(spec.limits.maxTurns),
+    AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd)
+  };
+}
+function readUsageFile(path2, ctx) {
+  const text = readOptional(path2);
+  if (text === null) return null;
+  const usage = parseUsageClaims(text);
+  if (usage === null) {
+    ctx.log.warning(
+      "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
+    );
+  }
+  return usage;
+}
+function parseUsageClaims(raw) {
+  let json2;
+  try {
+    json2 = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
+  const record2 = json2;
+  const usage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
+  for (const key of Object.keys(usage)) {
+    const value = record2[key];
+    if (value === void 0 || value === null) continue;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
+    usage[key] = value;
+  }
+  return usage;
 }
 
 // action/src/engines/gemini-engine.ts
 import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join10 } from "node:path";
 
 // action/src/engines/gemini-stream.ts
 function geminiParser() {
@@ -42139,7 +42184,7 @@ function outcomeOf2(result, assistant, errors) {
 // action/src/engines/gemini-engine.ts
 var GEMINI_VERSION = "0.61.0";
 function geminiEntry(dir) {
-  return join8(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
+  return join10(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
 }
 var GEMINI_SETTINGS = {
   security: { auth: { selectedType: "gemini-api-key" } },
@@ -42184,9 +42229,9 @@ var adapter3 = {
     return installed.command !== null ? { file: installed.command, args } : { file: process.execPath, args: [geminiEntry(installed.dir ?? ""), ...args] };
   },
   environment(_ctx, access2, home) {
-    const settings = join8(home, ".gemini");
+    const settings = join10(home, ".gemini");
     mkdirSync5(settings, { recursive: true, mode: 448 });
-    writeFileSync6(join8(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
+    writeFileSync6(join10(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
 `, {
       mode: 384
     });
@@ -43010,8 +43055,8 @@ function privateTempRoot(ctx) {
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
 async function engineAndChanges(ctx, spec, stateDir) {
-  const tempDir = join9(stateDir, "engine");
-  const gitDir = join9(stateDir, "git");
+  const tempDir = join11(stateDir, "engine");
+  const gitDir = join11(stateDir, "git");
   mkdirSync6(tempDir);
   mkdirSync6(gitDir);
   const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
@@ -43068,7 +43113,7 @@ async function deliver(ctx, spec, result) {
 async function runStep(ctx) {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set("task-id", String(spec.task.id));
-  const stateDir = mkdtempSync2(join9(privateTempRoot(ctx), "agent-dispatch-"));
+  const stateDir = mkdtempSync2(join11(privateTempRoot(ctx), "agent-dispatch-"));
   try {
     const result = await engineAndChanges(ctx, spec, stateDir);
     if (result.report.error !== null) ctx.log.error(result.report.error);

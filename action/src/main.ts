@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { ActionError, errorMessage } from './action-error.ts';
-import { killAllProcessTrees } from './engines/run-process-tree.ts';
+import { killAllProcessTrees } from './engines/process-group.ts';
 import { appendSummary, createOutputs } from './github-runner/file-commands.ts';
 import { createIdTokenRequester } from './github-runner/id-token.ts';
 import { createRunnerLog } from './github-runner/workflow-commands.ts';

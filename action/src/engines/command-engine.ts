@@ -41,7 +41,7 @@ function readOptional(path: string): string | null {
 }
 
 export function commandEngine(): Engine {
-  const engine: Engine = {
+  return {
     name: 'command',
 
     async prepare(ctx) {
@@ -56,29 +56,11 @@ export function commandEngine(): Engine {
     async run(ctx) {
       const command = requireCommand(ctx);
       const files = commandFiles(ctx.tempDir);
-      const { spec } = ctx;
-      const promptFits = Buffer.byteLength(spec.prompt) <= MAX_PROMPT_ENV_BYTES;
-      if (!promptFits) {
-        ctx.log.warning(
-          `The prompt is ${Buffer.byteLength(spec.prompt)} bytes, too large for an environment variable: AGENT_PROMPT is not set, read AGENT_PROMPT_FILE.`,
-        );
-      }
-      const env: Record<string, string> = {
-        ...ctx.environment,
-        AGENT_TASK_ID: String(spec.task.id),
-        AGENT_PROMPT_FILE: files.prompt,
-        ...(promptFits ? { AGENT_PROMPT: spec.prompt } : {}),
-        AGENT_SUMMARY_FILE: files.summary,
-        AGENT_USAGE_FILE: files.usage,
-        ...(spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model }),
-        AGENT_MAX_TURNS: String(spec.limits.maxTurns),
-        AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd),
-      };
       const result = await runProcessTree({
         file: 'bash',
         args: ['-c', command],
         cwd: ctx.workingDirectory,
-        env,
+        env: commandEnvironment(ctx, files),
         timeoutMs: ctx.timeoutMs,
         graceMs: ctx.graceMs,
         output: ctx.output,
@@ -88,36 +70,72 @@ export function commandEngine(): Engine {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`,
         );
       }
-      const summary = clipSummary(readOptional(files.summary));
-      const usageText = readOptional(files.usage);
-      const usage = usageText === null ? null : engine.parseUsage(usageText);
-      if (usageText !== null && usage === null) {
-        ctx.log.warning(
-          'AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported.',
-        );
-      }
-      const error = processFailure('The command', result, ctx.timeoutMs);
-      return { exitCode: result.exitCode, timedOut: result.timedOut, usage, summary, error };
+      return {
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        usage: readUsageFile(files.usage, ctx),
+        summary: clipSummary(readOptional(files.summary)),
+        error: processFailure('The command', result, ctx.timeoutMs),
+      };
     },
 
-    parseUsage(raw) {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return null;
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
-      const record = json as Record<string, unknown>;
-      const usage: EngineUsage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
-      for (const key of Object.keys(usage) as (keyof EngineUsage)[]) {
-        const value = record[key];
-        if (value === undefined || value === null) continue;
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
-        usage[key] = value;
-      }
-      return usage;
-    },
+    parseUsage: parseUsageClaims,
   };
-  return engine;
+}
+
+/** The scrubbed environment and the AGENT_* variables; the prompt only when it fits in one. */
+function commandEnvironment(
+  ctx: EngineContext,
+  files: ReturnType<typeof commandFiles>,
+): Record<string, string> {
+  const { spec } = ctx;
+  const promptFits = Buffer.byteLength(spec.prompt) <= MAX_PROMPT_ENV_BYTES;
+  if (!promptFits) {
+    ctx.log.warning(
+      `The prompt is ${Buffer.byteLength(spec.prompt)} bytes, too large for an environment variable: AGENT_PROMPT is not set, read AGENT_PROMPT_FILE.`,
+    );
+  }
+  return {
+    ...ctx.environment,
+    AGENT_TASK_ID: String(spec.task.id),
+    AGENT_PROMPT_FILE: files.prompt,
+    ...(promptFits ? { AGENT_PROMPT: spec.prompt } : {}),
+    AGENT_SUMMARY_FILE: files.summary,
+    AGENT_USAGE_FILE: files.usage,
+    ...(spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model }),
+    AGENT_MAX_TURNS: String(spec.limits.maxTurns),
+    AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd),
+  };
+}
+
+function readUsageFile(path: string, ctx: EngineContext): EngineUsage | null {
+  const text = readOptional(path);
+  if (text === null) return null;
+  const usage = parseUsageClaims(text);
+  if (usage === null) {
+    ctx.log.warning(
+      'AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported.',
+    );
+  }
+  return usage;
+}
+
+/** The command's own claims, `{ turns, inputTokens, outputTokens, costUsd }`, each optional. */
+function parseUsageClaims(raw: string): EngineUsage | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const record = json as Record<string, unknown>;
+  const usage: EngineUsage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
+  for (const key of Object.keys(usage) as (keyof EngineUsage)[]) {
+    const value = record[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return null;
+    usage[key] = value;
+  }
+  return usage;
 }
