@@ -42584,11 +42584,29 @@ function costOf(model, tokens) {
   return tokens.input * perToken(price.input) + tokens.cacheRead * perToken(price.cacheRead ?? price.input) + tokens.cacheWrite * perToken(price.cacheWrite ?? price.input) + tokens.output * perToken(price.output);
 }
 
-// action/src/proxy/usage-meter.ts
-var MAX_JSON_BYTES = 16 * 1024 * 1024;
+// action/src/proxy/provider-usage.ts
 var num = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
 var obj = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 var str = (value) => typeof value === "string" && value !== "" ? value : null;
+var NOTHING = { model: null, tokens: null };
+function readUsage2(provider, message) {
+  switch (provider) {
+    case "anthropic": {
+      const inner = message.type === "message_start" ? obj(message.message) : message;
+      if (!inner) return NOTHING;
+      return reading(inner.model, obj(inner.usage), anthropicTokens);
+    }
+    case "openai": {
+      const response = obj(message.response) ?? message;
+      return reading(response.model, obj(response.usage), openaiTokens);
+    }
+    case "gemini":
+      return reading(message.modelVersion, obj(message.usageMetadata), geminiTokens);
+  }
+}
+function reading(model, usage, tokens) {
+  return { model: str(model), tokens: usage ? tokens(usage) : null };
+}
 function anthropicTokens(usage) {
   const out = {};
   if ("input_tokens" in usage) out.input = num(usage.input_tokens);
@@ -42618,83 +42636,74 @@ function geminiTokens(usage) {
     output: num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount)
   };
 }
+
+// action/src/proxy/usage-meter.ts
+var MAX_JSON_BYTES = 16 * 1024 * 1024;
 function createUsageMeter(options) {
-  const sse = /text\/event-stream/i.test(options.contentType ?? "");
-  const decoder = new StringDecoder3("utf8");
-  let model = options.modelHint ?? null;
-  let tokens = { ...NO_TOKENS };
-  let sawUsage = false;
-  let buffered = "";
-  let jsonBytes = 0;
-  let jsonChunks = sse ? null : [];
-  const merge2 = (partial2) => {
-    if (!partial2) return;
-    sawUsage = true;
-    tokens = { ...tokens, ...partial2 };
+  let call = { model: options.modelHint ?? null, tokens: { ...NO_TOKENS }, sawUsage: false };
+  const take = (message) => {
+    const said = readUsage2(options.provider, message);
+    call = {
+      model: said.model ?? call.model,
+      tokens: said.tokens ? { ...call.tokens, ...said.tokens } : call.tokens,
+      sawUsage: call.sawUsage || said.tokens !== null
+    };
   };
-  function read2(message) {
-    switch (options.provider) {
-      case "anthropic": {
-        const message_ = message.type === "message_start" ? obj(message.message) : message;
-        if (!message_) return;
-        model = str(message_.model) ?? model;
-        const usage = obj(message_.usage);
-        if (usage) merge2(anthropicTokens(usage));
-        return;
-      }
-      case "openai": {
-        const response = obj(message.response) ?? message;
-        model = str(response.model) ?? model;
-        const usage = obj(response.usage);
-        if (usage) merge2(openaiTokens(usage));
-        return;
-      }
-      case "gemini": {
-        model = str(message.modelVersion) ?? model;
-        const usage = obj(message.usageMetadata);
-        if (usage) merge2(geminiTokens(usage));
-        return;
-      }
+  const framing = /text\/event-stream/i.test(options.contentType ?? "") ? eventStream(take) : jsonBody(take);
+  return {
+    feed: framing.feed,
+    end() {
+      framing.end();
+      return call;
     }
-  }
-  function readLine(line) {
+  };
+}
+function eventStream(take) {
+  const decoder = new StringDecoder3("utf8");
+  let buffered = "";
+  const readLine = (line) => {
     if (!line.startsWith("data:")) return;
     const data = line.slice(5).trim();
     if (data === "" || data === "[DONE]") return;
-    try {
-      const parsed = obj(JSON.parse(data));
-      if (parsed) read2(parsed);
-    } catch {
-    }
-  }
+    const message = parseObject(data);
+    if (message) take(message);
+  };
   return {
     feed(chunk) {
-      if (!sse) {
-        if (jsonChunks === null) return;
-        jsonBytes += chunk.length;
-        if (jsonBytes > MAX_JSON_BYTES) jsonChunks = null;
-        else jsonChunks.push(chunk);
-        return;
-      }
       buffered += decoder.write(chunk);
       const lines = buffered.split(/\r?\n/);
       buffered = lines.pop() ?? "";
       for (const line of lines) readLine(line);
     },
     end() {
-      if (sse) {
-        buffered += decoder.end();
-        if (buffered !== "") readLine(buffered);
-      } else if (jsonChunks !== null) {
-        try {
-          const parsed = obj(JSON.parse(Buffer.concat(jsonChunks).toString("utf8")));
-          if (parsed) read2(parsed);
-        } catch {
-        }
-      }
-      return { model, tokens, sawUsage };
+      buffered += decoder.end();
+      if (buffered !== "") readLine(buffered);
     }
   };
+}
+function jsonBody(take) {
+  let chunks = [];
+  let bytes = 0;
+  return {
+    feed(chunk) {
+      if (chunks === null) return;
+      bytes += chunk.length;
+      if (bytes > MAX_JSON_BYTES) chunks = null;
+      else chunks.push(chunk);
+    },
+    end() {
+      if (chunks === null) return;
+      const message = parseObject(Buffer.concat(chunks).toString("utf8"));
+      if (message) take(message);
+    }
+  };
+}
+function parseObject(text) {
+  try {
+    return obj(JSON.parse(text));
+  } catch {
+    return void 0;
+  }
 }
 
 // action/src/proxy/meter-answer.ts

@@ -1,0 +1,78 @@
+// Pure: the model and the token usage in one JSON message of a model API's answer — a
+// server-sent event or the whole body — as each provider reports them, in TokenCounts.
+import type { TokenCounts } from './prices.ts';
+import type { Provider } from './usage-meter.ts';
+
+type Json = Record<string, unknown>;
+
+/** What one message says; null where it says nothing. */
+export type UsageReading = { model: string | null; tokens: Partial<TokenCounts> | null };
+
+const num = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+export const obj = (value: unknown): Json | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+const NOTHING: UsageReading = { model: null, tokens: null };
+
+export function readUsage(provider: Provider, message: Json): UsageReading {
+  switch (provider) {
+    case 'anthropic': {
+      // Streaming: message_start carries the input usage, message_delta the running output.
+      const inner = message.type === 'message_start' ? obj(message.message) : message;
+      if (!inner) return NOTHING;
+      return reading(inner.model, obj(inner.usage), anthropicTokens);
+    }
+    case 'openai': {
+      // Responses events wrap the response object; chat chunks and JSON bodies carry it directly.
+      const response = obj(message.response) ?? message;
+      return reading(response.model, obj(response.usage), openaiTokens);
+    }
+    case 'gemini':
+      return reading(message.modelVersion, obj(message.usageMetadata), geminiTokens);
+  }
+}
+
+function reading(
+  model: unknown,
+  usage: Json | undefined,
+  tokens: (usage: Json) => Partial<TokenCounts>,
+): UsageReading {
+  return { model: str(model), tokens: usage ? tokens(usage) : null };
+}
+
+/** Anthropic `usage`: input_tokens excludes the cache reads and writes. */
+function anthropicTokens(usage: Json): Partial<TokenCounts> {
+  const out: Partial<TokenCounts> = {};
+  if ('input_tokens' in usage) out.input = num(usage.input_tokens);
+  if ('cache_read_input_tokens' in usage) out.cacheRead = num(usage.cache_read_input_tokens);
+  if ('cache_creation_input_tokens' in usage) out.cacheWrite = num(usage.cache_creation_input_tokens);
+  if ('output_tokens' in usage) out.output = num(usage.output_tokens);
+  return out;
+}
+
+/** OpenAI Responses (`input_tokens`) and Chat Completions (`prompt_tokens`): input includes cached. */
+function openaiTokens(usage: Json): Partial<TokenCounts> {
+  const input = num(usage.input_tokens ?? usage.prompt_tokens);
+  const details = obj(usage.input_tokens_details) ?? obj(usage.prompt_tokens_details) ?? {};
+  const cached = Math.min(input, num(details.cached_tokens));
+  return {
+    input: input - cached,
+    cacheRead: cached,
+    cacheWrite: 0,
+    output: num(usage.output_tokens ?? usage.completion_tokens),
+  };
+}
+
+/** Gemini `usageMetadata`: promptTokenCount includes cached content; thoughts are billed as output. */
+function geminiTokens(usage: Json): Partial<TokenCounts> {
+  const prompt = num(usage.promptTokenCount) + num(usage.toolUsePromptTokenCount);
+  const cached = Math.min(prompt, num(usage.cachedContentTokenCount));
+  return {
+    input: prompt - cached,
+    cacheRead: cached,
+    cacheWrite: 0,
+    output: num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount),
+  };
+}
