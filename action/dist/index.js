@@ -42491,21 +42491,20 @@ function upstreamTarget(origin, url2) {
   target.search = forwarded.search;
   return target;
 }
-function requestHeaders(headers) {
+function headersWhere(headers, keep) {
   const out = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === void 0 || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
-    if (name === "accept-encoding") continue;
-    out[name] = value;
-  }
+  for (const [name, value] of Object.entries(headers))
+    if (value !== void 0 && keep(name)) out[name] = value;
   return out;
 }
+function requestHeaders(headers) {
+  return headersWhere(
+    headers,
+    (name) => !HOP_BY_HOP.has(name) && !CREDENTIAL_HEADERS.has(name) && name !== "accept-encoding"
+  );
+}
 function answerHeaders(headers) {
-  const out = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== void 0 && !HOP_BY_HOP.has(name)) out[name] = value;
-  }
-  return out;
+  return headersWhere(headers, (name) => !HOP_BY_HOP.has(name));
 }
 function forwardRequest(req, res, forwarding) {
   const { upstream, provider } = forwarding;

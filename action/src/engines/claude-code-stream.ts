@@ -3,7 +3,7 @@
 // message; and from its final `result` event the usage, the summary, and whether it failed or
 // stopped at its own limit.
 import type { EngineUsage } from './engine.ts';
-import { oneLine, read } from './json-lines.ts';
+import { type JsonObject, oneLine, read } from './json-lines.ts';
 import {
   NOTHING_TO_SHOW,
   type SeenEvent,
@@ -12,12 +12,10 @@ import {
   type StreamProgress,
 } from './stream-parser.ts';
 
-type Json = Record<string, unknown>;
-
 export function claudeCodeParser(): StreamParser {
   const progress: StreamProgress = { turns: 0, lastTool: null };
   const messageIds = new Set<string>();
-  let result: Json | undefined;
+  let result: JsonObject | undefined;
   return {
     progress,
     event(event) {
@@ -39,7 +37,7 @@ export function claudeCodeParser(): StreamParser {
   };
 }
 
-function started(event: Json): SeenEvent {
+function started(event: JsonObject): SeenEvent {
   return {
     show: `Claude Code ${read.str(event.claude_code_version) ?? ''}, model ${read.str(event.model) ?? 'default'}`,
     progress: false,
@@ -47,7 +45,7 @@ function started(event: Json): SeenEvent {
 }
 
 /** A message of the model: a new message id is a new turn; its text and tool calls are shown. */
-function assistantTurn(event: Json, progress: StreamProgress, messageIds: Set<string>): SeenEvent {
+function assistantTurn(event: JsonObject, progress: StreamProgress, messageIds: Set<string>): SeenEvent {
   const message = read.obj(event.message);
   const id = read.str(message?.id);
   if (id === null || !messageIds.has(id)) {
@@ -69,7 +67,7 @@ function assistantTurn(event: Json, progress: StreamProgress, messageIds: Set<st
 }
 
 /** The answers of tools come back as user messages; only a failed one is shown. */
-function toolError(event: Json): SeenEvent {
+function toolError(event: JsonObject): SeenEvent {
   const failed = contentOf(read.obj(event.message)).find(
     (part) => part?.type === 'tool_result' && part.is_error === true,
   );
@@ -78,7 +76,7 @@ function toolError(event: Json): SeenEvent {
   return { show: `  tool error: ${oneLine(content)}`, progress: false };
 }
 
-function finished(event: Json): SeenEvent {
+function finished(event: JsonObject): SeenEvent {
   const cost = read.num(event.total_cost_usd);
   return {
     show: `Result: ${read.str(event.subtype) ?? 'unknown'}${event.is_error === true ? ' (error)' : ''}, ${read.num(event.num_turns) ?? '?'} turns${cost === null ? '' : `, $${cost.toFixed(4)}`}`,
@@ -86,12 +84,12 @@ function finished(event: Json): SeenEvent {
   };
 }
 
-function contentOf(message: Json | undefined): (Json | undefined)[] {
+function contentOf(message: JsonObject | undefined): (JsonObject | undefined)[] {
   return (Array.isArray(message?.content) ? message.content : []).map((block) => read.obj(block));
 }
 
 /** What a tool call says about itself in one line: the tool and its main argument. */
-function describeTool(name: string, input: Json | undefined): string {
+function describeTool(name: string, input: JsonObject | undefined): string {
   const main = input?.file_path ?? input?.command ?? input?.pattern ?? input?.path ?? input?.url;
   return typeof main === 'string' ? `${name} ${oneLine(main, 120)}` : name;
 }
@@ -108,7 +106,7 @@ function noResult(progress: StreamProgress): StreamOutcome {
   };
 }
 
-function outcomeOf(result: Json, progress: StreamProgress): StreamOutcome {
+function outcomeOf(result: JsonObject, progress: StreamProgress): StreamOutcome {
   const usage = usageOf(result, progress);
   const subtype = read.str(result.subtype) ?? '';
   const text = read.str(result.result);
@@ -126,7 +124,7 @@ function outcomeOf(result: Json, progress: StreamProgress): StreamOutcome {
 }
 
 /** Input counts the cache reads and writes too (Anthropic reports them apart). */
-function usageOf(result: Json, progress: StreamProgress): EngineUsage {
+function usageOf(result: JsonObject, progress: StreamProgress): EngineUsage {
   const usage = read.obj(result.usage) ?? {};
   const input = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']
     .map((key) => read.num(usage[key]))

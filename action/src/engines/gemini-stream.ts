@@ -2,7 +2,7 @@
 // tool call (with what the assistant said before it), tool errors, errors and the result; and
 // from the final `result` event the tokens, the summary (the assistant's last text) and whether
 // it failed. Gemini reports tokens but not model calls or cost: the proxy fills those in.
-import { oneLine, read } from './json-lines.ts';
+import { type JsonObject, oneLine, read } from './json-lines.ts';
 import {
   NOTHING_TO_SHOW,
   type SeenEvent,
@@ -11,12 +11,10 @@ import {
   type StreamProgress,
 } from './stream-parser.ts';
 
-type Json = Record<string, unknown>;
-
 export function geminiParser(): StreamParser {
   const progress: StreamProgress = { turns: 0, lastTool: null };
   let assistant = '';
-  let result: Json | undefined;
+  let result: JsonObject | undefined;
   const errors: string[] = [];
   return {
     progress,
@@ -54,7 +52,7 @@ export function geminiParser(): StreamParser {
 }
 
 /** A tool call is a step; what the assistant said before it is shown first. */
-function toolUse(event: Json, progress: StreamProgress, said: string): SeenEvent {
+function toolUse(event: JsonObject, progress: StreamProgress, said: string): SeenEvent {
   const name = read.str(event.tool_name) ?? 'tool';
   progress.turns += 1;
   progress.lastTool = name;
@@ -62,7 +60,7 @@ function toolUse(event: Json, progress: StreamProgress, said: string): SeenEvent
   return { show: said.trim() !== '' ? `> ${oneLine(said)}\n${step}` : step, progress: true };
 }
 
-function toolError(event: Json): SeenEvent {
+function toolError(event: JsonObject): SeenEvent {
   if (event.status !== 'error') return NOTHING_TO_SHOW;
   return {
     show: `  tool error: ${oneLine(JSON.stringify(event.error ?? event.output ?? ''))}`,
@@ -70,7 +68,7 @@ function toolError(event: Json): SeenEvent {
   };
 }
 
-function finished(event: Json): SeenEvent {
+function finished(event: JsonObject): SeenEvent {
   const stats = read.obj(event.stats) ?? {};
   return {
     show: `Result: ${read.str(event.status) ?? 'unknown'}, ${read.num(stats.input_tokens) ?? '?'} input, ${read.num(stats.output_tokens) ?? '?'} output tokens, ${read.num(stats.tool_calls) ?? '?'} tool calls`,
@@ -78,7 +76,7 @@ function finished(event: Json): SeenEvent {
   };
 }
 
-function describeTool(name: string, parameters: Json | undefined): string {
+function describeTool(name: string, parameters: JsonObject | undefined): string {
   const main = parameters?.file_path ?? parameters?.command ?? parameters?.path ?? parameters?.pattern;
   return typeof main === 'string' ? `${name} ${oneLine(main, 120)}` : name;
 }
@@ -92,7 +90,7 @@ function noResult(errors: string[]): StreamOutcome {
   };
 }
 
-function outcomeOf(result: Json, assistant: string, errors: string[]): StreamOutcome {
+function outcomeOf(result: JsonObject, assistant: string, errors: string[]): StreamOutcome {
   const stats = read.obj(result.stats) ?? {};
   const failed = result.status !== 'success';
   const error = read.obj(result.error);

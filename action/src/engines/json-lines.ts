@@ -5,6 +5,8 @@ import { StringDecoder } from 'node:string_decoder';
 /** Longer lines are still passed on, cut to this many characters, so memory stays bounded. */
 const MAX_LINE_CHARS = 4 * 1024 * 1024;
 
+export type JsonObject = Record<string, unknown>;
+
 export function createLineSplitter(onLine: (line: string) => void): {
   write(chunk: Buffer): void;
   end(): void;
@@ -35,7 +37,7 @@ export function createLineSplitter(onLine: (line: string) => void): {
 }
 
 /** The JSON object on a line, or null for anything else (a plain log line). */
-export function parseJsonLine(line: string): Record<string, unknown> | null {
+export function parseJsonLine(line: string): JsonObject | null {
   const text = line.trim();
   if (!text.startsWith('{')) return null;
   try {
@@ -53,9 +55,9 @@ export function oneLine(text: string, max = 200): string {
 
 /** Small readers for the CLIs' loosely typed JSON. */
 export const read = {
-  obj(value: unknown): Record<string, unknown> | undefined {
+  obj(value: unknown): JsonObject | undefined {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
+      ? (value as JsonObject)
       : undefined;
   },
   num(value: unknown): number | null {

@@ -2,6 +2,7 @@
 // per event, a line for the job log and whether it is worth a progress event; at the end, what
 // the CLI reported about its run.
 import type { EngineUsage } from './engine.ts';
+import type { JsonObject } from './json-lines.ts';
 
 export type StreamProgress = { turns: number; lastTool: string | null };
 
@@ -22,7 +23,7 @@ export type StreamOutcome = {
 /** Reads one CLI's JSON-lines output. */
 export type StreamParser = {
   /** One JSON object from stdout. */
-  event(event: Record<string, unknown>): SeenEvent;
+  event(event: JsonObject): SeenEvent;
   readonly progress: StreamProgress;
   finish(): StreamOutcome;
 };

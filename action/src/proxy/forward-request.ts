@@ -49,23 +49,23 @@ export function upstreamTarget(origin: string, url: URL): URL {
   return target;
 }
 
-export function requestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+function headersWhere(headers: IncomingHttpHeaders, keep: (name: string) => boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || CREDENTIAL_HEADERS.has(name)) continue;
-    // Ask for an uncompressed answer, so the proxy can read the usage in it.
-    if (name === 'accept-encoding') continue;
-    out[name] = value;
-  }
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined && keep(name)) out[name] = value;
   return out;
 }
 
+/** The engine's headers without its credentials; no accept-encoding, so the answer is uncompressed. */
+export function requestHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  return headersWhere(
+    headers,
+    (name) => !HOP_BY_HOP.has(name) && !CREDENTIAL_HEADERS.has(name) && name !== 'accept-encoding',
+  );
+}
+
 function answerHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-  }
-  return out;
+  return headersWhere(headers, (name) => !HOP_BY_HOP.has(name));
 }
 
 export type Forwarding = {

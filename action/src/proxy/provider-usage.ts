@@ -3,20 +3,20 @@
 import type { TokenCounts } from './prices.ts';
 import type { Provider } from './usage-meter.ts';
 
-type Json = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 /** What one message says; null where it says nothing. */
 export type UsageReading = { model: string | null; tokens: Partial<TokenCounts> | null };
 
 const num = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
-export const obj = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+export const obj = (value: unknown): JsonObject | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 const NOTHING: UsageReading = { model: null, tokens: null };
 
-export function readUsage(provider: Provider, message: Json): UsageReading {
+export function readUsage(provider: Provider, message: JsonObject): UsageReading {
   switch (provider) {
     case 'anthropic': {
       // Streaming: message_start carries the input usage, message_delta the running output.
@@ -36,14 +36,14 @@ export function readUsage(provider: Provider, message: Json): UsageReading {
 
 function reading(
   model: unknown,
-  usage: Json | undefined,
-  tokens: (usage: Json) => Partial<TokenCounts>,
+  usage: JsonObject | undefined,
+  tokens: (usage: JsonObject) => Partial<TokenCounts>,
 ): UsageReading {
   return { model: str(model), tokens: usage ? tokens(usage) : null };
 }
 
 /** Anthropic `usage`: input_tokens excludes the cache reads and writes. */
-function anthropicTokens(usage: Json): Partial<TokenCounts> {
+function anthropicTokens(usage: JsonObject): Partial<TokenCounts> {
   const out: Partial<TokenCounts> = {};
   if ('input_tokens' in usage) out.input = num(usage.input_tokens);
   if ('cache_read_input_tokens' in usage) out.cacheRead = num(usage.cache_read_input_tokens);
@@ -53,7 +53,7 @@ function anthropicTokens(usage: Json): Partial<TokenCounts> {
 }
 
 /** OpenAI Responses (`input_tokens`) and Chat Completions (`prompt_tokens`): input includes cached. */
-function openaiTokens(usage: Json): Partial<TokenCounts> {
+function openaiTokens(usage: JsonObject): Partial<TokenCounts> {
   const input = num(usage.input_tokens ?? usage.prompt_tokens);
   const details = obj(usage.input_tokens_details) ?? obj(usage.prompt_tokens_details) ?? {};
   const cached = Math.min(input, num(details.cached_tokens));
@@ -66,7 +66,7 @@ function openaiTokens(usage: Json): Partial<TokenCounts> {
 }
 
 /** Gemini `usageMetadata`: promptTokenCount includes cached content; thoughts are billed as output. */
-function geminiTokens(usage: Json): Partial<TokenCounts> {
+function geminiTokens(usage: JsonObject): Partial<TokenCounts> {
   const prompt = num(usage.promptTokenCount) + num(usage.toolUsePromptTokenCount);
   const cached = Math.min(prompt, num(usage.cachedContentTokenCount));
   return {

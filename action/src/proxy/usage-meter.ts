@@ -3,7 +3,7 @@
 // body. What each message says is read per provider in provider-usage.ts.
 import { StringDecoder } from 'node:string_decoder';
 import { NO_TOKENS, type TokenCounts } from './prices.ts';
-import { obj, readUsage } from './provider-usage.ts';
+import { type JsonObject, obj, readUsage } from './provider-usage.ts';
 
 export type Provider = 'anthropic' | 'openai' | 'gemini';
 
@@ -25,7 +25,7 @@ export function createUsageMeter(options: {
   modelHint?: string | null;
 }): UsageMeter {
   let call: MeteredCall = { model: options.modelHint ?? null, tokens: { ...NO_TOKENS }, sawUsage: false };
-  const take = (message: Record<string, unknown>) => {
+  const take = (message: JsonObject) => {
     const said = readUsage(options.provider, message);
     call = {
       model: said.model ?? call.model,
@@ -46,7 +46,7 @@ export function createUsageMeter(options: {
 type Framing = { feed(chunk: Buffer): void; end(): void };
 
 /** Server-sent events: every `data:` line that holds a JSON object, as it arrives. */
-function eventStream(take: (message: Record<string, unknown>) => void): Framing {
+function eventStream(take: (message: JsonObject) => void): Framing {
   const decoder = new StringDecoder('utf8');
   let buffered = '';
   const readLine = (line: string) => {
@@ -71,7 +71,7 @@ function eventStream(take: (message: Record<string, unknown>) => void): Framing 
 }
 
 /** One JSON body, read when it has ended (unless it grew too large to keep). */
-function jsonBody(take: (message: Record<string, unknown>) => void): Framing {
+function jsonBody(take: (message: JsonObject) => void): Framing {
   let chunks: Buffer[] | null = [];
   let bytes = 0;
   return {
@@ -90,7 +90,7 @@ function jsonBody(take: (message: Record<string, unknown>) => void): Framing {
 }
 
 /** Anything that is not a JSON object (an error page, a comment) is passed through, not counted. */
-function parseObject(text: string): Record<string, unknown> | undefined {
+function parseObject(text: string): JsonObject | undefined {
   try {
     return obj(JSON.parse(text));
   } catch {
