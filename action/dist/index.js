@@ -40800,45 +40800,49 @@ function git(args, call) {
 
 // action/src/changes/checkout-snapshot.ts
 async function snapshotCheckout(options) {
-  const env = hardenedGitEnvironment(options.stateDir);
-  const ask = async (...args) => (await git(["rev-parse", ...args], { cwd: options.workingDirectory, env })).toString("utf8").trim();
-  let head;
-  let workTree;
-  let commonDir;
-  let indexPath;
-  try {
-    workTree = await ask("--show-toplevel");
-    commonDir = await ask("--path-format=absolute", "--git-common-dir");
-    indexPath = await ask("--path-format=absolute", "--git-path", "index");
-    head = await ask("--verify", "HEAD^{commit}");
-  } catch (error62) {
-    if (error62 instanceof ActionError && error62.code === "git-unavailable") throw error62;
+  const found = await locateCheckout(options.workingDirectory, options.stateDir);
+  if (found.head !== options.baseSha) {
     throw new ActionError(
       "checkout-mismatch",
-      `${options.workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,
-      { cause: error62 }
-    );
-  }
-  if (head !== options.baseSha) {
-    throw new ActionError(
-      "checkout-mismatch",
-      `The checkout is at ${head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`
+      `The checkout is at ${found.head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`
     );
   }
   let index = null;
-  if (existsSync2(indexPath)) {
+  if (existsSync2(found.indexPath)) {
     index = join(options.stateDir, "checkout-index");
-    copyFileSync(indexPath, index);
-    const { atime, mtime } = statSync(indexPath);
-    utimesSync(index, atime, mtime);
+    copyIndex(found.indexPath, index);
   }
   return {
-    workTree,
-    objectsDir: join(commonDir, "objects"),
+    workTree: found.workTree,
+    objectsDir: join(found.commonDir, "objects"),
     index,
     baseSha: options.baseSha,
     stateDir: options.stateDir
   };
+}
+async function locateCheckout(workingDirectory, stateDir) {
+  const env = hardenedGitEnvironment(stateDir);
+  const ask = async (...args) => (await git(["rev-parse", ...args], { cwd: workingDirectory, env })).toString("utf8").trim();
+  try {
+    return {
+      workTree: await ask("--show-toplevel"),
+      commonDir: await ask("--path-format=absolute", "--git-common-dir"),
+      indexPath: await ask("--path-format=absolute", "--git-path", "index"),
+      head: await ask("--verify", "HEAD^{commit}")
+    };
+  } catch (error62) {
+    if (error62 instanceof ActionError && error62.code === "git-unavailable") throw error62;
+    throw new ActionError(
+      "checkout-mismatch",
+      `${workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,
+      { cause: error62 }
+    );
+  }
+}
+function copyIndex(from, to) {
+  copyFileSync(from, to);
+  const { atime, mtime } = statSync(from);
+  utimesSync(to, atime, mtime);
 }
 
 // src/contract/job-result.ts
@@ -40929,7 +40933,7 @@ function parseCatFileBatch(output2) {
 }
 
 // action/src/changes/private-repository.ts
-import { copyFileSync as copyFileSync2, mkdirSync, statSync as statSync2, utimesSync as utimesSync2, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join as join2 } from "node:path";
 async function openPrivateRepository(snapshot) {
   const gitDir = join2(snapshot.stateDir, "collect.git");
@@ -40955,9 +40959,7 @@ async function openPrivateRepository(snapshot) {
 }
 async function stageWorkTree(repo, snapshot) {
   if (snapshot.index !== null) {
-    copyFileSync2(snapshot.index, repo.index);
-    const { atime, mtime } = statSync2(snapshot.index);
-    utimesSync2(repo.index, atime, mtime);
+    copyIndex(snapshot.index, repo.index);
     const staged = await repo.run(["add", "--all"]).then(
       () => true,
       () => false
@@ -41841,61 +41843,69 @@ var TOOL_ITEMS = {
 };
 function codexParser() {
   const progress = { turns: 0, lastTool: null };
-  let inputTokens = null;
-  let outputTokens = null;
-  let lastMessage = null;
-  let failure2 = null;
-  const add = (total, value) => value === null ? total : (total ?? 0) + value;
+  const run = { inputTokens: null, outputTokens: null, lastMessage: null, failure: null };
   return {
     progress,
     event(event) {
-      const type = read.str(event.type);
       const item = read.obj(event.item);
-      const itemType = read.str(item?.type);
-      if (type === "item.started" && itemType !== null && itemType in TOOL_ITEMS) {
-        progress.turns += 1;
-        progress.lastTool = TOOL_ITEMS[itemType] ?? itemType;
-        const what = itemType === "command_execution" ? `$ ${oneLine(read.str(item?.command) ?? "", 160)}` : progress.lastTool;
-        return { show: `[step ${progress.turns}] ${what}`, progress: true };
+      switch (read.str(event.type)) {
+        case "item.started":
+          return toolStep(item, progress);
+        case "item.completed":
+          return itemCompleted(item, run);
+        case "turn.completed":
+          return turnCompleted(read.obj(event.usage) ?? {}, run);
+        case "turn.failed":
+          run.failure = read.str(read.obj(event.error)?.message) ?? "the turn failed";
+          return { show: `Turn failed: ${oneLine(run.failure, 500)}`, progress: false };
+        case "error":
+          return { show: `! ${oneLine(read.str(event.message) ?? "", 300)}`, progress: false };
+        default:
+          return NOTHING_TO_SHOW;
       }
-      if (type === "item.completed" && itemType === "agent_message") {
-        lastMessage = read.str(item?.text) ?? lastMessage;
-        return { show: lastMessage === null ? null : `> ${oneLine(lastMessage)}`, progress: false };
-      }
-      if (type === "item.completed" && itemType === "file_change") {
-        const changes = Array.isArray(item?.changes) ? item.changes : [];
-        const paths = changes.map((c) => read.str(read.obj(c)?.path)).filter((p) => p !== null);
-        return { show: `  changed: ${oneLine(paths.join(", "), 200)}`, progress: false };
-      }
-      if (type === "turn.completed") {
-        const usage = read.obj(event.usage) ?? {};
-        inputTokens = add(inputTokens, read.num(usage.input_tokens));
-        outputTokens = add(outputTokens, read.num(usage.output_tokens));
-        return {
-          show: `Turn completed: ${inputTokens ?? 0} input, ${outputTokens ?? 0} output tokens`,
-          progress: false
-        };
-      }
-      if (type === "turn.failed") {
-        failure2 = read.str(read.obj(event.error)?.message) ?? "the turn failed";
-        return { show: `Turn failed: ${oneLine(failure2, 500)}`, progress: false };
-      }
-      if (type === "error") {
-        return { show: `! ${oneLine(read.str(event.message) ?? "", 300)}`, progress: false };
-      }
-      return NOTHING_TO_SHOW;
     },
-    finish() {
-      const any2 = inputTokens !== null || outputTokens !== null;
-      return {
-        // Codex reports no turn count and no cost: the proxy's count of model calls and its
-        // price table fill them in.
-        usage: any2 ? { turns: null, inputTokens, outputTokens, costUsd: null } : null,
-        summary: failure2 === null ? lastMessage : null,
-        error: failure2 === null ? null : `Codex failed: ${oneLine(failure2, 1e3)}`,
-        limit: null
-      };
+    finish: () => outcomeOf2(run)
+  };
+}
+function toolStep(item, progress) {
+  const itemType = read.str(item?.type);
+  if (itemType === null || !(itemType in TOOL_ITEMS)) return NOTHING_TO_SHOW;
+  progress.turns += 1;
+  progress.lastTool = TOOL_ITEMS[itemType] ?? itemType;
+  const what = itemType === "command_execution" ? `$ ${oneLine(read.str(item?.command) ?? "", 160)}` : progress.lastTool;
+  return { show: `[step ${progress.turns}] ${what}`, progress: true };
+}
+function itemCompleted(item, run) {
+  switch (read.str(item?.type)) {
+    case "agent_message":
+      run.lastMessage = read.str(item?.text) ?? run.lastMessage;
+      return { show: run.lastMessage === null ? null : `> ${oneLine(run.lastMessage)}`, progress: false };
+    case "file_change": {
+      const changes = Array.isArray(item?.changes) ? item.changes : [];
+      const paths = changes.map((c) => read.str(read.obj(c)?.path)).filter((p) => p !== null);
+      return { show: `  changed: ${oneLine(paths.join(", "), 200)}`, progress: false };
     }
+    default:
+      return NOTHING_TO_SHOW;
+  }
+}
+function turnCompleted(usage, run) {
+  const add = (total, value) => value === null ? total : (total ?? 0) + value;
+  run.inputTokens = add(run.inputTokens, read.num(usage.input_tokens));
+  run.outputTokens = add(run.outputTokens, read.num(usage.output_tokens));
+  return {
+    show: `Turn completed: ${run.inputTokens ?? 0} input, ${run.outputTokens ?? 0} output tokens`,
+    progress: false
+  };
+}
+function outcomeOf2(run) {
+  const { inputTokens, outputTokens, failure: failure2 } = run;
+  const any2 = inputTokens !== null || outputTokens !== null;
+  return {
+    usage: any2 ? { turns: null, inputTokens, outputTokens, costUsd: null } : null,
+    summary: failure2 === null ? run.lastMessage : null,
+    error: failure2 === null ? null : `Codex failed: ${oneLine(failure2, 1e3)}`,
+    limit: null
   };
 }
 
@@ -42127,7 +42137,7 @@ function geminiParser() {
           return NOTHING_TO_SHOW;
       }
     },
-    finish: () => result === void 0 ? noResult2(errors) : outcomeOf2(result, assistant, errors)
+    finish: () => result === void 0 ? noResult2(errors) : outcomeOf3(result, assistant, errors)
   };
 }
 function toolUse(event, progress, said) {
@@ -42164,7 +42174,7 @@ function noResult2(errors) {
     limit: null
   };
 }
-function outcomeOf2(result, assistant, errors) {
+function outcomeOf3(result, assistant, errors) {
   const stats = read.obj(result.stats) ?? {};
   const failed = result.status !== "success";
   const error62 = read.obj(result.error);

@@ -23,47 +23,58 @@ export async function snapshotCheckout(options: {
   baseSha: string;
   stateDir: string;
 }): Promise<CheckoutSnapshot> {
-  const env = hardenedGitEnvironment(options.stateDir);
-  const ask = async (...args: string[]) =>
-    (await git(['rev-parse', ...args], { cwd: options.workingDirectory, env })).toString('utf8').trim();
-
-  let head: string;
-  let workTree: string;
-  let commonDir: string;
-  let indexPath: string;
-  try {
-    workTree = await ask('--show-toplevel');
-    commonDir = await ask('--path-format=absolute', '--git-common-dir');
-    indexPath = await ask('--path-format=absolute', '--git-path', 'index');
-    head = await ask('--verify', 'HEAD^{commit}');
-  } catch (error) {
-    if (error instanceof ActionError && error.code === 'git-unavailable') throw error;
+  const found = await locateCheckout(options.workingDirectory, options.stateDir);
+  if (found.head !== options.baseSha) {
     throw new ActionError(
       'checkout-mismatch',
-      `${options.workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,
-      { cause: error },
-    );
-  }
-  if (head !== options.baseSha) {
-    throw new ActionError(
-      'checkout-mismatch',
-      `The checkout is at ${head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`,
+      `The checkout is at ${found.head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`,
     );
   }
   let index: string | null = null;
-  if (existsSync(indexPath)) {
+  if (existsSync(found.indexPath)) {
     index = join(options.stateDir, 'checkout-index');
-    copyFileSync(indexPath, index);
-    // Keep the index's own timestamp: git's "racy clean" check compares file times against
-    // it, so a copy stamped later would hide a same-size edit made in the checkout's second.
-    const { atime, mtime } = statSync(indexPath);
-    utimesSync(index, atime, mtime);
+    copyIndex(found.indexPath, index);
   }
   return {
-    workTree,
-    objectsDir: join(commonDir, 'objects'),
+    workTree: found.workTree,
+    objectsDir: join(found.commonDir, 'objects'),
     index,
     baseSha: options.baseSha,
     stateDir: options.stateDir,
   };
+}
+
+/** Where git says the checkout's parts are, and its HEAD commit. */
+async function locateCheckout(
+  workingDirectory: string,
+  stateDir: string,
+): Promise<{ workTree: string; commonDir: string; indexPath: string; head: string }> {
+  const env = hardenedGitEnvironment(stateDir);
+  const ask = async (...args: string[]) =>
+    (await git(['rev-parse', ...args], { cwd: workingDirectory, env })).toString('utf8').trim();
+  try {
+    return {
+      workTree: await ask('--show-toplevel'),
+      commonDir: await ask('--path-format=absolute', '--git-common-dir'),
+      indexPath: await ask('--path-format=absolute', '--git-path', 'index'),
+      head: await ask('--verify', 'HEAD^{commit}'),
+    };
+  } catch (error) {
+    if (error instanceof ActionError && error.code === 'git-unavailable') throw error;
+    throw new ActionError(
+      'checkout-mismatch',
+      `${workingDirectory} is not a git checkout with a commit: put actions/checkout before the "run" step (and check working-directory).`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A copy of an index that keeps its timestamp: git's "racy clean" check compares file times
+ * against it, so a copy stamped later would hide a same-size edit made in the checkout's second.
+ */
+export function copyIndex(from: string, to: string): void {
+  copyFileSync(from, to);
+  const { atime, mtime } = statSync(from);
+  utimesSync(to, atime, mtime);
 }

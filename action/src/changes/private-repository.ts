@@ -1,9 +1,9 @@
 // The repository the collection runs git in: a fresh bare repository outside the checkout with
 // a config of its own, the checkout's objects through alternates and an index of its own, so
 // nothing the engine wrote into the checkout's .git is read (see collect-changes.ts).
-import { copyFileSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CheckoutSnapshot } from './checkout-snapshot.ts';
+import { type CheckoutSnapshot, copyIndex } from './checkout-snapshot.ts';
 import { git, hardenedGitEnvironment } from './hardened-git.ts';
 
 export type PrivateRepository = {
@@ -42,9 +42,7 @@ export async function openPrivateRepository(snapshot: CheckoutSnapshot): Promise
  */
 export async function stageWorkTree(repo: PrivateRepository, snapshot: CheckoutSnapshot): Promise<void> {
   if (snapshot.index !== null) {
-    copyFileSync(snapshot.index, repo.index);
-    const { atime, mtime } = statSync(snapshot.index);
-    utimesSync(repo.index, atime, mtime); // see checkout-snapshot.ts
+    copyIndex(snapshot.index, repo.index);
     const staged = await repo.run(['add', '--all']).then(
       () => true,
       () => false,

@@ -4,13 +4,8 @@
 // stopped at its own limit.
 import type { EngineUsage } from './engine.ts';
 import { type JsonObject, oneLine, read } from './json-lines.ts';
-import {
-  NOTHING_TO_SHOW,
-  type SeenEvent,
-  type StreamOutcome,
-  type StreamParser,
-  type StreamProgress,
-} from './stream-parser.ts';
+import type { SeenEvent, StreamOutcome, StreamParser, StreamProgress } from './stream-parser.ts';
+import { NOTHING_TO_SHOW } from './stream-parser.ts';
 
 export function claudeCodeParser(): StreamParser {
   const progress: StreamProgress = { turns: 0, lastTool: null };

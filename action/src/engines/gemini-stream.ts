@@ -3,13 +3,8 @@
 // from the final `result` event the tokens, the summary (the assistant's last text) and whether
 // it failed. Gemini reports tokens but not model calls or cost: the proxy fills those in.
 import { type JsonObject, oneLine, read } from './json-lines.ts';
-import {
-  NOTHING_TO_SHOW,
-  type SeenEvent,
-  type StreamOutcome,
-  type StreamParser,
-  type StreamProgress,
-} from './stream-parser.ts';
+import type { SeenEvent, StreamOutcome, StreamParser, StreamProgress } from './stream-parser.ts';
+import { NOTHING_TO_SHOW } from './stream-parser.ts';
 
 export function geminiParser(): StreamParser {
   const progress: StreamProgress = { turns: 0, lastTool: null };
