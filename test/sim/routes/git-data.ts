@@ -66,6 +66,36 @@ async function treeEdits(ctx: RouteContext, entries: unknown[]): Promise<TreeEdi
   return edits;
 }
 
+/**
+ * What GitHub refuses in "create a tree" with a base: a deletion (`sha: null`) of a path the base
+ * does not have ("Returns an error if you try to delete a file that does not exist", the API
+ * reference) or of a directory (422 `GitRPC::BadObjectState`, google/go-github#2418). A request
+ * that makes a path a file and also writes under it is not documented; the simulator refuses it
+ * too, so the App never depends on what GitHub would make of it.
+ */
+export async function refuseUndocumented(
+  gitDir: string,
+  baseTree: string | null,
+  edits: TreeEdit[],
+): Promise<void> {
+  const base = new Map<string, string>();
+  if (baseTree) for (const item of await readTree(gitDir, baseTree, true)) base.set(item.path, item.type);
+  const leaves = new Set<string>();
+  for (const edit of edits) {
+    const clean = edit.path.replace(/^\/+|\/+$/g, '');
+    if ('delete' in edit) {
+      const type = base.get(clean);
+      if (type === undefined || type === 'tree') throw unprocessable('GitRPC::BadObjectState');
+    } else if (edit.mode !== '040000') leaves.add(clean);
+  }
+  for (const edit of edits) {
+    const parts = edit.path.replace(/^\/+|\/+$/g, '').split('/');
+    for (let i = 1; i < parts.length; i++) {
+      if (leaves.has(parts.slice(0, i).join('/'))) throw unprocessable('GitRPC::BadObjectState');
+    }
+  }
+}
+
 function defaultPerson(core: SimCore, ctx: RouteContext) {
   const actor = actorOf(core, ctx.principal);
   const account = mustAccount(core.store, actor.userId);
@@ -129,7 +159,9 @@ export const gitDataRoutes: Route[] = [
       const baseTree = body.string('base_tree');
       body.done();
       if (baseTree && (await objectType(ctx.repo.gitDir, baseTree)) === null) throw notFound();
-      const sha = await buildTree(ctx.repo.gitDir, baseTree ?? null, await treeEdits(ctx, entries ?? []));
+      const edits = await treeEdits(ctx, entries ?? []);
+      await refuseUndocumented(ctx.repo.gitDir, baseTree ?? null, edits);
+      const sha = await buildTree(ctx.repo.gitDir, baseTree ?? null, edits);
       const items = await readTree(ctx.repo.gitDir, sha, false);
       return json(201, {
         sha,
@@ -150,13 +182,18 @@ export const gitDataRoutes: Route[] = [
         type === 'tree' ? null : await resolveCommit(ctx.repo.gitDir, type ? wanted : `refs/heads/${wanted}`);
       if (type !== 'tree' && !commit) throw notFound();
       const treeish = commit ? `${commit}^{tree}` : wanted;
-      const items = await readTree(ctx.repo.gitDir, treeish, ctx.query.has('recursive'));
+      const recursive = ctx.query.has('recursive');
+      const items = await readTree(ctx.repo.gitDir, treeish, recursive);
       const sha = commit ? ((await readCommit(ctx.repo.gitDir, commit))?.tree ?? wanted) : wanted;
+      const limit = ctx.core.limits.recursiveTreeEntries;
+      const truncated = recursive && items.length > limit;
       return json(200, {
         sha,
         url: `${repoApi(ctx.core, ctx.repo)}/git/trees/${sha}`,
-        tree: items.map((item) => treeItemJson(ctx.core, ctx.repo, item)),
-        truncated: false,
+        tree: (truncated ? items.slice(0, limit) : items).map((item) =>
+          treeItemJson(ctx.core, ctx.repo, item),
+        ),
+        truncated,
       });
     },
   },
