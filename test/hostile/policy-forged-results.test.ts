@@ -4,7 +4,7 @@
 // every file it removes against the limits and the protected paths; a path that is both a file
 // and a directory is refused. Nothing is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Change, JobResult } from '../../src/contract/job-result.ts';
+import { type Change, type JobResult, reportSchema } from '../../src/contract/job-result.ts';
 import type { Task } from '../../src/core/task/task.ts';
 import { acceptResult } from '../../src/flows/run/accept-result.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
@@ -17,19 +17,7 @@ const result = (changes: Change[]): JobResult => ({
   outcome: 'completed',
   changes,
   patch: '',
-  report: {
-    engine: 'command',
-    engineVersion: null,
-    model: null,
-    turns: null,
-    inputTokens: null,
-    outputTokens: null,
-    costUsd: null,
-    durationMs: null,
-    exitCode: 0,
-    summary: 'forged',
-    error: null,
-  },
+  report: reportSchema.parse({ engine: 'command', exitCode: 0, summary: 'forged' }),
 });
 
 const removedWeb = [

@@ -12,7 +12,7 @@ import { protectedPathMatcher } from '../../../src/core/policy/protected-paths.t
 import { type Dir, leavesOf, treeFromListing } from '../../../src/core/policy/tree-model.ts';
 import { treeId } from '../../../src/core/policy/tree-request.ts';
 import { buildTree, readTree, type TreeEdit } from '../../sim/git/objects.ts';
-import { refuseUndocumented } from '../../sim/routes/git-data.ts';
+import { refuseUndocumented } from '../../sim/git/tree-rules.ts';
 import { add, type BaseFile, baseOf, del, gitId, judge, link } from './support.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'policy-properties-'));

@@ -1,7 +1,7 @@
 // Helpers of the policy tests: a base tree in memory with real git object ids, changes in the
 // job's result format, and the judge asked until it answers (counting what it asked to read).
 import { createHash } from 'node:crypto';
-import type { Change, Report } from '../../../src/contract/job-result.ts';
+import { type Change, type Report, reportSchema } from '../../../src/contract/job-result.ts';
 import { type Evidence, type Judgement, judgeChange } from '../../../src/core/policy/evaluate-change.ts';
 import {
   type Dir,
@@ -23,19 +23,7 @@ export const SETTINGS: PolicySettings = {
   maxFileBytes: 1000,
 };
 
-export const REPORT: Report = {
-  engine: 'command',
-  engineVersion: null,
-  model: null,
-  turns: null,
-  inputTokens: null,
-  outputTokens: null,
-  costUsd: null,
-  durationMs: null,
-  exitCode: null,
-  summary: null,
-  error: null,
-};
+export const REPORT: Report = reportSchema.parse({ engine: 'command' });
 
 /** A file of the base: text, a symlink, a submodule, or bytes with a mode. */
 export type BaseFile = string | { link: string } | { submodule: string } | { bytes: Buffer; mode?: string };
