@@ -6,7 +6,7 @@ import type { Applied } from './apply-change.ts';
 import { changedLines } from './line-count.ts';
 import type { ProtectedMatcher } from './protected-paths.ts';
 import { newCredentialKinds } from './scan-credentials.ts';
-import type { Leaf } from './tree-model.ts';
+import { type Leaf, SUBMODULE_MODE } from './tree-model.ts';
 import { type PolicySettings, quoted, type Violation } from './violation.ts';
 
 /** A file whose content counts for lines (not a symlink, not a submodule). */
@@ -43,6 +43,14 @@ export function checkStructure(
       rule: 'denied-path',
       detail: `${how}; an agent may not change it: ${why}`,
     });
+  }
+  // A submodule is protected by `.gitmodules`; removing or replacing one is a submodule change too.
+  const submodules = [
+    ...applied.removed.filter((r) => r.leaf.mode === SUBMODULE_MODE).map((r) => r.path),
+    ...[...applied.written.values()].filter((w) => w.before?.mode === SUBMODULE_MODE).map((w) => w.path),
+  ];
+  for (const path of submodules) {
+    violations.push({ path, rule: 'submodule', detail: 'the change removes or replaces a submodule' });
   }
   for (const { path, leaf } of baseFilesRead(applied)) {
     if ((leaf.size ?? 0) > settings.maxFileBytes) {

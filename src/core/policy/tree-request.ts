@@ -9,7 +9,7 @@ import type { Applied } from './apply-change.ts';
 import type { Dir, Leaf, Node } from './tree-model.ts';
 
 export type TreeRequestEntry =
-  | { path: string; mode: string; type: 'blob' | 'commit'; sha: null }
+  | { path: string; mode: string; type: 'blob'; sha: null }
   | { path: string; mode: string; type: 'blob'; content: Buffer };
 
 /** The git object id of `body` as an object of `type` (sha1 over `<type> <size>\0<body>`). */
@@ -29,7 +29,8 @@ export function treeRequest(applied: Applied): TreeRequestEntry[] {
       (r): TreeRequestEntry => ({
         path: r.path,
         mode: r.leaf.mode,
-        type: r.leaf.mode === '160000' ? 'commit' : 'blob',
+        // Never a submodule: the policy refuses removing one.
+        type: 'blob',
         sha: null,
       }),
     );

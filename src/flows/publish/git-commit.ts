@@ -17,7 +17,7 @@ import { repoOf } from './repo-of.ts';
 type TreeEntry = {
   path: string;
   mode: '100644' | '100755' | '120000' | '160000';
-  type: 'blob' | 'commit';
+  type: 'blob';
   sha?: string | null;
   content?: string;
 };

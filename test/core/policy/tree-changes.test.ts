@@ -27,6 +27,15 @@ describe('deletions and type changes count everything they remove', () => {
     expect(run.readTree).toBe(false);
   });
 
+  it.each([
+    ['deleted', del('vendor/lib')],
+    ['inside a deleted directory', del('vendor')],
+    ['replaced by a file', add('vendor/lib', 'x\n')],
+  ])('refuses a submodule %s', (_what, change) => {
+    const base = { 'vendor/lib': { submodule: 'b'.repeat(40) }, 'vendor/README': 'x\n' };
+    expect(rules(judge([change], base))).toEqual([['vendor/lib', 'submodule']]);
+  });
+
   it('counts each removed file against max-files', () => {
     const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`gen/f${i}.txt`, 'x\n']));
     const run = judge([del('gen')], many);
