@@ -16,19 +16,28 @@ function views(bytes: Buffer): string[] {
   return out;
 }
 
-/** The decodings of encoded-looking runs in `text`: base64 at each of 4 alignments, hex at 2. */
-function decodedRuns(text: string): Buffer[] {
+/** Runs up to this long may carry a glued prefix (`tokenZ2hw…`): they are decoded at 4 alignments. */
+const SHORT_RUN = 256;
+
+/**
+ * The decodings of encoded-looking runs in `text`, one per line: base64 from the run's start (and,
+ * for a short run, at each of the 4 alignments), hex at 2.
+ */
+function decodedRuns(text: string): Buffer {
   const decoded: Buffer[] = [];
+  const newline = Buffer.from('\n');
   for (const [run] of text.matchAll(BASE64_RUN)) {
-    for (let offset = 0; offset < 4; offset++) decoded.push(Buffer.from(run.slice(offset), 'base64'));
+    const alignments = run.length <= SHORT_RUN ? 4 : 1;
+    for (let offset = 0; offset < alignments; offset++)
+      decoded.push(Buffer.from(run.slice(offset), 'base64'), newline);
   }
   for (const [run] of text.matchAll(HEX_RUN)) {
     for (let offset = 0; offset < 2; offset++) {
       const even = run.slice(offset, offset + ((run.length - offset) & ~1));
-      decoded.push(Buffer.from(even, 'hex'));
+      decoded.push(Buffer.from(even, 'hex'), newline);
     }
   }
-  return decoded;
+  return Buffer.concat(decoded);
 }
 
 /** Every credential-looking string in `input`, once per kind and value. */
@@ -40,7 +49,7 @@ export function credentialsIn(input: Buffer | string): CredentialMatch[] {
   };
   for (const view of views(bytes)) {
     add(view);
-    for (const inner of decodedRuns(view)) for (const innerView of views(inner)) add(innerView);
+    for (const inner of views(decodedRuns(view))) add(inner);
   }
   return [...seen.values()];
 }
