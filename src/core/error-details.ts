@@ -1,6 +1,6 @@
 // The facts each error code carries. The code decides the status and permanence (errors.ts) and
 // the sentence people read (render/error-messages.ts); these fill it in.
-import type { Violation } from './policy/patch-policy.ts';
+import type { Violation } from './policy/violation.ts';
 import type { ConfigIssue } from './repo-config/schema.ts';
 
 export type ErrorDetails = {

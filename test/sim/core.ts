@@ -30,6 +30,11 @@ export type SimCore = {
   secondary: SecondaryLimit;
   faults: FaultInjector;
   requests: RequestLog;
+  /** Limits GitHub applies to answers (mutable, so a test can lower one). */
+  limits: {
+    /** Entries of a recursive tree listing before GitHub truncates it (100,000; it also stops at 7 MB). */
+    recursiveTreeEntries: number;
+  };
   webhooks: WebhookSender;
   actions: ActionsEngine;
   work: WorkTracker;

@@ -38,6 +38,8 @@ export type SimulatorOptions = {
   /** `uses:` value → local action directory, for the Actions runner. */
   actions?: Record<string, string>;
   clock?: Clock;
+  /** Entries of a recursive tree listing before it is truncated (default 100,000, as on GitHub). */
+  recursiveTreeEntries?: number;
 };
 
 export type Simulator = ReturnType<typeof setupApi> &
@@ -82,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     secondary: createSecondaryLimit(clock, options.enforceSecondaryLimit ?? false),
     faults: createFaultInjector(clock),
     requests: createRequestLog(),
+    limits: { recursiveTreeEntries: options.recursiveTreeEntries ?? 100_000 },
     webhooks: createWebhookSender(getCore, clock, options.webhookTimeoutMs ?? 10_000),
     actions,
     work: createWorkTracker(),

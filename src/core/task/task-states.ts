@@ -24,7 +24,7 @@ export type TransitionType =
   | 'result_received' // the action posted a change to publish
   | 'no_changes' // the action finished without changes
   | 'published' // the pull request (or follow-up commit) exists
-  | 'policy_rejected' // the change broke the repository's policy; nothing published
+  | 'policy_rejected' // the change (or the job's report) broke the repository's policy; nothing published
   | 'timed_out' // the engine hit the wall-time limit
   | 'fail' // anything that ends the task as failed (run failed, dispatch impossible, lost run…)
   | 'cancel' // someone cancelled
@@ -43,7 +43,7 @@ const TABLE = {
   result_received: { from: STARTED, to: 'publishing' },
   no_changes: { from: STARTED, to: 'no_changes' },
   published: { from: ['publishing'], to: 'succeeded' },
-  policy_rejected: { from: ['publishing'], to: 'rejected' },
+  policy_rejected: { from: [...STARTED, 'publishing'], to: 'rejected' },
   timed_out: { from: STARTED, to: 'timed_out' },
   fail: { from: LIVE, to: 'failed' },
   cancel: { from: LIVE, to: 'cancelled' },

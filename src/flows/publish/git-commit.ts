@@ -1,12 +1,17 @@
 // The agent's change as a commit through the Git Data API (commits made this way are verified):
-// text inline in one tree, binary content as blobs, then the commit on the base, then the
-// branch — created, fast-forwarded, or reused when an earlier attempt made this exact commit.
-import type { Change } from '../../contract/job-result.ts';
+// the entries the policy accepted (text inline in one tree, binary content as blobs), the tree
+// checked against the one the policy judged, then the commit on the base, then the branch —
+// created, fast-forwarded, or reused when an earlier attempt made this exact commit.
+import { createHash } from 'node:crypto';
+import pMap from 'p-map';
 import { AppError } from '../../core/errors.ts';
+import type { Applied } from '../../core/policy/apply-change.ts';
+import { type HashObject, type TreeRequestEntry, treeId } from '../../core/policy/tree-request.ts';
 import { decideBranchUpdate } from '../../core/publish/decide-branch-update.ts';
 import { pullRequestTitle } from '../../core/render/pr-body.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
+import { BLOB_READ_CONCURRENCY } from './read-base.ts';
 import { repoOf } from './repo-of.ts';
 
 type TreeEntry = {
@@ -17,41 +22,57 @@ type TreeEntry = {
   content?: string;
 };
 
+export const gitObjectId: HashObject = (type, body) =>
+  createHash('sha1').update(`${type} ${body.length}\0`).update(body).digest('hex');
+
 function isUtf8(buffer: Buffer): boolean {
   return Buffer.from(buffer.toString('utf8'), 'utf8').equals(buffer);
 }
 
-async function treeEntries(octokit: Octokit, task: Task, changes: Change[]): Promise<TreeEntry[]> {
-  return Promise.all(
-    changes.map(async (change): Promise<TreeEntry> => {
-      if (change.status === 'deleted') return { path: change.path, mode: '100644', type: 'blob', sha: null };
-      const bytes = Buffer.from(change.content, 'base64');
+async function treeEntries(octokit: Octokit, task: Task, entries: TreeRequestEntry[]): Promise<TreeEntry[]> {
+  return pMap(
+    entries,
+    async (entry): Promise<TreeEntry> => {
+      const mode = entry.mode as TreeEntry['mode'];
+      if (!('content' in entry)) return { path: entry.path, mode, type: entry.type, sha: null };
+      const bytes = entry.content;
       // Text goes inline in the tree (one request fewer); binary content needs a blob.
       if (isUtf8(bytes) && !bytes.includes(0)) {
-        return { path: change.path, mode: change.mode, type: 'blob', content: bytes.toString('utf8') };
+        return { path: entry.path, mode, type: 'blob', content: bytes.toString('utf8') };
       }
       const { data: blob } = await octokit.rest.git.createBlob({
         ...repoOf(task),
-        content: change.content,
+        content: bytes.toString('base64'),
         encoding: 'base64',
       });
-      return { path: change.path, mode: change.mode, type: 'blob', sha: blob.sha };
-    }),
+      return { path: entry.path, mode, type: 'blob', sha: blob.sha };
+    },
+    { concurrency: BLOB_READ_CONCURRENCY },
   );
 }
 
+/**
+ * The commit of an accepted change. The tree GitHub builds must be the tree the policy judged
+ * (same id); anything else is refused before a commit points at it.
+ */
 export async function createCommit(
   octokit: Octokit,
   task: Task,
-  changes: Change[],
+  accepted: { applied: Applied; entries: TreeRequestEntry[] },
 ): Promise<{ sha: string; tree: string }> {
   const { data: base } = await octokit.rest.git.getCommit({ ...repoOf(task), commit_sha: task.baseSha! });
-  const entries = await treeEntries(octokit, task, changes);
+  const entries = await treeEntries(octokit, task, accepted.entries);
   const { data: tree } = await octokit.rest.git.createTree({
     ...repoOf(task),
     base_tree: base.tree.sha,
     tree: entries,
   });
+  const expected = treeId(accepted.applied.result, gitObjectId);
+  if (tree.sha !== expected) {
+    throw new AppError('publish_failed', {
+      reason: `GitHub built a tree (${tree.sha.slice(0, 12)}) other than the one the policy checked (${expected.slice(0, 12)}), so nothing was published`,
+    });
+  }
   const message = `${pullRequestTitle(task)}\n\nAgent task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`;
   const { data: commit } = await octokit.rest.git.createCommit({
     ...repoOf(task),

@@ -1,9 +1,9 @@
-// Publishes an accepted change: policy first (refused whole, nothing published), then blobs, a
-// tree, a commit and a branch through the Git Data API, then the pull request. Every step can
+// Publishes an accepted change: policy first (the tree that would be published is judged; a
+// change is refused whole, nothing published), then blobs, a tree, a commit and a branch through
+// the Git Data API, then the pull request. Every step can
 // be repeated after a crash without duplicating anything: the branch and the pull request are
 // found before they are made.
 import { AppError, errorMessage } from '../../core/errors.ts';
-import { evaluatePatch } from '../../core/policy/patch-policy.ts';
 import { branchName, isSafeBranchName } from '../../core/publish/branch-name.ts';
 import type { Task } from '../../core/task/task.ts';
 import { resultOf } from '../../store/task-results.ts';
@@ -11,8 +11,8 @@ import { transitionTask, updateTaskFields } from '../../store/task-transitions.t
 import { getTask } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { withBaseContent } from './base-content.ts';
 import { createCommit, updateBranch } from './git-commit.ts';
+import { judgeTaskChange } from './judge-change.ts';
 import { decoratePullRequest, openPullRequest } from './pull-request.ts';
 import { repoOf } from './repo-of.ts';
 
@@ -54,16 +54,10 @@ async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Prom
   if (!stored) throw new AppError('publish_failed', { reason: `task ${task.id} has no stored result` });
   const { changes, report } = stored;
   const octokit = deps.github.forRepo(task.installationId, task.repoId, 'publish');
-  const limits = task.settings.limits;
 
-  const violations = evaluatePatch(await withBaseContent(octokit, task, changes, limits['max-file-bytes']), {
-    denyPaths: task.settings.policy['deny-paths'],
-    allowPaths: task.settings.policy['allow-paths'],
-    maxFiles: limits['max-files'],
-    maxLines: limits['max-lines'],
-    maxFileBytes: limits['max-file-bytes'],
-  });
-  if (violations.length > 0) {
+  const verdict = await judgeTaskChange(octokit, task, changes, report);
+  if (verdict.kind === 'refused') {
+    const { violations } = verdict;
     deps.log.info(
       { taskId, violations: violations.map((v) => `${v.rule}:${v.path}`) },
       'change refused by policy',
@@ -84,7 +78,7 @@ async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Prom
   const branch = branchFor(task, followUp);
   if (!followUp) await updateTaskFields(deps.pool, taskId, { branch });
 
-  const commit = await createCommit(octokit, task, changes);
+  const commit = await createCommit(octokit, task, verdict);
   const head = await updateBranch(octokit, task, branch, commit);
   const pr = followUp
     ? {

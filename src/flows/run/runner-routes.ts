@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { resultSchema } from '../../contract/job-result.ts';
 import { progressEventSchema } from '../../contract/runner-messages.ts';
 import { AppError } from '../../core/errors.ts';
+import { withoutCredentials } from '../../core/policy/scan-credentials.ts';
 import { checkClaimsForTask } from '../../core/run/check-claims.ts';
 import { acceptsProgress, answerSpec } from '../../core/run/runner-rules.ts';
 import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
@@ -97,7 +98,8 @@ export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void 
     if (refused) return fail(c, refused);
     const event = await readBody(c, progressEventSchema);
     if (event instanceof AppError) return fail(c, event);
-    const { type: _, ...progress } = event;
+    // Shown in the status comment: a credential in it is dropped, never shown.
+    const { type: _, ...progress } = withoutCredentials(event);
     await updateTaskFields(pool, task.id, { progress });
     await appendTaskEvent(pool, task.id, { type: 'progress', actor: 'job', payload: progress });
     // Debounced: one status comment update every few seconds at most.

@@ -63,4 +63,17 @@ describe('decideResult', () => {
   ])('explains %#', (r, message) => {
     expect(decideResult(r, { timeoutMinutes: 30 }).fields.errorMessage).toBe(message);
   });
+
+  const token = `ghp_${'x9Y8'.repeat(9)}`;
+  it.each([
+    ['summary', result({}, { summary: `done; ${token}` })],
+    ['error', result({ outcome: 'failed' }, { error: `boom ${token}` })],
+    ['model', result({ changes: [] }, { model: token })],
+  ] as const)('rejects a result whose report %s holds a credential, and never shows it', (field, r) => {
+    const decision = decideResult(r, { timeoutMinutes: 30 });
+    expect(decision.type).toBe('policy_rejected');
+    expect(decision.fields.errorCode).toBe('policy_violation');
+    expect(decision.fields.errorMessage).toContain(`\`(report) ${field}\` — **credential**`);
+    expect(JSON.stringify(decision.fields)).not.toContain(token);
+  });
 });

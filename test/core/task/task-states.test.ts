@@ -23,6 +23,7 @@ describe('task transitions', () => {
     ['running', 'no_changes', 'no_changes'],
     ['publishing', 'published', 'succeeded'],
     ['publishing', 'policy_rejected', 'rejected'],
+    ['running', 'policy_rejected', 'rejected'],
     ['running', 'timed_out', 'timed_out'],
     ['running', 'fail', 'failed'],
     ['publishing', 'fail', 'failed'],

@@ -14,6 +14,7 @@ import {
   writeCommit,
 } from '../git/objects.ts';
 import { listRefs, readRef } from '../git/refs.ts';
+import { refuseUndocumented } from '../git/tree-rules.ts';
 import { base64Lines, gitCommitJson, refJson, treeItemJson } from '../serialize/git.ts';
 import { repoApi } from '../serialize/urls.ts';
 import { invalidBody, notFound, unprocessable } from '../server/http-error.ts';
@@ -129,7 +130,9 @@ export const gitDataRoutes: Route[] = [
       const baseTree = body.string('base_tree');
       body.done();
       if (baseTree && (await objectType(ctx.repo.gitDir, baseTree)) === null) throw notFound();
-      const sha = await buildTree(ctx.repo.gitDir, baseTree ?? null, await treeEdits(ctx, entries ?? []));
+      const edits = await treeEdits(ctx, entries ?? []);
+      await refuseUndocumented(ctx.repo.gitDir, baseTree ?? null, edits);
+      const sha = await buildTree(ctx.repo.gitDir, baseTree ?? null, edits);
       const items = await readTree(ctx.repo.gitDir, sha, false);
       return json(201, {
         sha,
@@ -150,13 +153,18 @@ export const gitDataRoutes: Route[] = [
         type === 'tree' ? null : await resolveCommit(ctx.repo.gitDir, type ? wanted : `refs/heads/${wanted}`);
       if (type !== 'tree' && !commit) throw notFound();
       const treeish = commit ? `${commit}^{tree}` : wanted;
-      const items = await readTree(ctx.repo.gitDir, treeish, ctx.query.has('recursive'));
+      const recursive = ctx.query.has('recursive');
+      const items = await readTree(ctx.repo.gitDir, treeish, recursive);
       const sha = commit ? ((await readCommit(ctx.repo.gitDir, commit))?.tree ?? wanted) : wanted;
+      const limit = ctx.core.limits.recursiveTreeEntries;
+      const truncated = recursive && items.length > limit;
       return json(200, {
         sha,
         url: `${repoApi(ctx.core, ctx.repo)}/git/trees/${sha}`,
-        tree: items.map((item) => treeItemJson(ctx.core, ctx.repo, item)),
-        truncated: false,
+        tree: (truncated ? items.slice(0, limit) : items).map((item) =>
+          treeItemJson(ctx.core, ctx.repo, item),
+        ),
+        truncated,
       });
     },
   },

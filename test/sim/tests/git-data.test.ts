@@ -161,6 +161,59 @@ describe('Git Data API', () => {
   });
 });
 
+describe('create a tree on a base: what GitHub builds and what it refuses', () => {
+  const base = async () => {
+    const octokit = world.installationOctokit();
+    const head = (await octokit.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    return { octokit, tree: (await octokit.rest.git.getCommit({ ...repo, commit_sha: head })).data.tree.sha };
+  };
+
+  it('overwrites a whole directory with a file written at its path', async () => {
+    const { octokit, tree } = await base();
+    const made = await octokit.rest.git.createTree({
+      ...repo,
+      base_tree: tree,
+      tree: [{ path: 'src', mode: '100644', type: 'blob', content: 'now a file\n' }],
+    });
+    const items = (await octokit.rest.git.getTree({ ...repo, tree_sha: made.data.sha, recursive: 'true' }))
+      .data.tree;
+    expect(items.filter((i) => i.path?.startsWith('src'))).toEqual([
+      expect.objectContaining({ path: 'src', type: 'blob' }),
+    ]);
+  });
+
+  it.each([
+    ['a directory', [{ path: 'src', mode: '040000', type: 'tree', sha: null }]],
+    ['a directory given as a file', [{ path: 'src', mode: '100644', type: 'blob', sha: null }]],
+    ['a path the base does not have', [{ path: 'nope.txt', mode: '100644', type: 'blob', sha: null }]],
+    [
+      'a path made a file and written under',
+      [
+        { path: 'x', mode: '100644', type: 'blob', content: 'x' },
+        { path: 'x/y', mode: '100644', type: 'blob', content: 'y' },
+      ],
+    ],
+  ] as const)('answers 422 to deleting or writing %s', async (_what, entries) => {
+    const { octokit, tree } = await base();
+    const refused = await error(
+      octokit.rest.git.createTree({ ...repo, base_tree: tree, tree: [...entries] }),
+    );
+    expect(refused).toMatchObject({ status: 422, response: { data: { message: 'GitRPC::BadObjectState' } } });
+  });
+
+  it('truncates a recursive listing above its limit, as GitHub does past 100,000 entries', async () => {
+    const { octokit, tree } = await base();
+    world.sim.core.limits.recursiveTreeEntries = 2;
+    try {
+      const listed = (await octokit.rest.git.getTree({ ...repo, tree_sha: tree, recursive: 'true' })).data;
+      expect(listed).toMatchObject({ truncated: true, tree: [expect.anything(), expect.anything()] });
+      expect((await octokit.rest.git.getTree({ ...repo, tree_sha: tree })).data.truncated).toBe(false);
+    } finally {
+      world.sim.core.limits.recursiveTreeEntries = 100_000;
+    }
+  });
+});
+
 describe('contents, branches and commits', () => {
   it('serves a file as JSON with base64 content and raw with the raw media type', async () => {
     const octokit = world.installationOctokit();
