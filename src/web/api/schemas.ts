@@ -9,6 +9,8 @@ const time = z.iso.datetime({ offset: true });
 const money = z.number().nullable();
 
 export const taskStateSchema = z.enum(TASK_STATES).meta({ id: 'TaskState' });
+// Inline, not a reference: the generator drops `null` from a nullable reference in OpenAPI 3.1.
+const stateOrNull = z.enum(TASK_STATES).nullable();
 
 export const taskSummarySchema = z
   .object({
@@ -46,8 +48,8 @@ export const taskEventSchema = z
   .object({
     seq: z.number().int(),
     type: z.string(),
-    fromState: taskStateSchema.nullable(),
-    toState: taskStateSchema.nullable(),
+    fromState: stateOrNull,
+    toState: stateOrNull,
     actor: z.string(),
     payload: z.record(z.string(), z.unknown()),
     createdAt: time,
