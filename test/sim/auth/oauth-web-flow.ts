@@ -56,7 +56,7 @@ function authorize(core: SimCore, req: IncomingMessage, res: ServerResponse, url
     return page(res, 400, 'The redirect_uri MUST match the registered callback URL for this application.');
   const login = cookie(req, 'sim_login');
   const user = login ? accountByLogin(core.store, login) : undefined;
-  if (!user || user.type !== 'User')
+  if (user?.type !== 'User')
     return page(res, 401, 'Sign in to GitHub to continue (set the sim_login cookie).');
   const method = url.searchParams.get('code_challenge_method');
   const challenge = url.searchParams.get('code_challenge');

@@ -3,11 +3,11 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-type Document = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+type OpenApiDocument = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 
 const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
-export function createOpenApiCheck(document: Document) {
+export function createOpenApiCheck(document: OpenApiDocument) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   ajv.addSchema({ ...document, $id: 'api' });
