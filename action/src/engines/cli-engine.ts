@@ -84,6 +84,7 @@ export function cliEngine(adapter: CliAdapter): Engine {
           if (line.trim() !== '') show(line);
           return;
         }
+        ctx.transcript?.raw(event);
         const seen = parser.event(event);
         if (seen.show !== null) show(seen.show);
         if (seen.progress) {

@@ -12,6 +12,7 @@ import type { ProgressEvent } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import { resolveEngineKey } from '../secrets/engine-key.ts';
 import type { StepContext } from './step-context.ts';
+import { startTranscript } from './transcript-step.ts';
 
 const PROGRESS_INTERVAL_MS = 5_000;
 
@@ -22,7 +23,9 @@ export type EnginePhase = {
   failure: string | null;
 };
 
-export async function runEngine(ctx: StepContext, spec: TaskSpec, tempDir: string): Promise<EnginePhase> {
+export async function runEngine(step: StepContext, spec: TaskSpec, tempDir: string): Promise<EnginePhase> {
+  const live = startTranscript(step, spec);
+  const ctx = live.ctx;
   const phase: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   const pending: Promise<void>[] = [];
   let lastProgress = Number.NEGATIVE_INFINITY;
@@ -43,9 +46,10 @@ export async function runEngine(ctx: StepContext, spec: TaskSpec, tempDir: strin
     timeoutMs: spec.limits.timeoutMinutes * 60_000,
     graceMs: ctx.graceMs,
     log: ctx.log,
-    output: { stdout: write, stderr: write },
+    output: { stdout: live.commandOutput(write), stderr: write },
     jobEnvironment: ctx.env,
     modelAccess: null,
+    ...(live.sink ? { transcript: live.sink } : {}),
     reportProgress(event: ProgressEvent) {
       if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = ctx.now();
@@ -90,7 +94,7 @@ export async function runEngine(ctx: StepContext, spec: TaskSpec, tempDir: strin
       if (phase.engine !== null) phase.engine = withProxyStats(phase.engine, stats);
     }
   }
-  await Promise.allSettled(pending);
+  await Promise.allSettled([...pending, live.sink?.close()]);
   return phase;
 }
 

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 
 type OpenApiDocument = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
 
-const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export function createOpenApiCheck(document: OpenApiDocument) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -33,7 +33,7 @@ export function createOpenApiCheck(document: OpenApiDocument) {
       type,
       'schema',
     ]
-      .map(escape)
+      .map(escapePointer)
       .join('/');
     const validate = ajv.getSchema(`api#/${pointer}`);
     if (!validate) return [`${method} ${route.template} ${status} documents no ${type} body`];
