@@ -9,7 +9,7 @@ let stack: Stack;
 
 /** Records that `login` already spent `usd` this month in the repository (a finished task's report). */
 async function spent(login: string, usd: number) {
-  const user = stack.sim.core.store.accounts.values().find((a) => a.login === login)!;
+  const user = [...stack.sim.core.store.accounts.values()].find((a) => a.login === login)!;
   const task = await stack.app.pool.query<{ id: string }>(
     `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
        comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state)
