@@ -14,6 +14,7 @@ import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
+import { metrics } from '../../platform/metrics/metrics.ts';
 import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, countTaskEvents } from '../../store/task-events.ts';
 import { transitionTask, updateTaskFields } from '../../store/task-transitions.ts';
@@ -122,6 +123,12 @@ export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void 
     if (result instanceof AppError) return fail(c, result);
     const outcome = await acceptResult(pool, task.id, task.workflowRunId!, result);
     if (!outcome.ok) return fail(c, new AppError('result_refused', { reason: outcome.reason }));
+    if (!outcome.duplicate) {
+      const { costUsd, inputTokens, outputTokens } = result.report;
+      if (costUsd) metrics.engineCost.inc({ engine: task.engine }, costUsd);
+      if (inputTokens) metrics.engineTokens.inc({ engine: task.engine, direction: 'input' }, inputTokens);
+      if (outputTokens) metrics.engineTokens.inc({ engine: task.engine, direction: 'output' }, outputTokens);
+    }
     log.info(
       { taskId: task.id, outcome: result.outcome, files: result.changes.length, state: outcome.state },
       outcome.duplicate ? 'result posted again' : 'result accepted',
