@@ -10,6 +10,7 @@ import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { mountApi } from './api/api-app.ts';
 import { metricsOnlyRoutes, mountMetricsRoute } from './metrics-route.ts';
+import { mountTaskPage } from './pages/task-page.ts';
 import { createSealer } from './secrets.ts';
 import { mountSignInRoutes } from './sign-in-routes.ts';
 import { startStreamHub } from './stream-hub.ts';
@@ -74,6 +75,7 @@ export async function startWeb(options: WebOptions): Promise<WebParts> {
     mount(http) {
       mountSignInRoutes(http, deps);
       mountApi(http, deps);
+      mountTaskPage(http, deps);
       mountMetricsRoute(http, { pool, log: webLog, token: metrics.token });
     },
     async close() {

@@ -236,6 +236,33 @@ describe('what each person sees', () => {
   });
 });
 
+describe('the task page', () => {
+  it('is linked from the sticky comment, sends strangers to sign in, and shows only visible tasks', async () => {
+    const link = `${stack.config.publicUrl}/tasks/${waitingTask}`;
+    const issueNumber = (await stack.tasks()).find((t) => t.id === waitingTask)!.issueNumber;
+    await stack.waitFor(async () => {
+      const comments = await stack.as('alice').issues.listComments({
+        owner: 'acme',
+        repo: 'widgets',
+        issue_number: issueNumber,
+      });
+      return (
+        comments.data.some((c) => c.body?.includes(`[live transcript and history](${link})`)) || undefined
+      );
+    }, 'the sticky comment to link the task page');
+    const anonymous = await fetch(`${appUrl}/tasks/${waitingTask}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get('location')).toBe(
+      `/auth/login?return_to=${encodeURIComponent(`/tasks/${waitingTask}`)}`,
+    );
+    const seen = await browsers.rita!.browser.fetch(`${appUrl}/tasks/${waitingTask}`);
+    expect(seen.status).toBe(200);
+    expect(seen.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await seen.text()).toContain(`Agent task ${waitingTask}`);
+    expect((await browsers.otto!.browser.fetch(`${appUrl}/tasks/${waitingTask}`)).status).toBe(404);
+  });
+});
+
 describe('acting on tasks', () => {
   it('read access may not approve or cancel someone else’s task', async () => {
     const issue = await stack.issue('More docs');

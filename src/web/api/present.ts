@@ -1,5 +1,6 @@
 // Rows as the API shows them (the shapes of schemas.ts): camelCase, ISO times, links.
 import type { z } from 'zod';
+import { liveTaskUrl } from '../../core/task/live-page.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { TaskEventRow } from '../../store/task-events.ts';
 import type { AttemptUsage, TaskSummaryRow } from '../../store/task-history.ts';
@@ -16,11 +17,6 @@ export const API_PREFIX = '/api/v1';
 export type Urls = { publicUrl: string; githubWebUrl: string };
 
 const iso = (value: Date) => value.toISOString();
-
-/** The task's page a person opens (issue 15's dashboard serves it). */
-export function liveTaskUrl(publicUrl: string, taskId: number): string {
-  return `${publicUrl}/tasks/${taskId}`;
-}
 
 export function presentSummary(urls: Urls, task: TaskSummaryRow | Task): z.input<typeof taskSummarySchema> {
   const kind = task.isPullRequest ? 'pull' : 'issues';
