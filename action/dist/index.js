@@ -42840,10 +42840,12 @@ function claudeCodeTranscript(event) {
     return blocks(event).filter((block) => block.type === "tool_result").map((block) => toolResult(block.content, block.is_error === true, read.str(block.tool_use_id)));
   if (type === "result") {
     const u = read.obj(event.usage) ?? {};
+    const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(u[key])).filter((n) => n !== null);
+    const inputTokens = input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null;
     return [
       usage(
         read.num(event.num_turns),
-        read.num(u.input_tokens),
+        inputTokens,
         read.num(u.output_tokens),
         read.num(event.total_cost_usd)
       )

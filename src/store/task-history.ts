@@ -2,7 +2,7 @@
 // keyset pagination by id), events after a cursor, and each attempt's reported usage.
 import type { TaskState } from '../core/task/task-states.ts';
 import type { Queryable } from '../platform/db/pool.ts';
-import type { TaskEventRow } from './task-events.ts';
+import { eventFromRow, type TaskEventRow } from './task-events.ts';
 
 export type TaskFilter = {
   /** Repository ids the caller may see; undefined: all (an operator). */
@@ -101,15 +101,7 @@ export async function taskEventsAfter(
       WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
     [taskId, afterSeq, limit],
   );
-  return result.rows.map((r) => ({
-    seq: r.seq,
-    type: r.type,
-    fromState: r.from_state,
-    toState: r.to_state,
-    actor: r.actor,
-    payload: r.payload,
-    createdAt: r.created_at,
-  }));
+  return result.rows.map(eventFromRow);
 }
 
 export type AttemptUsage = {

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createGitHubClients } from '../github/octokit.ts';
+import { appGitHubClients } from '../github/app-clients.ts';
 import { createUserApi } from '../github/user-api.ts';
 import type { AppConfig, GitHubAppCredentials } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
@@ -31,17 +31,7 @@ export type WebParts = { deps: WebDeps; mount(http: Hono): void; close(): Promis
 export async function startWeb(options: WebOptions): Promise<WebParts> {
   const { config, credentials, pool, log } = options;
   const webLog = log.child({ component: 'web' });
-  const github = createGitHubClients(
-    {
-      appId: credentials.appId,
-      privateKey: credentials.privateKey,
-      baseUrl: config.githubApiUrl,
-      writeIntervalMs: config.githubWriteIntervalMs,
-      notifyIntervalMs: config.githubNotifyIntervalMs,
-    },
-    webLog,
-    { pool, limits: config.reliability.githubWrites, signal: options.githubStop },
-  );
+  const github = appGitHubClients(config, credentials, pool, webLog, options.githubStop);
   const hub = await startStreamHub(options.databaseUrl, webLog);
   const deps: WebDeps = {
     pool,

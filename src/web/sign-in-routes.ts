@@ -23,6 +23,11 @@ export function safeReturnTo(value: string | undefined): string {
   return [...value].some((ch) => ch.charCodeAt(0) < 0x20) ? '/' : value;
 }
 
+/** One query parameter of the request (read from its URL). */
+export function searchParam(c: Context, name: string): string | undefined {
+  return new URL(c.req.url).searchParams.get(name) ?? undefined;
+}
+
 function cookieOptions(deps: WebDeps, path: string, maxAgeSeconds: number) {
   return { httpOnly: true, sameSite: 'Lax' as const, secure: deps.secure, path, maxAge: maxAgeSeconds };
 }
@@ -34,7 +39,7 @@ async function startSignIn(deps: WebDeps, c: Context): Promise<Response> {
   const verifier = randomId();
   await saveSignIn(deps.pool, hashId(state), {
     codeVerifier: verifier,
-    returnTo: safeReturnTo(c.req.query('return_to')),
+    returnTo: safeReturnTo(searchParam(c, 'return_to')),
   });
   setCookie(c, STATE_COOKIE, state, cookieOptions(deps, '/auth', 600));
   const authorize = new URL(`${deps.config.web.githubWebUrl}/login/oauth/authorize`);
@@ -52,10 +57,10 @@ async function startSignIn(deps: WebDeps, c: Context): Promise<Response> {
 async function finishSignIn(deps: WebDeps, c: Context): Promise<Response> {
   const failed = (reason: string) => problemResponse(c, new AppError('sign_in_failed', { reason }));
   if (!deps.config.web.oauth) return problemResponse(c, new AppError('sign_in_unavailable', {}));
-  const error = c.req.query('error');
+  const error = searchParam(c, 'error');
   if (error) return failed(`GitHub answered ${error.slice(0, 100)}`);
-  const state = c.req.query('state');
-  const code = c.req.query('code');
+  const state = searchParam(c, 'state');
+  const code = searchParam(c, 'code');
   const expected = getCookie(c, STATE_COOKIE);
   deleteCookie(c, STATE_COOKIE, { path: '/auth', secure: deps.secure });
   if (!state || !code) return failed('the answer from GitHub has no code or state');

@@ -5,8 +5,8 @@
 // skips a row that commits late.
 import pg from 'pg';
 import type { Logger } from '../platform/logging/create-logger.ts';
+import { listenForStreams } from '../store/stream-notifications.ts';
 
-export const STREAM_CHANNEL = 'agent_dispatch_stream';
 export type StreamKind = 'events' | 'transcript';
 
 export type StreamRow = { id: number };
@@ -113,7 +113,7 @@ export async function startStreamHub(databaseUrl: string, log: Logger): Promise<
       setTimeout(() => void reconnect(), 1000).unref();
     });
     await next.connect();
-    await next.query(`LISTEN ${STREAM_CHANNEL}`);
+    await listenForStreams(next);
     client = next;
   }
 

@@ -85,10 +85,15 @@ export function claudeCodeTranscript(event: Raw): TranscriptEvent[] {
       .map((block) => toolResult(block.content, block.is_error === true, read.str(block.tool_use_id)));
   if (type === 'result') {
     const u = read.obj(event.usage) ?? {};
+    // As the engine's own parser counts them: fresh, cache-writing and cache-read input.
+    const input = ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']
+      .map((key) => read.num(u[key]))
+      .filter((n): n is number => n !== null);
+    const inputTokens = input.length > 0 ? input.reduce((a, b) => a + b, 0) : null;
     return [
       usage(
         read.num(event.num_turns),
-        read.num(u.input_tokens),
+        inputTokens,
         read.num(u.output_tokens),
         read.num(event.total_cost_usd),
       ),

@@ -1,6 +1,7 @@
 // Who you are (GET /session), what you can see (GET /repositories), and what it cost and
 // became of it (GET /usage, GET /outcomes).
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { OUTCOME_GROUPS, outcomesBy } from '../../store/pr-outcomes.ts';
@@ -96,35 +97,28 @@ export function mountReportRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void
     }) as never;
   });
 
-  api.openapi(usageRoute, async (c) => {
-    const query = c.req.valid('query');
+  /** A roll-up over a time range, of the repositories the viewer can see. */
+  async function report<G extends string, R>(
+    c: Context<WebEnv>,
+    query: { from?: string | undefined; to?: string | undefined; groupBy: G },
+    rowsOf: (group: G, range: { from: Date; to: Date; repoIds: number[] | undefined }) => Promise<R[]>,
+  ) {
     const { from, to } = rangeOf(query);
-    const rows = await usageBy(deps.pool, query.groupBy, {
+    const rows = await rowsOf(query.groupBy, {
       from,
       to,
       repoIds: await visibleRepoIds(deps, c.get('viewer')),
     });
-    return answer(c, usageSchema, {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      groupBy: query.groupBy,
-      rows,
-    }) as never;
+    return { from: from.toISOString(), to: to.toISOString(), groupBy: query.groupBy, rows };
+  }
+
+  api.openapi(usageRoute, async (c) => {
+    const body = await report(c, c.req.valid('query'), (group, range) => usageBy(deps.pool, group, range));
+    return answer(c, usageSchema, body) as never;
   });
 
   api.openapi(outcomesRoute, async (c) => {
-    const query = c.req.valid('query');
-    const { from, to } = rangeOf(query);
-    const rows = await outcomesBy(deps.pool, query.groupBy, {
-      from,
-      to,
-      repoIds: await visibleRepoIds(deps, c.get('viewer')),
-    });
-    return answer(c, outcomesSchema, {
-      from: from.toISOString(),
-      to: to.toISOString(),
-      groupBy: query.groupBy,
-      rows,
-    }) as never;
+    const body = await report(c, c.req.valid('query'), (group, range) => outcomesBy(deps.pool, group, range));
+    return answer(c, outcomesSchema, body) as never;
   });
 }

@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { metrics } from '../../platform/metrics/metrics.ts';
+import { searchParam } from '../sign-in-routes.ts';
 import type { StreamKind, StreamRow, StreamSource } from '../stream-hub.ts';
 import type { WebDeps } from '../web-deps.ts';
 
@@ -15,7 +16,7 @@ export function wantsEventStream(c: Context): boolean {
 
 /** Where a stream resumes: Last-Event-ID (a reconnecting EventSource), else the `after` query. */
 export function resumeFrom(c: Context): number {
-  const raw = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+  const raw = c.req.header('last-event-id') ?? searchParam(c, 'after') ?? '0';
   const id = Number(raw);
   return Number.isSafeInteger(id) && id >= 0 ? id : 0;
 }

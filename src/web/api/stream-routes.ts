@@ -21,45 +21,41 @@ const pageQuery = z.object({
   after: z.coerce.number().int().nonnegative().optional().describe('Event stream only: start after this id.'),
 });
 
-function streamDescription(what: string, item: z.ZodType) {
-  return {
-    description: `${what}: a JSON page, or with \`Accept: text/event-stream\` a live stream (each SSE \`data\` is one ${item === taskEventSchema ? 'TaskEvent' : 'TranscriptItem'}, its \`id\` the number to resume after with Last-Event-ID).`,
-  };
+/** A route answering a JSON page, or a live stream with `Accept: text/event-stream`. */
+function streamRoute(path: string, summary: string, page: z.ZodType, item: string, event: string) {
+  return createRoute({
+    method: 'get',
+    path,
+    summary,
+    request: { params: taskIdParams, query: pageQuery },
+    responses: {
+      200: {
+        description: `A JSON page, or with \`Accept: text/event-stream\` a live stream (each SSE \`data\` is one ${item}, its \`id\` the number to resume after with Last-Event-ID).`,
+        content: {
+          'application/json': { schema: page },
+          'text/event-stream': { schema: z.string().describe(`event: ${event}`) },
+        },
+      },
+      ...problems(400, 401, 404, 502),
+    },
+  });
 }
 
-const eventsRoute = createRoute({
-  method: 'get',
-  path: '/tasks/{id}/events',
-  summary: "The task's history (state changes, progress, effects)",
-  request: { params: taskIdParams, query: pageQuery },
-  responses: {
-    200: {
-      ...streamDescription('Events', taskEventSchema),
-      content: {
-        'application/json': { schema: taskEventsSchema },
-        'text/event-stream': { schema: z.string().describe('event: task_event') },
-      },
-    },
-    ...problems(400, 401, 404, 502),
-  },
-});
+const eventsRoute = streamRoute(
+  '/tasks/{id}/events',
+  "The task's history (state changes, progress, effects)",
+  taskEventsSchema,
+  'TaskEvent',
+  'task_event',
+);
 
-const transcriptRoute = createRoute({
-  method: 'get',
-  path: '/tasks/{id}/transcript',
-  summary: 'What the engine did (redacted): text, tool calls and results, file edits, usage',
-  request: { params: taskIdParams, query: pageQuery },
-  responses: {
-    200: {
-      ...streamDescription('Transcript', transcriptItemSchema),
-      content: {
-        'application/json': { schema: transcriptSchema },
-        'text/event-stream': { schema: z.string().describe('event: transcript') },
-      },
-    },
-    ...problems(400, 401, 404, 502),
-  },
-});
+const transcriptRoute = streamRoute(
+  '/tasks/{id}/transcript',
+  'What the engine did (redacted): text, tool calls and results, file edits, usage',
+  transcriptSchema,
+  'TranscriptItem',
+  'transcript',
+);
 
 function cursorOf(text: string | undefined): number {
   const decoded = decodeCursor(text);
