@@ -81,6 +81,7 @@ CREATE TABLE pr_outcomes (
 CREATE INDEX tasks_repo_id_idx ON tasks (repo_id, id DESC);
 CREATE INDEX tasks_requester_login_idx ON tasks (lower(requester_login), id DESC);
 CREATE INDEX tasks_state_id_idx ON tasks (state, id DESC);
+CREATE INDEX tasks_engine_id_idx ON tasks (engine, id DESC);
 CREATE INDEX tasks_created_idx ON tasks (created_at);
 -- Usage rolled up by time.
 CREATE INDEX task_results_received_idx ON task_results (received_at);
@@ -104,6 +105,7 @@ DROP TRIGGER task_events_notify ON task_events;
 DROP FUNCTION notify_task_stream();
 DROP INDEX task_results_received_idx;
 DROP INDEX tasks_created_idx;
+DROP INDEX tasks_engine_id_idx;
 DROP INDEX tasks_state_id_idx;
 DROP INDEX tasks_requester_login_idx;
 DROP INDEX tasks_repo_id_idx;

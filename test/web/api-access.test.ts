@@ -2,6 +2,7 @@
 // simulator) or with a bearer user token; every answer checked against the App's OpenAPI document.
 
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../support/stack.ts';
 import { type Browser, createBrowser, signIn } from './support/browser.ts';
@@ -13,6 +14,7 @@ let check: ReturnType<typeof createOpenApiCheck>;
 const browsers: Record<string, { browser: Browser; csrf: string }> = {};
 let waitingTask: number;
 let hiddenTask: number;
+let ottosTask: number;
 
 type Answer = { status: number; body: Record<string, unknown> & { tasks?: { id: number }[] } };
 
@@ -268,10 +270,51 @@ describe('acting on tasks', () => {
     const issue = await stack.issue('More docs');
     await stack.comment(issue, 'otto', '/agent write more docs');
     const ottos = (await stack.waitForTask((t) => t.requesterLogin === 'otto', 'otto’s task')).id;
+    ottosTask = ottos;
     const approve = await call('rita', 'POST', `/api/v1/tasks/${ottos}/approve`);
     expect(approve.status).toBe(403);
     expect(approve.body).toMatchObject({ code: 'not_allowed' });
     expect((await call('rita', 'POST', `/api/v1/tasks/${ottos}/cancel`)).status).toBe(403);
+  });
+
+  it('streams the task’s events live, resuming after Last-Event-ID', async () => {
+    const token = stack.sim.appUserToken('maria', 'agent-dispatch');
+    const open = (lastEventId?: string) =>
+      fetch(`${appUrl}/api/v1/tasks/${ottosTask}/events`, {
+        headers: {
+          accept: 'text/event-stream',
+          authorization: `Bearer ${token}`,
+          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+        },
+      });
+    const response = await open();
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response
+      .body!.pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
+    const first = (await reader.read()).value!;
+    expect(first).toMatchObject({ event: 'task_event', id: '1' });
+    expect(JSON.parse(first.data)).toMatchObject({ seq: 1, type: 'created', actor: 'otto' });
+    const rejected = await call({ token }, 'POST', `/api/v1/tasks/${ottosTask}/reject`, {
+      body: { reason: 'not now' },
+    });
+    expect(rejected.status).toBe(200);
+    let live: { type: string; seq: number } | undefined;
+    while (live?.type !== 'reject') live = JSON.parse((await reader.read()).value!.data);
+    expect(live).toMatchObject({
+      type: 'reject',
+      toState: 'rejected',
+      actor: 'maria',
+      payload: { via: 'api', reason: 'not now' },
+    });
+    await reader.cancel();
+    const resumed = (await open(String(live.seq - 1)))
+      .body!.pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
+    expect(JSON.parse((await resumed.read()).value!.data)).toMatchObject({ seq: live.seq, type: 'reject' });
+    await resumed.cancel();
   });
 
   it('refuses a change without the CSRF token, or from another origin', async () => {
