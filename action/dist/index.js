@@ -11214,11 +11214,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -14932,7 +14932,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder: StringDecoder4 } = __require("string_decoder");
+    var { StringDecoder: StringDecoder5 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15023,7 +15023,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder4("latin1");
+          const decoder = new StringDecoder5("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -15052,7 +15052,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder4("latin1");
+          const decoder = new StringDecoder5("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -18638,15 +18638,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -20201,8 +20201,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -20298,10 +20298,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20330,9 +20330,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20343,8 +20343,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -20537,7 +20537,7 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 function escapeData2(value) {
   return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function createRunnerLog(write = (text) => process.stdout.write(text), mask) {
+function createRunnerLog(write = (text3) => process.stdout.write(text3), mask) {
   const command = (name, message) => write(`::${name}::${escapeData2(message)}
 `);
   return {
@@ -20618,9 +20618,9 @@ function readTaskId(env, event, problems) {
     );
     return void 0;
   }
-  const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
-  const id = Number(text);
-  if (!TASK_ID.test(text) || !Number.isSafeInteger(id)) {
+  const text3 = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
+  const id = Number(text3);
+  if (!TASK_ID.test(text3) || !Number.isSafeInteger(id)) {
     problems.push(
       `the workflow_dispatch input "task_id" is ${JSON.stringify(raw)}: it must be a positive integer`
     );
@@ -21906,14 +21906,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input3) {
   if (Array.isArray(input3))
@@ -26296,8 +26296,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -28944,8 +28944,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -30029,8 +30029,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -31683,8 +31683,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -40566,7 +40566,72 @@ function parseTaskSpec(json2, expectedTaskId) {
 
 // action/src/runner-api/runner-api-client.ts
 function createRunnerApi(options) {
+<<<<<<< HEAD
   const call = retryingCalls(options);
+=======
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const base = `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`;
+  async function once(method, path2, body) {
+    const token = await options.tokens.get();
+    const where = `${method} ${new URL(base + path2).pathname}`;
+    let response;
+    try {
+      response = await fetchImpl(base + path2, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          "user-agent": "agent-dispatch-action",
+          ...body === void 0 ? {} : { "content-type": "application/json" }
+        },
+        body,
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+      });
+    } catch (error62) {
+      throw new ActionError(
+        "app-unreachable",
+        `${where}: the App did not answer (${describeNetworkError(error62)})`,
+        {
+          cause: error62,
+          transient: true
+        }
+      );
+    }
+    const text3 = await response.text().catch(() => "");
+    if (response.ok) {
+      if (text3 === "") return void 0;
+      try {
+        return JSON.parse(text3);
+      } catch {
+        throw new ActionError(
+          "bad-spec",
+          `${where}: the App answered ${response.status} with a body that is not JSON`
+        );
+      }
+    }
+    const { code, message } = readAppError(text3);
+    throw new AppRefusal(
+      response.status,
+      code,
+      `${where}: the App answered ${response.status}${code ? ` ${code}` : ""}${message ? ` — ${message}` : ""}`,
+      parseRetryAfter(response.headers.get("retry-after"), now())
+    );
+  }
+  function call(method, path2, body) {
+    const text3 = body === void 0 ? void 0 : JSON.stringify(body);
+    return withRetry(() => once(method, path2, text3), {
+      ...options.retry,
+      classify: (error62) => error62 instanceof ActionError && error62.transient ? {
+        retry: true,
+        reason: error62.message,
+        retryAfterMs: error62 instanceof AppRefusal ? error62.retryAfterMs : void 0,
+        notYet: error62 instanceof AppRefusal && error62.status === 425
+      } : { retry: false },
+      onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
+    });
+  }
+>>>>>>> api
   return {
     async getSpec() {
       return parseTaskSpec(await call("GET", "/spec"), options.taskId);
@@ -40584,6 +40649,7 @@ function createRunnerApi(options) {
     }
   };
 }
+<<<<<<< HEAD
 function retryingCalls(options) {
   const endpoint = {
     base: `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`,
@@ -40599,6 +40665,23 @@ function retryingCalls(options) {
       onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
     });
   };
+=======
+function readAppError(text3) {
+  let json2;
+  try {
+    json2 = JSON.parse(text3);
+  } catch {
+    return { code: null, message: text3.trim().slice(0, 300) || null };
+  }
+  const parsed = runnerErrorSchema.safeParse(json2);
+  return parsed.success ? parsed.data.error : { code: null, message: null };
+}
+function describeNetworkError(error62) {
+  if (error62 instanceof Error && error62.name === "TimeoutError")
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1e3} s`;
+  const cause = error62 instanceof Error ? error62.cause : void 0;
+  return cause?.code ?? cause?.message ?? errorMessage(error62);
+>>>>>>> api
 }
 
 // action/src/runner-api/token-source.ts
@@ -41112,7 +41195,7 @@ function decideOutcome(input3) {
 // action/src/steps/build-result.ts
 function buildResult(input3) {
   const { spec, phase } = input3;
-  const usage = phase.engine?.usage ?? null;
+  const usage2 = phase.engine?.usage ?? null;
   const { outcome, error: error62 } = decideOutcome({
     engine: phase.engine,
     failure: [phase.failure, input3.failure].filter((f) => f !== null).join(" ") || null,
@@ -41126,10 +41209,10 @@ function buildResult(input3) {
       engine: spec.engine.name,
       engineVersion: phase.version,
       model: spec.engine.model ?? phase.engine?.model ?? null,
-      turns: usage?.turns ?? null,
-      inputTokens: usage?.inputTokens ?? null,
-      outputTokens: usage?.outputTokens ?? null,
-      costUsd: usage?.costUsd ?? null,
+      turns: usage2?.turns ?? null,
+      inputTokens: usage2?.inputTokens ?? null,
+      outputTokens: usage2?.outputTokens ?? null,
+      costUsd: usage2?.costUsd ?? null,
       durationMs: phase.durationMs,
       exitCode: phase.engine?.exitCode ?? null,
       summary: phase.engine?.summary ?? null,
@@ -41148,12 +41231,12 @@ function buildResult(input3) {
 }
 
 // action/src/steps/job-summary.ts
-function escapeCell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function escapeCell(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 var dash = "—";
-function link(text, url2) {
-  return url2 !== null && /^https?:\/\/[^\s()<>"]+$/.test(url2) ? `[${escapeCell(text)}](${url2})` : escapeCell(text);
+function link(text3, url2) {
+  return url2 !== null && /^https?:\/\/[^\s()<>"]+$/.test(url2) ? `[${escapeCell(text3)}](${url2})` : escapeCell(text3);
 }
 var count = (value) => value === null ? dash : value.toLocaleString("en-US");
 function formatDuration(ms) {
@@ -41211,6 +41294,12 @@ function renderJobSummary(input3) {
   return lines.join("\n");
 }
 
+<<<<<<< HEAD
+=======
+// action/src/steps/run-engine.ts
+import { StringDecoder as StringDecoder4 } from "node:string_decoder";
+
+>>>>>>> api
 // action/src/engines/engine-environment.ts
 var ENGINE_ENV_ALLOW_LIST = [
   "PATH",
@@ -41640,6 +41729,7 @@ async function installIntoToolCache(cli, place, env, log) {
   }
   log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started2) / 1e3).toFixed(1)} s.`);
 }
+<<<<<<< HEAD
 function npmInstallArgs(cli, prefix) {
   return [
     "install",
@@ -41658,6 +41748,43 @@ function npmInstallArgs(cli, prefix) {
 function moveIntoPlace(cli, staging, dir) {
   try {
     renameSync(staging, dir);
+=======
+
+// action/src/engines/json-lines.ts
+import { StringDecoder } from "node:string_decoder";
+var MAX_LINE_CHARS = 4 * 1024 * 1024;
+function createLineSplitter(onLine) {
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  const take = (text3) => {
+    pending += text3;
+    let newline = pending.indexOf("\n");
+    while (newline !== -1) {
+      onLine(pending.slice(0, newline).replace(/\r$/, ""));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+    if (pending.length > MAX_LINE_CHARS) {
+      onLine(pending.slice(0, MAX_LINE_CHARS));
+      pending = "";
+    }
+  };
+  return {
+    write: (chunk) => take(decoder.write(chunk)),
+    end() {
+      take(decoder.end());
+      if (pending !== "") onLine(pending);
+      pending = "";
+    }
+  };
+}
+function parseJsonLine(line) {
+  const text3 = line.trim();
+  if (!text3.startsWith("{")) return null;
+  try {
+    const value = JSON.parse(text3);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
+>>>>>>> api
   } catch {
     if (!existsSync5(cli.entry(dir))) {
       rmSync2(dir, { recursive: true, force: true });
@@ -41665,6 +41792,13 @@ function moveIntoPlace(cli, staging, dir) {
     }
   }
 }
+<<<<<<< HEAD
+=======
+function oneLine(text3, max = 200) {
+  const flat = text3.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+>>>>>>> api
 
 // action/src/engines/cli-engine.ts
 var promptFile = (ctx) => join6(ctx.tempDir, "prompt.md");
@@ -41681,7 +41815,65 @@ function cliEngine(adapter4) {
     },
     async run(ctx) {
       if (installed === null) throw new ActionError("engine-failed", `${adapter4.name} was not prepared.`);
+<<<<<<< HEAD
       return runCli(adapter4, installed, ctx);
+=======
+      if (ctx.modelAccess === null) {
+        throw new ActionError("engine-failed", `${adapter4.name} runs only behind the key-holding proxy.`);
+      }
+      const access2 = ctx.modelAccess;
+      const home = join4(ctx.tempDir, "home");
+      mkdirSync3(home, { recursive: true, mode: 448 });
+      const { file: file2, args } = adapter4.command(installed, ctx, access2);
+      const parser = adapter4.createParser();
+      const show = (text3) => ctx.output.stdout(Buffer.from(`${text3}
+`));
+      const lines = createLineSplitter((line) => {
+        const event = parseJsonLine(line);
+        if (event === null) {
+          if (line.trim() !== "") show(line);
+          return;
+        }
+        ctx.transcript?.raw(event);
+        const seen = parser.event(event);
+        if (seen.show !== null) show(seen.show);
+        if (seen.progress) {
+          const { turns, lastTool } = parser.progress;
+          ctx.reportProgress({
+            type: "progress",
+            turns,
+            ...lastTool === null ? {} : { lastTool }
+          });
+        }
+      });
+      const result = await runProcessTree({
+        file: file2,
+        args,
+        cwd: ctx.workingDirectory,
+        env: { ...ctx.environment, HOME: home, ...adapter4.environment(ctx, access2, home) },
+        timeoutMs: ctx.timeoutMs,
+        graceMs: ctx.graceMs,
+        output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
+        stdinFile: promptFile(ctx)
+      });
+      lines.end();
+      const outcome = parser.finish();
+      let error62 = null;
+      if (result.spawnError !== null) error62 = `${adapter4.name} could not be started: ${result.spawnError}`;
+      else if (result.timedOut)
+        error62 = `${adapter4.name} did not finish within ${minutes(ctx.timeoutMs)} and was stopped.`;
+      else if (result.signal !== null) error62 = `${adapter4.name} was ended by ${result.signal}.`;
+      else if (outcome.error !== null) error62 = outcome.error;
+      else if (result.exitCode !== 0) error62 = `${adapter4.name} exited with code ${result.exitCode}.`;
+      return {
+        exitCode: result.exitCode,
+        timedOut: result.timedOut,
+        usage: outcome.usage,
+        summary: outcome.summary?.trim().slice(0, MAX_SUMMARY_CHARS) || null,
+        error: error62,
+        limit: outcome.limit
+      };
+>>>>>>> api
     },
     parseUsage: (raw) => readUsage(adapter4, raw)
   };
@@ -41778,6 +41970,104 @@ function claudeCodeBinary(dir) {
     process.platform === "win32" ? "claude.exe" : "claude"
   );
 }
+<<<<<<< HEAD
+=======
+function describeTool(name, input3) {
+  const main2 = input3?.file_path ?? input3?.command ?? input3?.pattern ?? input3?.path ?? input3?.url;
+  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
+}
+function claudeCodeParser() {
+  const progress = { turns: 0, lastTool: null };
+  const messageIds = /* @__PURE__ */ new Set();
+  let result;
+  return {
+    progress,
+    event(event) {
+      const type = read.str(event.type);
+      if (type === "system" && event.subtype === "init") {
+        return {
+          show: `Claude Code ${read.str(event.claude_code_version) ?? ""}, model ${read.str(event.model) ?? "default"}`,
+          progress: false
+        };
+      }
+      if (type === "assistant") {
+        const message = read.obj(event.message);
+        const id = read.str(message?.id);
+        if (id === null || !messageIds.has(id)) {
+          if (id !== null) messageIds.add(id);
+          progress.turns += 1;
+        }
+        const shown = [];
+        let tool = false;
+        for (const block of Array.isArray(message?.content) ? message.content : []) {
+          const part = read.obj(block);
+          if (part?.type === "text" && typeof part.text === "string" && part.text.trim() !== "") {
+            shown.push(`[turn ${progress.turns}] ${oneLine(part.text)}`);
+          } else if (part?.type === "tool_use" && typeof part.name === "string") {
+            progress.lastTool = part.name;
+            tool = true;
+            shown.push(`[turn ${progress.turns}] tool: ${describeTool(part.name, read.obj(part.input))}`);
+          }
+        }
+        return { show: shown.length > 0 ? shown.join("\n") : null, progress: tool };
+      }
+      if (type === "user") {
+        const message = read.obj(event.message);
+        for (const block of Array.isArray(message?.content) ? message.content : []) {
+          const part = read.obj(block);
+          if (part?.type === "tool_result" && part.is_error === true) {
+            const content = typeof part.content === "string" ? part.content : JSON.stringify(part.content);
+            return { show: `  tool error: ${oneLine(content)}`, progress: false };
+          }
+        }
+        return { show: null, progress: false };
+      }
+      if (type === "result") {
+        result = event;
+        const cost = read.num(event.total_cost_usd);
+        return {
+          show: `Result: ${read.str(event.subtype) ?? "unknown"}${event.is_error === true ? " (error)" : ""}, ${read.num(event.num_turns) ?? "?"} turns${cost === null ? "" : `, $${cost.toFixed(4)}`}`,
+          progress: false
+        };
+      }
+      return { show: null, progress: false };
+    },
+    finish() {
+      if (result === void 0) {
+        return {
+          usage: progress.turns > 0 ? { turns: progress.turns, inputTokens: null, outputTokens: null, costUsd: null } : null,
+          summary: null,
+          error: "Claude Code ended without a result.",
+          limit: null
+        };
+      }
+      const usage2 = read.obj(result.usage) ?? {};
+      const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage2[key])).filter((n) => n !== null);
+      const parsed = {
+        turns: read.num(result.num_turns) ?? progress.turns,
+        inputTokens: input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null,
+        outputTokens: read.num(usage2.output_tokens),
+        costUsd: read.num(result.total_cost_usd)
+      };
+      const subtype = read.str(result.subtype) ?? "";
+      const text3 = read.str(result.result);
+      const failed = result.is_error === true || subtype !== "success";
+      let limit = null;
+      if (subtype === "error_max_turns") {
+        limit = `Claude Code stopped at its turn limit (--max-turns ${parsed.turns ?? "?"}, from limits.max-turns)`;
+      } else if (subtype === "error_max_budget_usd") {
+        limit = "Claude Code stopped at its cost limit (limits.max-cost-usd)";
+      }
+      return {
+        usage: parsed,
+        summary: failed ? null : text3,
+        error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text3 ?? "no message", 1e3)}` : null,
+        limit
+      };
+    }
+  };
+}
+>>>>>>> api
 function claudeCodeCli(version2) {
   return {
     name: "@anthropic-ai/claude-code",
@@ -41929,6 +42219,74 @@ function codexBinary(dir) {
     "codex"
   );
 }
+<<<<<<< HEAD
+=======
+var TOOL_ITEMS = {
+  command_execution: "shell",
+  file_change: "apply_patch",
+  mcp_tool_call: "mcp",
+  web_search: "web_search"
+};
+function codexParser() {
+  const progress = { turns: 0, lastTool: null };
+  let inputTokens = null;
+  let outputTokens = null;
+  let lastMessage = null;
+  let failure2 = null;
+  const add = (total, value) => value === null ? total : (total ?? 0) + value;
+  return {
+    progress,
+    event(event) {
+      const type = read.str(event.type);
+      const item = read.obj(event.item);
+      const itemType = read.str(item?.type);
+      if (type === "item.started" && itemType !== null && itemType in TOOL_ITEMS) {
+        progress.turns += 1;
+        progress.lastTool = TOOL_ITEMS[itemType] ?? itemType;
+        const what = itemType === "command_execution" ? `$ ${oneLine(read.str(item?.command) ?? "", 160)}` : progress.lastTool;
+        return { show: `[step ${progress.turns}] ${what}`, progress: true };
+      }
+      if (type === "item.completed" && itemType === "agent_message") {
+        lastMessage = read.str(item?.text) ?? lastMessage;
+        return { show: lastMessage === null ? null : `> ${oneLine(lastMessage)}`, progress: false };
+      }
+      if (type === "item.completed" && itemType === "file_change") {
+        const changes = Array.isArray(item?.changes) ? item.changes : [];
+        const paths = changes.map((c) => read.str(read.obj(c)?.path)).filter((p) => p !== null);
+        return { show: `  changed: ${oneLine(paths.join(", "), 200)}`, progress: false };
+      }
+      if (type === "turn.completed") {
+        const usage2 = read.obj(event.usage) ?? {};
+        inputTokens = add(inputTokens, read.num(usage2.input_tokens));
+        outputTokens = add(outputTokens, read.num(usage2.output_tokens));
+        return {
+          show: `Turn completed: ${inputTokens ?? 0} input, ${outputTokens ?? 0} output tokens`,
+          progress: false
+        };
+      }
+      if (type === "turn.failed") {
+        failure2 = read.str(read.obj(event.error)?.message) ?? "the turn failed";
+        return { show: `Turn failed: ${oneLine(failure2, 500)}`, progress: false };
+      }
+      if (type === "error") {
+        return { show: `! ${oneLine(read.str(event.message) ?? "", 300)}`, progress: false };
+      }
+      return { show: null, progress: false };
+    },
+    finish() {
+      const any2 = inputTokens !== null || outputTokens !== null;
+      return {
+        // Codex reports no turn count and no cost: the proxy's count of model calls and its
+        // price table fill them in.
+        usage: any2 ? { turns: null, inputTokens, outputTokens, costUsd: null } : null,
+        summary: failure2 === null ? lastMessage : null,
+        error: failure2 === null ? null : `Codex failed: ${oneLine(failure2, 1e3)}`,
+        limit: null
+      };
+    }
+  };
+}
+>>>>>>> api
 var PROVIDER_ID = "agent-dispatch";
 function codexCli(version2) {
   return {
@@ -42036,6 +42394,7 @@ function commandEngine() {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`
         );
       }
+<<<<<<< HEAD
       return {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
@@ -42045,6 +42404,42 @@ function commandEngine() {
       };
     },
     parseUsage: parseUsageClaims
+=======
+      const summary2 = readOptional(files.summary)?.trim().slice(0, MAX_SUMMARY_CHARS2) || null;
+      const usageText = readOptional(files.usage);
+      const usage2 = usageText === null ? null : engine.parseUsage(usageText);
+      if (usageText !== null && usage2 === null) {
+        ctx.log.warning(
+          "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
+        );
+      }
+      let error62 = null;
+      if (result.spawnError !== null) error62 = `The command could not be started: ${result.spawnError}`;
+      else if (result.timedOut)
+        error62 = `The command did not finish within ${minutes2(ctx.timeoutMs)} and was stopped.`;
+      else if (result.signal !== null) error62 = `The command was ended by ${result.signal}.`;
+      else if (result.exitCode !== 0) error62 = `The command exited with code ${result.exitCode}.`;
+      return { exitCode: result.exitCode, timedOut: result.timedOut, usage: usage2, summary: summary2, error: error62 };
+    },
+    parseUsage(raw) {
+      let json2;
+      try {
+        json2 = JSON.parse(raw);
+      } catch {
+        return null;
+      }
+      if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
+      const record2 = json2;
+      const usage2 = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
+      for (const key of Object.keys(usage2)) {
+        const value = record2[key];
+        if (value === void 0 || value === null) continue;
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
+        usage2[key] = value;
+      }
+      return usage2;
+    }
+>>>>>>> api
   };
 }
 function commandEnvironment(ctx, files) {
@@ -42597,6 +42992,7 @@ function costOf(model, tokens) {
 var num = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
 var obj = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 var str = (value) => typeof value === "string" && value !== "" ? value : null;
+<<<<<<< HEAD
 var NOTHING = { model: null, tokens: null };
 function readUsage2(provider, message) {
   switch (provider) {
@@ -42617,32 +43013,35 @@ function reading(model, usage, tokens) {
   return { model: str(model), tokens: usage ? tokens(usage) : null };
 }
 function anthropicTokens(usage) {
+=======
+function anthropicTokens(usage2) {
+>>>>>>> api
   const out = {};
-  if ("input_tokens" in usage) out.input = num(usage.input_tokens);
-  if ("cache_read_input_tokens" in usage) out.cacheRead = num(usage.cache_read_input_tokens);
-  if ("cache_creation_input_tokens" in usage) out.cacheWrite = num(usage.cache_creation_input_tokens);
-  if ("output_tokens" in usage) out.output = num(usage.output_tokens);
+  if ("input_tokens" in usage2) out.input = num(usage2.input_tokens);
+  if ("cache_read_input_tokens" in usage2) out.cacheRead = num(usage2.cache_read_input_tokens);
+  if ("cache_creation_input_tokens" in usage2) out.cacheWrite = num(usage2.cache_creation_input_tokens);
+  if ("output_tokens" in usage2) out.output = num(usage2.output_tokens);
   return out;
 }
-function openaiTokens(usage) {
-  const input3 = num(usage.input_tokens ?? usage.prompt_tokens);
-  const details = obj(usage.input_tokens_details) ?? obj(usage.prompt_tokens_details) ?? {};
+function openaiTokens(usage2) {
+  const input3 = num(usage2.input_tokens ?? usage2.prompt_tokens);
+  const details = obj(usage2.input_tokens_details) ?? obj(usage2.prompt_tokens_details) ?? {};
   const cached2 = Math.min(input3, num(details.cached_tokens));
   return {
     input: input3 - cached2,
     cacheRead: cached2,
     cacheWrite: 0,
-    output: num(usage.output_tokens ?? usage.completion_tokens)
+    output: num(usage2.output_tokens ?? usage2.completion_tokens)
   };
 }
-function geminiTokens(usage) {
-  const prompt = num(usage.promptTokenCount) + num(usage.toolUsePromptTokenCount);
-  const cached2 = Math.min(prompt, num(usage.cachedContentTokenCount));
+function geminiTokens(usage2) {
+  const prompt = num(usage2.promptTokenCount) + num(usage2.toolUsePromptTokenCount);
+  const cached2 = Math.min(prompt, num(usage2.cachedContentTokenCount));
   return {
     input: prompt - cached2,
     cacheRead: cached2,
     cacheWrite: 0,
-    output: num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount)
+    output: num(usage2.candidatesTokenCount) + num(usage2.thoughtsTokenCount)
   };
 }
 
@@ -42658,12 +43057,38 @@ function createUsageMeter(options) {
       sawUsage: call.sawUsage || said.tokens !== null
     };
   };
+<<<<<<< HEAD
   const framing = /text\/event-stream/i.test(options.contentType ?? "") ? eventStream(take) : jsonBody(take);
   return {
     feed: framing.feed,
     end() {
       framing.end();
       return call;
+=======
+  function read2(message) {
+    switch (options.provider) {
+      case "anthropic": {
+        const message_ = message.type === "message_start" ? obj(message.message) : message;
+        if (!message_) return;
+        model = str(message_.model) ?? model;
+        const usage2 = obj(message_.usage);
+        if (usage2) merge2(anthropicTokens(usage2));
+        return;
+      }
+      case "openai": {
+        const response = obj(message.response) ?? message;
+        model = str(response.model) ?? model;
+        const usage2 = obj(response.usage);
+        if (usage2) merge2(openaiTokens(usage2));
+        return;
+      }
+      case "gemini": {
+        model = str(message.modelVersion) ?? model;
+        const usage2 = obj(message.usageMetadata);
+        if (usage2) merge2(geminiTokens(usage2));
+        return;
+      }
+>>>>>>> api
     }
   };
 }
@@ -42734,7 +43159,23 @@ function createUsageLedger(log) {
   const models = /* @__PURE__ */ new Set();
   const unpriced = /* @__PURE__ */ new Set();
   let unknownModelCalls = 0;
+<<<<<<< HEAD
   function addCost(model, used) {
+=======
+  let limit = null;
+  function answer(res, status, body) {
+    const text3 = JSON.stringify(body);
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text3) });
+    res.end(text3);
+  }
+  function record2(model, used) {
+    tokens = addTokens(tokens, used);
+    if (model === null) {
+      unknownModelCalls += 1;
+      return;
+    }
+    models.add(model);
+>>>>>>> api
     const cost = costOf(model, used);
     if (cost !== null) {
       pricedCostUsd += cost;
@@ -42893,7 +43334,514 @@ async function resolveEngineKey(options) {
   return { value, variable, reference: raw };
 }
 
+<<<<<<< HEAD
 // action/src/steps/proxy-usage.ts
+=======
+// action/src/steps/transcript-step.ts
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
+
+// src/core/policy/find-credentials.ts
+var PATTERNS = [
+  { name: "GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/ },
+  { name: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/ },
+  { name: "AWS access key id", pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
+  {
+    name: "AWS secret access key",
+    pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/i
+  },
+  { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { name: "Google service account key", pattern: /"type"\s*:\s*"service_account"/ },
+  { name: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  {
+    name: "OpenAI API key",
+    pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/
+  },
+  { name: "OpenAI project key", pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}/ },
+  { name: "Google OAuth client secret", pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}\b/ },
+  { name: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/ },
+  { name: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
+  { name: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
+  { name: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { name: "Stripe secret key", pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}/ },
+  { name: "Azure storage key", pattern: /AccountKey=[A-Za-z0-9+/]{80,}={0,2}/ },
+  { name: "private key", pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----/ }
+];
+var PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----|$)/g;
+function redactCredentials(text3) {
+  const kinds = /* @__PURE__ */ new Set();
+  let out = text3.replace(PRIVATE_KEY_BLOCK, () => {
+    kinds.add("private key");
+    return "[redacted private key]";
+  });
+  for (const { name, pattern } of PATTERNS) {
+    const global2 = new RegExp(
+      pattern.source,
+      pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`
+    );
+    out = out.replace(global2, () => {
+      kinds.add(name);
+      return `[redacted ${name}]`;
+    });
+  }
+  return { text: out, kinds: [...kinds] };
+}
+
+// action/src/transcript/redactor.ts
+var SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+var JWT = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g;
+var MIN_SECRET_LENGTH = 6;
+function createRedactor(env = {}) {
+  const secrets = /* @__PURE__ */ new Set();
+  const add = (value) => {
+    const trimmed = value?.trim();
+    if (trimmed && trimmed.length >= MIN_SECRET_LENGTH) secrets.add(trimmed);
+  };
+  for (const [name, value] of Object.entries(env)) if (SECRET_NAME.test(name)) add(value);
+  return {
+    addSecret: add,
+    redact(text3) {
+      let out = text3;
+      for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+        if (out.includes(secret)) out = out.split(secret).join("[redacted secret]");
+      out = redactCredentials(out).text;
+      return out.replace(JWT, "[redacted token]");
+    }
+  };
+}
+
+// src/contract/transcript.ts
+var TRANSCRIPT_TEXT_LIMIT = 8e3;
+var TRANSCRIPT_TOOL_LIMIT = 2e3;
+var TRANSCRIPT_BATCH_LIMIT = 100;
+var text = (max) => external_exports.string().max(max);
+var count2 = external_exports.number().int().nonnegative().nullable();
+var transcriptEventSchema = external_exports.discriminatedUnion("kind", [
+  external_exports.object({ kind: external_exports.literal("text"), text: text(TRANSCRIPT_TEXT_LIMIT) }),
+  external_exports.object({
+    kind: external_exports.literal("tool_call"),
+    tool: text(100),
+    input: text(TRANSCRIPT_TOOL_LIMIT),
+    callId: text(200).nullable()
+  }),
+  external_exports.object({
+    kind: external_exports.literal("tool_result"),
+    callId: text(200).nullable(),
+    output: text(TRANSCRIPT_TOOL_LIMIT),
+    isError: external_exports.boolean(),
+    truncated: external_exports.boolean()
+  }),
+  external_exports.object({
+    kind: external_exports.literal("file_edit"),
+    path: text(1e3),
+    action: external_exports.enum(["write", "edit", "delete"])
+  }),
+  external_exports.object({
+    kind: external_exports.literal("usage"),
+    turns: count2,
+    inputTokens: count2,
+    outputTokens: count2,
+    costUsd: external_exports.number().nonnegative().nullable()
+  }),
+  /** Written by the App when the task's cap is reached (or by the action when it dropped events). */
+  external_exports.object({ kind: external_exports.literal("truncated"), reason: text(300) })
+]);
+var transcriptBatchSchema = external_exports.object({
+  attempt: external_exports.number().int().positive(),
+  events: external_exports.array(
+    external_exports.object({
+      /** The event's number in this attempt, from 0: a batch sent again is stored once. */
+      idx: external_exports.number().int().nonnegative(),
+      event: transcriptEventSchema
+    })
+  ).min(1).max(TRANSCRIPT_BATCH_LIMIT)
+});
+var transcriptAnswerSchema = external_exports.object({ stored: external_exports.number().int(), truncated: external_exports.boolean() });
+function clip(value, max) {
+  if (value.length <= max) return { text: value, cut: false };
+  const marker = `… [${value.length - max} more characters]`;
+  return { text: value.slice(0, Math.max(0, max - marker.length)) + marker, cut: true };
+}
+function redactEvent(event, redact) {
+  switch (event.kind) {
+    case "text":
+      return { ...event, text: redact(event.text) };
+    case "tool_call":
+      return { ...event, input: redact(event.input) };
+    case "tool_result":
+      return { ...event, output: redact(event.output) };
+    case "file_edit":
+      return { ...event, path: redact(event.path) };
+    case "truncated":
+      return { ...event, reason: redact(event.reason) };
+    case "usage":
+      return event;
+  }
+}
+
+// action/src/transcript/engine-transcripts.ts
+var EDIT_TOOLS = {
+  Write: "write",
+  Edit: "edit",
+  MultiEdit: "edit",
+  write_file: "write",
+  replace: "edit",
+  edit: "edit"
+};
+function text2(value) {
+  return { kind: "text", text: clip(value, TRANSCRIPT_TEXT_LIMIT).text };
+}
+function toolCall(tool, input3, callId) {
+  const events = [
+    {
+      kind: "tool_call",
+      tool: tool.slice(0, 100),
+      input: clip(typeof input3 === "string" ? input3 : JSON.stringify(input3 ?? {}), TRANSCRIPT_TOOL_LIMIT).text,
+      callId: callId?.slice(0, 200) ?? null
+    }
+  ];
+  const path2 = read.str(read.obj(input3)?.file_path) ?? read.str(read.obj(input3)?.path);
+  const action = EDIT_TOOLS[tool];
+  if (action && path2) events.push({ kind: "file_edit", path: path2.slice(0, 1e3), action });
+  return events;
+}
+function toolResult(output2, isError, callId) {
+  const clipped = clip(
+    typeof output2 === "string" ? output2 : JSON.stringify(output2 ?? ""),
+    TRANSCRIPT_TOOL_LIMIT
+  );
+  return {
+    kind: "tool_result",
+    callId: callId?.slice(0, 200) ?? null,
+    output: clipped.text,
+    isError,
+    truncated: clipped.cut
+  };
+}
+function usage(turns, input3, output2, cost) {
+  return { kind: "usage", turns, inputTokens: input3, outputTokens: output2, costUsd: cost };
+}
+function blocks(event) {
+  const content = read.obj(event.message)?.content;
+  return Array.isArray(content) ? content.map((b) => read.obj(b)).filter((b) => b !== null) : [];
+}
+function claudeCodeTranscript(event) {
+  const type = read.str(event.type);
+  if (type === "assistant")
+    return blocks(event).flatMap((block) => {
+      if (block.type === "text" && typeof block.text === "string" && block.text.trim() !== "")
+        return [text2(block.text)];
+      if (block.type === "tool_use" && typeof block.name === "string")
+        return toolCall(block.name, block.input, read.str(block.id));
+      return [];
+    });
+  if (type === "user")
+    return blocks(event).filter((block) => block.type === "tool_result").map((block) => toolResult(block.content, block.is_error === true, read.str(block.tool_use_id)));
+  if (type === "result") {
+    const u = read.obj(event.usage) ?? {};
+    const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(u[key])).filter((n) => n !== null);
+    const inputTokens = input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null;
+    return [
+      usage(
+        read.num(event.num_turns),
+        inputTokens,
+        read.num(u.output_tokens),
+        read.num(event.total_cost_usd)
+      )
+    ];
+  }
+  return [];
+}
+function codexTranscript(event) {
+  const type = read.str(event.type);
+  const item = read.obj(event.item) ?? {};
+  const itemType = read.str(item.type);
+  const id = read.str(item.id);
+  if (type === "item.completed" && itemType === "agent_message" && typeof item.text === "string")
+    return [text2(item.text)];
+  if (type === "item.started" && itemType === "command_execution")
+    return toolCall("shell", read.str(item.command) ?? "", id);
+  if (type === "item.completed" && itemType === "command_execution")
+    return [toolResult(item.aggregated_output ?? "", read.num(item.exit_code) !== 0, id)];
+  if (type === "item.completed" && itemType === "file_change") {
+    const changes = Array.isArray(item.changes) ? item.changes : [];
+    return changes.flatMap((change) => {
+      const path2 = read.str(read.obj(change)?.path);
+      const kind = read.str(read.obj(change)?.kind);
+      return path2 ? [
+        {
+          kind: "file_edit",
+          path: path2.slice(0, 1e3),
+          action: kind === "delete" ? "delete" : kind === "add" ? "write" : "edit"
+        }
+      ] : [];
+    });
+  }
+  if (type === "turn.completed") {
+    const u = read.obj(event.usage) ?? {};
+    return [usage(null, read.num(u.input_tokens), read.num(u.output_tokens), null)];
+  }
+  return [];
+}
+function geminiTranscript() {
+  let said = "";
+  const flush = () => {
+    const out = said.trim() === "" ? [] : [text2(said)];
+    said = "";
+    return out;
+  };
+  return (event) => {
+    switch (read.str(event.type)) {
+      case "message":
+        if (event.role === "assistant" && typeof event.content === "string")
+          said = event.delta === true ? said + event.content : event.content;
+        return [];
+      case "tool_use":
+        return [
+          ...flush(),
+          ...toolCall(read.str(event.tool_name) ?? "tool", event.parameters, read.str(event.tool_id))
+        ];
+      case "tool_result":
+        return [
+          toolResult(event.output ?? event.error ?? "", event.status === "error", read.str(event.tool_id))
+        ];
+      case "result": {
+        const stats = read.obj(event.stats) ?? {};
+        return [...flush(), usage(null, read.num(stats.input_tokens), read.num(stats.output_tokens), null)];
+      }
+      default:
+        return [];
+    }
+  };
+}
+function transcriptMapper(engine) {
+  if (engine === "claude-code") return claudeCodeTranscript;
+  if (engine === "codex") return codexTranscript;
+  if (engine === "gemini") return geminiTranscript();
+  return null;
+}
+
+// action/src/transcript/transcript-sink.ts
+var BATCH_EVENTS = 25;
+var BATCH_MS = 1e3;
+var TEXT_LINES = 40;
+function createTranscriptSink(options) {
+  const map2 = transcriptMapper(options.engine);
+  let next = 0;
+  let buffer = [];
+  let lines = [];
+  let partial2 = "";
+  let sending = Promise.resolve();
+  let stopped = false;
+  let warned = false;
+  let timer;
+  const send = () => {
+    if (timer) clearTimeout(timer);
+    timer = void 0;
+    if (buffer.length === 0 || stopped) return;
+    const events = buffer;
+    buffer = [];
+    sending = sending.then(async () => {
+      if (stopped) return;
+      try {
+        const answer = await options.post({ attempt: options.attempt, events });
+        if (answer.truncated) {
+          stopped = true;
+          options.log.info(
+            "The transcript reached the App’s limit for this task; the rest stays in this log."
+          );
+        }
+      } catch (error62) {
+        if (!warned) options.log.warning(`Transcript not sent (the job goes on): ${errorMessage(error62)}`);
+        warned = true;
+      }
+    });
+  };
+  const push = (event) => {
+    if (stopped) return;
+    buffer.push({ idx: next++, event: redactEvent(event, options.redactor.redact) });
+    if (buffer.length >= BATCH_EVENTS) send();
+    else timer ??= setTimeout(tick, BATCH_MS);
+  };
+  function flushLines() {
+    const text3 = lines.join("\n");
+    lines = [];
+    if (text3.trim() !== "") push({ kind: "text", text: text3.slice(0, 8e3) });
+  }
+  function tick() {
+    timer = void 0;
+    flushLines();
+    send();
+  }
+  return {
+    raw(event) {
+      if (map2) for (const mapped of map2(event)) push(mapped);
+    },
+    text(chunk) {
+      const parts = (partial2 + chunk).split("\n");
+      partial2 = parts.pop() ?? "";
+      for (const line of parts) {
+        lines.push(line);
+        if (lines.length >= TEXT_LINES) flushLines();
+      }
+      if (lines.length > 0) timer ??= setTimeout(tick, BATCH_MS);
+    },
+    async close() {
+      if (partial2 !== "") lines.push(partial2);
+      partial2 = "";
+      flushLines();
+      send();
+      await sending;
+    }
+  };
+}
+
+// action/src/steps/transcript-step.ts
+function startTranscript(step, spec) {
+  const redactor = createRedactor(step.env);
+  const ctx = {
+    ...step,
+    log: {
+      ...step.log,
+      mask(value) {
+        redactor.addSecret(value);
+        step.log.mask(value);
+      }
+    }
+  };
+  const sink = step.postTranscript ? createTranscriptSink({
+    engine: spec.engine.name,
+    attempt: spec.task.attempt,
+    post: step.postTranscript,
+    redactor,
+    log: step.log
+  }) : void 0;
+  return {
+    ctx,
+    sink,
+    commandOutput(write) {
+      if (!sink || spec.engine.name !== "command") return write;
+      const decoder = new StringDecoder3("utf8");
+      return (chunk) => {
+        write(chunk);
+        sink.text(decoder.write(chunk));
+      };
+    }
+  };
+}
+
+// action/src/steps/run-engine.ts
+var PROGRESS_INTERVAL_MS = 5e3;
+async function runEngine(step, spec, tempDir) {
+  const live = startTranscript(step, spec);
+  const ctx = live.ctx;
+  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  const pending = [];
+  let lastProgress = Number.NEGATIVE_INFINITY;
+  let atLineStart = true;
+  const decoder = new StringDecoder4("utf8");
+  const write = (chunk) => {
+    const text3 = decoder.write(chunk);
+    if (text3 === "") return;
+    ctx.write(text3);
+    atLineStart = text3.endsWith("\n");
+  };
+  const engineCtx = {
+    spec,
+    workingDirectory: ctx.inputs.workingDirectory,
+    tempDir,
+    environment: engineBaseEnvironment(ctx.env),
+    timeoutMs: spec.limits.timeoutMinutes * 6e4,
+    graceMs: ctx.graceMs,
+    log: ctx.log,
+    output: { stdout: live.commandOutput(write), stderr: write },
+    jobEnvironment: ctx.env,
+    modelAccess: null,
+    ...live.sink ? { transcript: live.sink } : {},
+    reportProgress(event) {
+      if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+      lastProgress = ctx.now();
+      pending.push(
+        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
+      );
+    }
+  };
+  let proxy = null;
+  try {
+    const engine = selectEngine(spec.engine.name);
+    if (engine.modelApi) {
+      proxy = await startProxy(ctx, spec, engine);
+      engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
+    }
+    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
+    ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
+    const guard = stopCommands(ctx.write);
+    const started = ctx.now();
+    try {
+      phase.engine = await engine.run(engineCtx);
+    } finally {
+      phase.durationMs = ctx.now() - started;
+      const rest = decoder.end();
+      if (rest !== "") {
+        ctx.write(rest);
+        atLineStart = rest.endsWith("\n");
+      }
+      if (!atLineStart) ctx.write("\n");
+      guard.resume();
+      ctx.log.endGroup();
+    }
+  } catch (error62) {
+    phase.failure = errorMessage(error62);
+  } finally {
+    if (proxy !== null) {
+      await proxy.close();
+      const stats = proxy.stats();
+      ctx.log.info(describeProxyStats(stats));
+      if (phase.engine !== null) phase.engine = withProxyStats(phase.engine, stats);
+    }
+  }
+  await Promise.allSettled([...pending, live.sink?.close()]);
+  return phase;
+}
+function upstreamUrl(ctx, engine) {
+  const needs = engine.modelApi;
+  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
+  const value = configured || needs.defaultBaseUrl;
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
+    throw new ActionError(
+      "proxy-failed",
+      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
+    );
+  }
+  return value;
+}
+async function startProxy(ctx, spec, engine) {
+  const needs = engine.modelApi;
+  const key = await resolveEngineKey({
+    engine: engine.name,
+    variables: needs.keyVariables,
+    env: ctx.env,
+    mask: (value) => ctx.log.mask(value),
+    readSecret: ctx.readSecret
+  });
+  const upstream = upstreamUrl(ctx, engine);
+  ctx.log.info(
+    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
+  );
+  return startModelProxy({
+    provider: needs.provider,
+    upstream,
+    apiKey: key.value,
+    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
+    log: ctx.log
+  });
+}
+>>>>>>> api
 function describeProxyStats(stats) {
   const t = stats.tokens;
   const cost = stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : `unknown (no price for ${stats.unpricedModels.join(", ") || "the model"}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
@@ -42902,16 +43850,16 @@ function describeProxyStats(stats) {
 function withProxyStats(result, stats) {
   const own2 = result.usage;
   const counted = stats.calls > 0;
-  const usage = {
+  const usage2 = {
     turns: own2?.turns ?? (counted ? stats.calls : null),
     inputTokens: own2?.inputTokens ?? (counted ? stats.tokens.input + stats.tokens.cacheRead + stats.tokens.cacheWrite : null),
     outputTokens: own2?.outputTokens ?? (counted ? stats.tokens.output : null),
     costUsd: own2?.costUsd ?? (counted ? stats.costUsd : null)
   };
-  const any2 = Object.values(usage).some((value) => value !== null);
+  const any2 = Object.values(usage2).some((value) => value !== null);
   return {
     ...result,
-    usage: any2 ? usage : result.usage,
+    usage: any2 ? usage2 : result.usage,
     // The proxy's refusal is what stopped the engine, whatever the engine made of it.
     limit: stats.limit?.message ?? result.limit ?? null,
     model: result.model ?? stats.models[0] ?? null
@@ -43150,6 +44098,25 @@ async function runStep(ctx) {
   }
 }
 
+// action/src/transcript/post-transcript.ts
+var TIMEOUT_MS = 15e3;
+function createTranscriptPoster(options) {
+  const url2 = `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}/transcript`;
+  const fetchImpl = options.fetch ?? fetch;
+  return async (batch) => {
+    const response = await fetchImpl(url2, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await options.tokens.get()}`, "content-type": "application/json" },
+      body: JSON.stringify(batch),
+      signal: AbortSignal.timeout(TIMEOUT_MS)
+    });
+    const body = await response.json().catch(() => null);
+    if (!response.ok)
+      throw new Error(`the App answered ${response.status}: ${body?.error?.message ?? "no message"}`);
+    return transcriptAnswerSchema.parse(body);
+  };
+}
+
 // action/src/main.ts
 var ENGINE_GRACE_MS = 1e4;
 function readEvent(path2) {
@@ -43172,8 +44139,8 @@ async function main() {
     );
   }
   const inputs = parseInputs(env, readEvent(env.GITHUB_EVENT_PATH));
-  const write = (text) => {
-    process.stdout.write(text);
+  const write = (text3) => {
+    process.stdout.write(text3);
   };
   const log = createRunnerLog(write, (value) => setSecret(value));
   const tokens = createTokenSource({ audience: inputs.appUrl, request: createIdTokenRequester(env), log });
@@ -43189,7 +44156,8 @@ async function main() {
     sleep,
     graceMs: ENGINE_GRACE_MS,
     wait: DEFAULT_WAIT,
-    readSecret: createSecretManagerReader(env)
+    readSecret: createSecretManagerReader(env),
+    postTranscript: createTranscriptPoster({ appUrl: inputs.appUrl, taskId: inputs.taskId, tokens })
   };
   return inputs.step === "prepare" ? prepareStep(ctx) : runStep(ctx);
 }

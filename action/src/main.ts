@@ -16,6 +16,7 @@ import { prepareStep } from './steps/prepare-step.ts';
 import { runStep } from './steps/run-step.ts';
 import type { StepContext } from './steps/step-context.ts';
 import { DEFAULT_WAIT } from './steps/wait-for-task.ts';
+import { createTranscriptPoster } from './transcript/post-transcript.ts';
 
 const ENGINE_GRACE_MS = 10_000;
 
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
     graceMs: ENGINE_GRACE_MS,
     wait: DEFAULT_WAIT,
     readSecret: createSecretManagerReader(env),
+    postTranscript: createTranscriptPoster({ appUrl: inputs.appUrl, taskId: inputs.taskId, tokens }),
   };
   return inputs.step === 'prepare' ? prepareStep(ctx) : runStep(ctx);
 }

@@ -3,7 +3,7 @@
 import type { TaskList } from 'graphile-worker';
 import { Probot } from 'probot';
 import type { AppDeps } from '../flows/app-deps.ts';
-import { createGitHubClients } from '../github/octokit.ts';
+import { appGitHubClients } from '../github/app-clients.ts';
 import type { AppConfig, GitHubAppCredentials } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
@@ -19,17 +19,7 @@ export async function composeJobs(
   /** Aborted at shutdown: no GitHub request is sent after that. */
   githubStop: AbortSignal,
 ): Promise<TaskList> {
-  const github = createGitHubClients(
-    {
-      appId: credentials.appId,
-      privateKey: credentials.privateKey,
-      baseUrl: config.githubApiUrl,
-      writeIntervalMs: config.githubWriteIntervalMs,
-      notifyIntervalMs: config.githubNotifyIntervalMs,
-    },
-    log,
-    { pool, limits: config.reliability.githubWrites, signal: githubStop },
-  );
+  const github = appGitHubClients(config, credentials, pool, log, githubStop);
   const deps: AppDeps = { pool, log, config, github };
   const probot = new Probot({
     appId: credentials.appId,

@@ -11,19 +11,29 @@ import type { AppConfig } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { mountSetupProxy, type SetupServer, startProbotSetup } from '../platform/http/setup-proxy.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
+import { startWeb, type WebParts } from '../web/mount-web.ts';
 import type { Readiness } from '../web/readiness.ts';
 
-export type HttpParts = { server: Server; url: string; setup: SetupServer | undefined };
+export type HttpParts = {
+  server: Server;
+  url: string;
+  setup: SetupServer | undefined;
+  web: WebParts | undefined;
+};
 
 type HttpOptions = {
   config: AppConfig;
   pool: Db;
   log: Logger;
+  databaseUrl: string;
+  githubStop: AbortSignal;
   readiness(): Promise<Readiness>;
   accepting(): boolean;
 };
 
-async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: SetupServer | undefined }> {
+type Routes = { http: Hono; setup: SetupServer | undefined; web: WebParts | undefined };
+
+async function buildRoutes(options: HttpOptions): Promise<Routes> {
   const { config, pool, log, accepting } = options;
   const http = new Hono();
   http.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -34,7 +44,7 @@ async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: S
   if (!config.github) {
     const probotSetup = await startProbotSetup(log);
     mountSetupProxy(http, probotSetup.origin);
-    return { http, setup: probotSetup.server };
+    return { http, setup: probotSetup.server, web: undefined };
   }
   mountWebhookRoute(http, {
     path: config.webhookPath,
@@ -49,8 +59,11 @@ async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: S
     log,
     verifyToken: createOidcVerifier({ ...config.oidc, audience: config.publicUrl }),
     accepting,
+    transcriptCap: config.web.transcript.maxEventsPerTask,
   });
-  return { http, setup: undefined };
+  const web = await startWeb({ ...options, credentials: config.github });
+  web.mount(http);
+  return { http, setup: undefined, web };
 }
 
 async function listen(app: Hono, host: string, port: number): Promise<Server> {
@@ -62,17 +75,18 @@ async function listen(app: Hono, host: string, port: number): Promise<Server> {
 
 export async function startHttp(options: HttpOptions): Promise<HttpParts> {
   const { config } = options;
-  const { http, setup } = await buildRoutes(options);
+  const { http, setup, web } = await buildRoutes(options);
   let server: Server;
   try {
     server = await listen(http, config.host, config.port);
   } catch (error) {
     await setup?.stop().catch(() => {});
+    await web?.close().catch(() => {});
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  return { server, url, setup };
+  return { server, url, setup, web };
 }
 
 /** Stops taking requests; resolves once open connections are closed. */
@@ -83,6 +97,8 @@ export async function closeHttp(parts: HttpParts, afterIdle: () => Promise<void>
   });
   await afterIdle();
   await parts.setup?.stop();
+  // Live streams never end by themselves: they close with the remaining connections.
+  await parts.web?.close();
   parts.server.closeAllConnections();
   await closed;
 }

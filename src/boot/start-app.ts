@@ -107,7 +107,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     const tasks = await jobsFor(options, pool, githubStop.signal);
     if (options.role !== 'http') worker = await startQueue(options, pool, tasks);
     if (options.role !== 'worker')
-      http = await startHttp({ config, pool, log, readiness, accepting: () => !shuttingDown });
+      http = await startHttp({
+        config,
+        pool,
+        log,
+        databaseUrl: options.databaseUrl,
+        githubStop: githubStop.signal,
+        readiness,
+        accepting: () => !shuttingDown,
+      });
   } catch (error) {
     await worker?.stop().catch(() => {});
     await pool.end().catch(() => {});

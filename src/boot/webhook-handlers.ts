@@ -5,6 +5,7 @@ import type { AppDeps } from '../flows/app-deps.ts';
 import { commandSourceFrom } from '../flows/command/command-source.ts';
 import { handleCommandComment } from '../flows/command/handle-comment.ts';
 import { pullTargetFrom, syncReviewCheck } from '../flows/feedback/review-check.ts';
+import { recordPrEvent } from '../flows/outcomes/record-pr-outcome.ts';
 import { answerProtectionRule } from '../flows/run/answer-protection-rule.ts';
 import { handleWorkflowJob, handleWorkflowRun } from '../flows/run/handle-run-event.ts';
 
@@ -27,6 +28,17 @@ export function agentDispatchApp(deps: AppDeps) {
     app.on('deployment_protection_rule.requested', async (context) => {
       await answerProtectionRule(deps, context.payload as unknown as Json);
     });
+    app.on(
+      [
+        'pull_request.opened',
+        'pull_request.closed',
+        'pull_request.reopened',
+        'pull_request_review.submitted',
+      ],
+      async (context) => {
+        await recordPrEvent(deps, context.name, context.payload as unknown as Json);
+      },
+    );
     app.on(
       [
         'pull_request_review.submitted',

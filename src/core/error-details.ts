@@ -41,5 +41,21 @@ export type ErrorDetails = {
   too_many_events: Record<string, never>;
   bad_request: { reason: string };
   result_refused: { reason: string };
+  // Budgets (`.github/agent.yml` budget): a request refused, a dispatch stopped, a run rejected.
+  budget_exhausted: {
+    scope: 'user' | 'repository';
+    login: string;
+    spentUsd: number;
+    limitUsd: number;
+    resetsAt: Date;
+  };
+  // The REST API and sign-in (docs/api.md): answered as application/problem+json.
+  unauthenticated: { reason: string };
+  csrf_refused: { reason: string };
+  not_found: { what: string };
+  not_allowed: { action: string; reason: string };
+  sign_in_unavailable: Record<string, never>;
+  sign_in_failed: { reason: string };
+  github_unavailable: { reason: string };
 };
 export type ErrorCode = keyof ErrorDetails;

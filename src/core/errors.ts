@@ -48,6 +48,14 @@ export const ERROR_KINDS = {
   too_many_events: { status: 429, permanent: true },
   bad_request: { status: 400, permanent: true },
   result_refused: { status: 409, permanent: true },
+  budget_exhausted: { status: 429, permanent: true },
+  unauthenticated: { status: 401, permanent: true },
+  csrf_refused: { status: 403, permanent: true },
+  not_found: { status: 404, permanent: true },
+  not_allowed: { status: 403, permanent: true },
+  sign_in_unavailable: { status: 503, permanent: true },
+  sign_in_failed: { status: 400, permanent: true },
+  github_unavailable: { status: 502, permanent: false },
 } as const satisfies Record<ErrorCode, ErrorKind>;
 
 export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];

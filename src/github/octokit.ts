@@ -8,6 +8,7 @@ import { ProbotOctokit } from 'probot';
 import { type PacingLimits, pacingFor } from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
+import { observeGitHubAnswer } from '../platform/metrics/metrics.ts';
 import { createPacedFetch } from './paced-fetch.ts';
 
 export type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -99,6 +100,26 @@ function jitteredBase(): number {
   return 1000 + Math.floor(Math.random() * 250);
 }
 
+type Answer = { status?: number; headers?: Record<string, string | number | undefined> };
+
+/** Counts every answer by route template and status, and keeps the rate limit it reports. */
+function observed(key: string, octokit: Octokit): Octokit {
+  const record = (answer: Answer | undefined, options: { method: string; url: string }) =>
+    observeGitHubAnswer(
+      key,
+      options.method,
+      options.url,
+      answer?.status ?? 0,
+      answer?.headers?.['x-ratelimit-remaining'] as string | undefined,
+    );
+  octokit.hook.after('request', (response, options) => record(response as Answer, options));
+  octokit.hook.error('request', (error, options) => {
+    record((error as { response?: Answer }).response ?? { status: (error as Answer).status }, options);
+    throw error;
+  });
+  return octokit;
+}
+
 export function createGitHubClients(
   settings: GitHubAppSettings,
   log: Logger,
@@ -140,12 +161,15 @@ export function createGitHubClients(
 
   return {
     app() {
-      return new ProbotOctokit({
-        ...common,
-        ...limitsFor('app'),
-        authStrategy: () => ({ hook: appAuth.hook }) as never,
-        auth: {},
-      });
+      return observed(
+        'app',
+        new ProbotOctokit({
+          ...common,
+          ...limitsFor('app'),
+          authStrategy: () => ({ hook: appAuth.hook }) as never,
+          auth: {},
+        }),
+      );
     },
     forRepo(installationId, repoId, purpose) {
       const permissions = PURPOSES[purpose];
@@ -167,12 +191,15 @@ export function createGitHubClients(
           return req(endpoint as never);
         },
       });
-      return new ProbotOctokit({
-        ...common,
-        ...limitsFor(`installation:${installationId}`),
-        authStrategy: strategy as never,
-        auth: {},
-      });
+      return observed(
+        `installation:${installationId}`,
+        new ProbotOctokit({
+          ...common,
+          ...limitsFor(`installation:${installationId}`),
+          authStrategy: strategy as never,
+          auth: {},
+        }),
+      );
     },
   };
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isContentCreating, type Pacing, pauseFromAnswer } from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
+import { metrics } from '../platform/metrics/metrics.ts';
 import { pauseWrites, reserveWriteSlot, SlotTooFar } from '../store/write-pacing.ts';
 
 export type PacedFetchOptions = {
@@ -49,6 +50,7 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
       } catch (error) {
         // The slot is too far away, or the database is unreachable: no write without a slot.
         const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;
+        metrics.writeDeferred.inc();
         throw new WritePacingDeferred(
           `no GitHub write slot for ${key}: ${(error as Error).message}`,
           retryAt,
@@ -57,6 +59,7 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
           },
         );
       }
+      metrics.writeWait.observe(waitMs / 1000);
       if (waitMs > 0) await sleep(waitMs, undefined, { signal });
     }
     const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;

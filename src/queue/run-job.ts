@@ -6,6 +6,7 @@ import type { JobHelpers, Task, TaskList } from 'graphile-worker';
 import { isAppError } from '../core/errors.ts';
 import { decideJobFailure } from '../core/queue/decide-job-failure.ts';
 import type { AppDeps } from '../flows/app-deps.ts';
+import { metrics } from '../platform/metrics/metrics.ts';
 import { pacingDeferral } from './defer-paced.ts';
 
 export type JobPayload = Record<string, unknown>;
@@ -29,9 +30,18 @@ function runJob(deps: AppDeps, name: string, definition: JobDefinition): Task {
     const { attempts, max_attempts: maxAttempts, id } = helpers.job;
     const log = deps.log.child({ job: name, jobId: id, attempt: attempts, ...definition.subject?.(payload) });
     const bound: AppDeps = { ...deps, log };
+    const started = Date.now();
+    metrics.jobWait.observe(
+      { job: name },
+      Math.max(0, started - new Date(helpers.job.run_at).getTime()) / 1000,
+    );
+    const took = (outcome: string) =>
+      metrics.jobDuration.observe({ job: name, outcome }, (Date.now() - started) / 1000);
     try {
       await definition.run(bound, payload);
+      took('done');
     } catch (error) {
+      took('failed');
       const errors = unwrap(error);
       const waitsForSlot = pacingDeferral(error)?.retryAt !== undefined;
       const decision = decideJobFailure({ errors, waitsForSlot, attempt: attempts, maxAttempts });

@@ -55,20 +55,25 @@ export async function appendTaskEvent(
   return inTransaction(pool, (client) => appendEventRow(client, taskId, event));
 }
 
+/** A task_events row as the App reads it. */
+export function eventFromRow(r: Record<string, unknown>): TaskEventRow {
+  return {
+    seq: r.seq as number,
+    type: r.type as string,
+    fromState: r.from_state as TaskState | null,
+    toState: r.to_state as TaskState | null,
+    actor: r.actor as string,
+    payload: r.payload as Record<string, unknown>,
+    createdAt: r.created_at as Date,
+  };
+}
+
 export async function taskEvents(db: Queryable, taskId: number): Promise<TaskEventRow[]> {
   const result = await db.query(
     'SELECT seq, type, from_state, to_state, actor, payload, created_at FROM task_events WHERE task_id = $1 ORDER BY seq',
     [taskId],
   );
-  return result.rows.map((r) => ({
-    seq: r.seq,
-    type: r.type,
-    fromState: r.from_state,
-    toState: r.to_state,
-    actor: r.actor,
-    payload: r.payload,
-    createdAt: r.created_at,
-  }));
+  return result.rows.map(eventFromRow);
 }
 
 export async function countTaskEvents(db: Queryable, taskId: number, type: string): Promise<number> {

@@ -4,6 +4,7 @@
 import type { Task, TaskFields } from '../core/task/task.ts';
 import { isTerminal, nextState, type TaskState, type TransitionType } from '../core/task/task-states.ts';
 import type { Db, Queryable } from '../platform/db/pool.ts';
+import { metrics } from '../platform/metrics/metrics.ts';
 import { addFollowUpJobs } from './jobs.ts';
 import { appendEventRow } from './task-events.ts';
 import { assignments, taskFromRow } from './task-rows.ts';
@@ -58,6 +59,7 @@ export async function applyTransition(
   });
   const next = taskFromRow(row);
   await addFollowUpJobs(client, task.state, next);
+  metrics.transitions.inc({ type: request.type, to: decision.to });
   return next;
 }
 

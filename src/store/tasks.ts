@@ -4,6 +4,7 @@ import { decideTaskLimit } from '../core/task/decide-task-limit.ts';
 import type { Task } from '../core/task/task.ts';
 import { ACTIVE_STATES, type TaskState } from '../core/task/task-states.ts';
 import type { Db, Queryable } from '../platform/db/pool.ts';
+import { metrics } from '../platform/metrics/metrics.ts';
 import { addFollowUpJobs } from './jobs.ts';
 import { appendEventRow } from './task-events.ts';
 import { taskFromRow } from './task-rows.ts';
@@ -117,6 +118,7 @@ export async function createTask(
       payload: { engine: task.engine, deliveryId: input.deliveryId },
     });
     await addFollowUpJobs(client, null, task);
+    metrics.transitions.inc({ type: 'created', to: task.state });
     return { task, created: true };
   });
 }

@@ -108,6 +108,20 @@ describe('claude-code end to end', () => {
       `| claude-code 2.1.329 | claude-sonnet-4-5 | 3 | 3,000 / 150 | ${cost} |`,
     );
 
+    // The live transcript, mapped from the real CLI's stream-json into the contract's events.
+    const transcript = await stack.app.pool.query<{ kind: string; body: Record<string, unknown> }>(
+      'SELECT kind, body FROM transcript_events WHERE task_id = $1 ORDER BY id',
+      [task.id],
+    );
+    const kinds = transcript.rows.map((r) => r.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['tool_call', 'tool_result', 'file_edit', 'text', 'usage']));
+    expect(transcript.rows.find((r) => r.kind === 'file_edit')?.body).toEqual({
+      kind: 'file_edit',
+      path: expect.stringMatching(/hello\.txt$/),
+      action: 'write',
+    });
+    expect(JSON.stringify(transcript.rows)).not.toContain(REAL_KEY);
+
     const calls = model.requests.filter((r) => r.kind === 'agent');
     expect(calls).toHaveLength(3);
     // Every request reached the model API with the real key, which only the proxy holds …

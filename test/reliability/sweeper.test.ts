@@ -238,7 +238,7 @@ describe('retention', () => {
       `INSERT INTO command_replies (delivery_id, repo_id, user_id, created_at) VALUES
          ('this-hour', 1, 1, now()), ('yesterday', 1, 1, now() - interval '2 days')`,
     );
-    const report = await pruneRecords(pool, { deliveryPayloadDays: 7, recordDays: 30 });
+    const report = await pruneRecords(pool, { deliveryPayloadDays: 7, recordDays: 30, transcriptDays: 30 });
     expect(report).toMatchObject({ payloads: 1, deliveries: 1, effects: 1, replies: 1 });
     const rows = await pool.query(
       `SELECT delivery_id, payload IS NOT NULL AS has_payload FROM webhook_deliveries ORDER BY delivery_id`,
@@ -252,6 +252,39 @@ describe('retention', () => {
     expect(effects.rows).toEqual([{ key: 'recent' }]);
     const replies = await pool.query('SELECT delivery_id FROM command_replies');
     expect(replies.rows).toEqual([{ delivery_id: 'this-hour' }]);
+  });
+
+  it('drops transcript events after TRANSCRIPT_RETENTION_DAYS, and expired sessions and sign-ins', async () => {
+    const { pool } = fixture.db;
+    const task = await pool.query<{ id: string }>(
+      `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
+         comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state)
+       VALUES (1, 1, 'acme', 'widgets', 1, false, 'issue_comment', 9001, 'alice', 1, 'run', 'p', 'command', 'succeeded')
+       RETURNING id`,
+    );
+    const taskId = task.rows[0]!.id;
+    await pool.query(
+      `INSERT INTO transcript_events (task_id, attempt, idx, kind, body, created_at) VALUES
+         ($1, 1, 0, 'text', '{"kind":"text","text":"old"}', now() - interval '9 days'),
+         ($1, 1, 1, 'text', '{"kind":"text","text":"new"}', now())`,
+      [taskId],
+    );
+    await pool.query(
+      `INSERT INTO web_sessions (id_hash, user_id, login, token_sealed, csrf_token, expires_at) VALUES
+         ('live', 1, 'alice', 'x', 'c', now() + interval '1 hour'), ('gone', 1, 'alice', 'x', 'c', now() - interval '1 minute')`,
+    );
+    await pool.query(
+      `INSERT INTO web_sign_ins (state_hash, code_verifier, return_to, created_at) VALUES
+         ('fresh', 'v', '/', now()), ('stale', 'v', '/', now() - interval '1 hour')`,
+    );
+    const report = await pruneRecords(pool, { deliveryPayloadDays: 7, recordDays: 30, transcriptDays: 8 });
+    expect(report).toMatchObject({ transcriptEvents: 1, signIn: 2 });
+    const kept = await pool.query(`SELECT body->>'text' AS text FROM transcript_events WHERE task_id = $1`, [
+      taskId,
+    ]);
+    expect(kept.rows).toEqual([{ text: 'new' }]);
+    expect((await pool.query('SELECT id_hash FROM web_sessions')).rows).toEqual([{ id_hash: 'live' }]);
+    expect((await pool.query('SELECT state_hash FROM web_sign_ins')).rows).toEqual([{ state_hash: 'fresh' }]);
   });
 });
 

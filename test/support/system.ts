@@ -71,6 +71,9 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     PUBLIC_URL: publicUrl,
     PORT: String(port),
     OIDC_ISSUER: sim.oidcIssuerUrl,
+    GITHUB_CLIENT_ID: github.clientId,
+    GITHUB_CLIENT_SECRET: github.clientSecret,
+    GITHUB_WEB_URL: sim.url,
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '4',
     // The simulator has no limit of its own unless a test sets one: do not pace like GitHub.
@@ -84,6 +87,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   });
   if (!result.ok) throw new Error(formatConfigProblems(result.problems));
   const config = result.config;
+  sim.setCallbackUrls(github.slug, [`${publicUrl}/auth/callback`]);
   const log = options.log ?? createLogger({ level: 'silent', format: 'json' });
   const app = await startApp({ config, databaseUrl: options.databaseUrl, log });
   sim.setWebhook(github.slug, { url: `${app.url}/api/github/webhooks` });

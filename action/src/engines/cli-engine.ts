@@ -108,6 +108,7 @@ function showEvents(parser: StreamParser, ctx: EngineContext): (line: string) =>
       if (line.trim() !== '') show(line);
       return;
     }
+    ctx.transcript?.raw(event);
     const seen = parser.event(event);
     if (seen.show !== null) show(seen.show);
     if (!seen.progress) return;

@@ -4,6 +4,7 @@ import type { Log } from '../github-runner/workflow-commands.ts';
 import type { Provider } from '../proxy/usage-meter.ts';
 import type { ProgressEvent } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
+import type { TranscriptSink } from '../transcript/transcript-sink.ts';
 import type { OutputSink } from './run-process-tree.ts';
 
 export type EngineUsage = {
@@ -61,6 +62,8 @@ export type EngineContext = {
   jobEnvironment: Record<string, string | undefined>;
   /** The proxy, for engines with `modelApi`; null for the others. */
   modelAccess: ModelAccess | null;
+  /** The live transcript (already redacting); absent when none is sent. */
+  transcript?: TranscriptSink;
 };
 
 export type PreparedEngine = { version: string | null };

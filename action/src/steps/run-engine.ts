@@ -12,6 +12,7 @@ import { type EngineOutput, engineOutput } from './engine-output.ts';
 import { closeEngineProxy, startEngineProxy } from './engine-proxy.ts';
 import { type ProgressEvents, progressEvents } from './progress-events.ts';
 import type { StepContext } from './step-context.ts';
+import { type LiveTranscript, startTranscript } from './transcript-step.ts';
 
 export type EnginePhase = {
   engine: EngineRunResult | null;
@@ -20,11 +21,13 @@ export type EnginePhase = {
   failure: string | null;
 };
 
-export async function runEngine(ctx: StepContext, spec: TaskSpec, tempDir: string): Promise<EnginePhase> {
+export async function runEngine(step: StepContext, spec: TaskSpec, tempDir: string): Promise<EnginePhase> {
+  const live = startTranscript(step, spec);
+  const ctx = live.ctx;
   const phase: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   const progress = progressEvents(ctx);
   const output = engineOutput(ctx.write);
-  const engineCtx = engineContext(ctx, spec, tempDir, output, progress);
+  const engineCtx = engineContext(ctx, spec, tempDir, output, progress, live);
   let proxy: ModelProxy | null = null;
   try {
     const engine = selectEngine(spec.engine.name);
@@ -39,7 +42,7 @@ export async function runEngine(ctx: StepContext, spec: TaskSpec, tempDir: strin
   } finally {
     if (proxy !== null) phase.engine = await closeEngineProxy(ctx, proxy, phase.engine);
   }
-  await progress.settled();
+  await Promise.allSettled([progress.settled(), live.sink?.close()]);
   return phase;
 }
 
@@ -49,6 +52,7 @@ function engineContext(
   tempDir: string,
   output: EngineOutput,
   progress: ProgressEvents,
+  live: LiveTranscript,
 ): EngineContext {
   return {
     spec,
@@ -58,10 +62,11 @@ function engineContext(
     timeoutMs: spec.limits.timeoutMinutes * 60_000,
     graceMs: ctx.graceMs,
     log: ctx.log,
-    output: output.sink,
+    output: { stdout: live.commandOutput(output.sink.stdout), stderr: output.sink.stderr },
     jobEnvironment: ctx.env,
     modelAccess: null,
     reportProgress: progress.report,
+    ...(live.sink ? { transcript: live.sink } : {}),
   };
 }
 

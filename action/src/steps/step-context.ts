@@ -4,6 +4,7 @@ import type { Log, LogWriter } from '../github-runner/workflow-commands.ts';
 import type { ActionInputs } from '../inputs.ts';
 import type { RunnerApi } from '../runner-api/runner-api-client.ts';
 import type { SecretVersionReader } from '../secrets/engine-key.ts';
+import type { TranscriptPoster } from '../transcript/transcript-sink.ts';
 
 export type StepContext = {
   inputs: ActionInputs;
@@ -21,4 +22,6 @@ export type StepContext = {
   wait: { timeoutMs: number; intervalMs: number };
   /** Reads a Google Secret Manager secret version (loaded only when a reference is used). */
   readSecret: SecretVersionReader;
+  /** Where the engine's transcript goes (runner API); absent: no transcript is sent. */
+  postTranscript?: TranscriptPoster;
 };

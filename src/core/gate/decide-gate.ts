@@ -3,6 +3,7 @@
 // dispatched itself, for a live task whose requester is still allowed, within the repository's
 // budget, is approved; everything else is rejected with a reason people can act on.
 import type { AccessDecision } from '../access/decide-access.ts';
+import { decideUserBudget, type UserBudget } from '../budget/decide-budget.ts';
 import { JOB_LIVE_STATES } from '../run/runner-rules.ts';
 import type { TaskState } from '../task/task-states.ts';
 
@@ -36,6 +37,9 @@ export type GateFacts = {
   /** The requester's access now; absent when a maintainer approved the task. */
   access?: AccessDecision | undefined;
   budget?: { limitUsd: number; spentUsd: number } | undefined;
+  /** The requester's own monthly budget in the repository (`budget.per-user-monthly-usd`). */
+  userBudget?: UserBudget | undefined;
+  now?: Date;
 };
 
 export type GateDecision = {
@@ -98,6 +102,8 @@ export function decideGate(facts: GateFacts): GateDecision {
       `This repository's agent budget for the month is spent: ${usd(facts.budget.spentUsd)} of ${usd(facts.budget.limitUsd)} (\`budget.monthly-usd\` in \`.github/agent.yml\`). Agent task ${task.id} was stopped.`,
     );
   }
+  const userRefusal = decideUserBudget(facts.userBudget, facts.now ?? new Date());
+  if (userRefusal) return reject(`${userRefusal.message} Agent task ${task.id} was stopped.`);
   const vouched = task.approvedBy ? `, approved by @${task.approvedBy}` : '';
   const budget = facts.budget
     ? ` Budget: ${usd(facts.budget.spentUsd)} of ${usd(facts.budget.limitUsd)} spent this month.`

@@ -56,3 +56,30 @@ export function credentialMatches(text: string): CredentialMatch[] {
 export function findCredentials(text: string): string[] {
   return [...new Set(credentialMatches(text).map((m) => m.kind))];
 }
+
+const PRIVATE_KEY_BLOCK =
+  /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----|$)/g;
+
+/**
+ * `text` with every credential-shaped run replaced by `[redacted <kind>]`, and the kinds found.
+ * The transcript (action and App) uses the same patterns the policy checks a patch with.
+ */
+export function redactCredentials(text: string): { text: string; kinds: string[] } {
+  const kinds = new Set<string>();
+  // A key block is redacted whole, not only its first line.
+  let out = text.replace(PRIVATE_KEY_BLOCK, () => {
+    kinds.add('private key');
+    return '[redacted private key]';
+  });
+  for (const { name, pattern } of PATTERNS) {
+    const global = new RegExp(
+      pattern.source,
+      pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+    );
+    out = out.replace(global, () => {
+      kinds.add(name);
+      return `[redacted ${name}]`;
+    });
+  }
+  return { text: out, kinds: [...kinds] };
+}

@@ -3,6 +3,7 @@
 import type { ErrorCode, ErrorDetails } from '../error-details.ts';
 
 const utc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
+const usd = (value: number) => `$${value.toFixed(2)}`;
 
 /** Runs whose conclusion people may want explained. */
 function runEnded(conclusion: string, url: string): string {
@@ -94,4 +95,17 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
   too_many_events: () => 'progress event limit reached for this task',
   bad_request: (d) => d.reason,
   result_refused: (d) => d.reason,
+  budget_exhausted: (d) =>
+    `${d.scope === 'user' ? `@${d.login}'s agent budget in this repository` : "This repository's agent budget"} for the month is spent: ${usd(d.spentUsd)} of ${usd(d.limitUsd)} (\`budget.${d.scope === 'user' ? 'per-user-monthly-usd' : 'monthly-usd'}\` in \`.github/agent.yml\`); $0.00 is left until it resets at ${utc(d.resetsAt)}.`,
+  unauthenticated: (d) =>
+    `${d.reason}. Sign in with GitHub at /auth/login, or send a GitHub user access token as \`Authorization: Bearer <token>\`.`,
+  csrf_refused: (d) =>
+    `${d.reason}. Requests that change something with a session cookie must carry the session's CSRF token in the X-CSRF-Token header (GET /api/v1/session returns it) and come from the App's own origin.`,
+  not_found: (d) => `${d.what} does not exist, or you cannot see it.`,
+  not_allowed: (d) => `You cannot ${d.action}: ${d.reason}.`,
+  sign_in_unavailable: () =>
+    'Sign-in with GitHub is not configured on this App: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (from the GitHub App settings page). Scripts can still send a GitHub user access token as a bearer token.',
+  sign_in_failed: (d) => `Sign-in with GitHub did not complete: ${d.reason}. Start again at /auth/login.`,
+  github_unavailable: (d) =>
+    `GitHub could not be asked who you are or what you may see (${d.reason}); try again shortly.`,
 };

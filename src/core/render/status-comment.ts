@@ -9,6 +9,8 @@ export type StatusExtras = {
   queue?: { running: number; limit: number; position: number } | undefined;
   /** For a run waiting on an environment gate. */
   gate?: { environment: string; reviewers: string[]; reviewUrl: string } | undefined;
+  /** The task's page on the App (history and live transcript). */
+  livePage?: string | undefined;
 };
 
 const HEADLINES: Record<Task['state'], string> = {
@@ -105,9 +107,10 @@ export function renderStatusComment(task: Task, extras: StatusExtras = {}): stri
   ];
   const usage = usageLine(task);
   if (usage) lines.push('', usage);
+  const live = extras.livePage ? ` · [live transcript and history](${extras.livePage})` : '';
   lines.push(
     '',
-    `<sub>Requested by @${task.requesterLogin} · \`/agent status\` lists this thread's tasks · \`/agent help\`</sub>`,
+    `<sub>Requested by @${task.requesterLogin}${live} · \`/agent status\` lists this thread's tasks · \`/agent help\`</sub>`,
   );
   return lines.join('\n');
 }

@@ -100,6 +100,14 @@ export const repoConfigSchema = z
           .describe(
             "Most this repository's agent runs may cost per calendar month (UTC). Enforced when the App is the environment's deployment protection rule.",
           ),
+        'per-user-monthly-usd': z
+          .number({ error: 'must be a number' })
+          .positive()
+          .max(1_000_000)
+          .optional()
+          .describe(
+            "Most one requester's tasks in this repository may cost per calendar month (UTC). Checked when a task is requested, when it is dispatched, and at the environment gate.",
+          ),
       })
       .optional(),
     policy: z

@@ -34,3 +34,16 @@ export function acceptsProgress(task: Pick<Task, 'id' | 'state'>, eventsSoFar: n
   if (eventsSoFar >= MAX_PROGRESS_EVENTS) return new AppError('too_many_events', {});
   return undefined;
 }
+
+/** POST …/transcript: events of the task's current attempt while its job is live. */
+export function acceptsTranscript(
+  task: Pick<Task, 'id' | 'state' | 'attempt'>,
+  attempt: number,
+): AppError | undefined {
+  if (!isJobLive(task.state)) return new AppError('not_runnable', { taskId: task.id, state: task.state });
+  if (attempt !== task.attempt)
+    return new AppError('bad_request', {
+      reason: `attempt: ${attempt} is not the task's current attempt (${task.attempt})`,
+    });
+  return undefined;
+}

@@ -1,18 +1,16 @@
-// `/agent cancel|retry|approve|reject [task]`: find the task, check the commenter may act on
-// it, move it. The sticky comment shows the result; only refusals get a reply.
+// `/agent cancel|retry|approve|reject [task]`: find the task on the thread and act on it through
+// the shared flow (act-on-task.ts, also the API's). The sticky comment shows the result; only
+// refusals get a reply.
 
-import { decideManageAccess } from '../../core/access/decide-access.ts';
 import type { Command } from '../../core/command/parse-command.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { Task } from '../../core/task/task.ts';
-import { newAttemptFields } from '../../core/task/task.ts';
 import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
-import { readPermission } from '../../github/read-permission.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
-import { transitionTask } from '../../store/task-transitions.ts';
 import { getTask, tasksOfIssue } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { actOnTask } from './act-on-task.ts';
 import type { CommandSource } from './command-source.ts';
 
 type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | 'reject' }>;
@@ -53,60 +51,27 @@ async function findTarget(
   return tasks.reverse().find((t) => TARGET_STATES[command.kind].includes(t.state));
 }
 
-function reject(deps: AppDeps, taskId: number, actor: string, reason: string | undefined) {
-  return transitionTask(deps.pool, taskId, {
-    type: 'reject',
-    actor,
-    onlyFrom: ['awaiting_approval'],
-    payload: { reason: reason ?? null },
-    fields: { errorCode: null, errorMessage: `Rejected by @${actor}${reason ? `: ${reason}` : '.'}` },
-  });
-}
-
 export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise<void> {
-  const { source, octokit, command, reply, log } = input;
+  const { source, octokit, command, reply } = input;
   const task = await findTarget(deps, source, command);
   if (!task) {
     await reply(errorMessage('task_not_found', { taskId: command.taskId, what: DESCRIPTIONS[command.kind] }));
     return;
   }
-  const permission = await readPermission(octokit, source);
-  const access = decideManageAccess(source.sender, permission, command.kind, task.requesterId);
-  if (access.decision !== 'allow') {
-    log.info({ taskId: task.id, action: command.kind, reason: access.reason }, 'management refused');
-    if (!('silent' in access && access.silent))
-      await reply(
-        errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: access.reason }),
-      );
-    return;
-  }
-  const actor = source.sender.login;
-  const result =
-    command.kind === 'cancel'
-      ? await transitionTask(deps.pool, task.id, {
-          type: 'cancel',
-          actor,
-          fields: { errorCode: null, errorMessage: `Cancelled by @${actor}.` },
-        })
-      : command.kind === 'retry'
-        ? await transitionTask(deps.pool, task.id, {
-            type: 'retry',
-            actor,
-            payload: { previousRunId: task.workflowRunId, previousError: task.errorCode },
-            fields: newAttemptFields(task),
-          })
-        : command.kind === 'approve'
-          ? await transitionTask(deps.pool, task.id, {
-              type: 'approve',
-              actor,
-              fields: { approvedBy: actor },
-            })
-          : await reject(deps, task.id, actor, 'reason' in command ? command.reason : undefined);
-  if (!result.ok) {
+  const outcome = await actOnTask(
+    { ...deps, log: input.log },
+    {
+      task,
+      action: command.kind,
+      actor: source.sender,
+      octokit,
+      repo: source.repo,
+      reason: 'reason' in command ? command.reason : undefined,
+      via: 'comment',
+    },
+  );
+  if (!outcome.ok && !(outcome.refused === 'access' && outcome.silent))
     await reply(
-      errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: result.reason }),
+      errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: outcome.reason }),
     );
-    return;
-  }
-  log.info({ taskId: task.id, action: command.kind, state: result.task.state }, 'task managed');
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../../platform/logging/create-logger.ts';
 import { claimOnce } from '../../store/effects.ts';
 import { createTask, isAgentPullRequest } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { userBudgetRefusal } from '../dispatch/user-budget.ts';
 import type { CommandSource } from './command-source.ts';
 
 export type StartTaskInput = {
@@ -54,6 +55,12 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
   if (decision.kind === 'refuse') {
     log.info({ ...decision.error.logFields(), sender: source.sender.login }, 'command refused');
     if (!decision.silent) await reply(decision.error.message);
+    return;
+  }
+  const overBudget = await userBudgetRefusal(deps.pool, config, source.repo.id, source.sender);
+  if (overBudget) {
+    log.info({ ...overBudget.logFields(), sender: source.sender.login }, 'command refused');
+    await reply(overBudget.message);
     return;
   }
   const result = await createTask(

@@ -14,6 +14,7 @@ import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { buildSpec } from './build-spec.ts';
+import { userBudgetRefusal } from './user-budget.ts';
 
 export type DispatchedRun = { runId: number; htmlUrl: string };
 
@@ -117,6 +118,11 @@ export async function dispatchTask(deps: AppDeps, taskId: number, attempt: numbe
   if (task?.state !== 'dispatched' || task.attempt !== attempt || task.workflowRunId !== null) return;
   const octokit = deps.github.forRepo(task.installationId, task.repoId, 'dispatch');
   await stillAllowed(octokit, task);
+  const overBudget = await userBudgetRefusal(deps.pool, task.settings, task.repoId, {
+    id: task.requesterId,
+    login: task.requesterLogin,
+  });
+  if (overBudget) throw overBudget;
 
   if (!task.spec || !task.baseSha) {
     const { data: repo } = await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName });

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { marker } from '../../core/render/marker.ts';
 import { renderStatusComment, type StatusExtras } from '../../core/render/status-comment.ts';
+import { liveTaskUrl } from '../../core/task/live-page.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
@@ -95,6 +96,7 @@ export async function syncFeedback(deps: AppDeps, taskId: number): Promise<void>
     const extras: StatusExtras = {
       queue: task.state === 'queued' ? await queueExtras(deps, task) : undefined,
       gate: task.state === 'waiting_approval' ? await gateExtras(octokit, task) : undefined,
+      livePage: liveTaskUrl(deps.config.publicUrl, task.id),
     };
     const body = renderStatusComment(task, extras);
     const digest = digestOf(body);

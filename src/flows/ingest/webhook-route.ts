@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
+import { metrics } from '../../platform/metrics/metrics.ts';
 import { recordDelivery } from './record-delivery.ts';
 import { verifyWebhook } from './verify-webhook.ts';
 
@@ -42,15 +43,19 @@ export function mountWebhookRoute(app: Hono, options: WebhookRouteOptions): void
           { reason: verified.reason, deliveryId: c.req.header('x-github-delivery') },
           'webhook refused',
         );
+        // Unverified requests name any event they like: one label for all of them.
+        metrics.webhooks.inc({ event: 'unverified', outcome: 'refused' });
         return c.json({ error: verified.reason }, verified.status);
       }
       const fields = { deliveryId: verified.deliveryId, event: verified.event };
       try {
         const outcome = await recordDelivery(options.pool, verified);
         log.debug({ ...fields, outcome }, 'webhook recorded');
+        metrics.webhooks.inc({ event: verified.event, outcome: String(outcome) });
         return c.json({ outcome }, 202);
       } catch (error) {
         log.error({ ...fields, err: error }, 'webhook could not be recorded');
+        metrics.webhooks.inc({ event: verified.event, outcome: 'unavailable' });
         return c.json({ error: 'could not record the delivery; it will be redelivered' }, 503);
       }
     },

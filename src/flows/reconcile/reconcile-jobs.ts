@@ -12,7 +12,10 @@ export const RELIABILITY_JOBS = { sweep: 'sweep-tasks', redeliver: 'redeliver-we
 export async function sweepAndPrune(deps: AppDeps): Promise<void> {
   await unlessLocked(deps.pool, 'cron', RELIABILITY_JOBS.sweep, async () => {
     const swept = await sweepTasks(deps);
-    const pruned = await pruneRecords(deps.pool, deps.config.reliability.retention);
+    const pruned = await pruneRecords(deps.pool, {
+      ...deps.config.reliability.retention,
+      transcriptDays: deps.config.web.transcript.retentionDays,
+    });
     deps.log.debug({ swept, pruned }, 'sweep done');
   });
 }

@@ -19,6 +19,7 @@ import { appendTaskEvent } from '../../store/task-events.ts';
 import { transitionTask } from '../../store/task-transitions.ts';
 import { findTaskByRunId, getTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { userBudgetOf } from '../dispatch/user-budget.ts';
 import { replyOnce } from '../feedback/reply.ts';
 import { RunNotRecordedYet } from './handle-run-event.ts';
 
@@ -97,6 +98,10 @@ async function gatherFacts(
   const limit = task.settings.budget?.['monthly-usd'];
   if (limit !== undefined)
     facts.budget = { limitUsd: limit, spentUsd: await monthlySpendUsd(deps.pool, task.repoId) };
+  facts.userBudget = await userBudgetOf(deps.pool, task.settings, task.repoId, {
+    id: task.requesterId,
+    login: task.requesterLogin,
+  });
   return { facts, task };
 }
 

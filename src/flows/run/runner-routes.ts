@@ -6,24 +6,28 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { resultSchema } from '../../contract/job-result.ts';
 import { progressEventSchema } from '../../contract/runner-messages.ts';
+import { transcriptBatchSchema } from '../../contract/transcript.ts';
 import { AppError } from '../../core/errors.ts';
 import { withoutCredentials } from '../../core/policy/scan-credentials.ts';
 import { checkClaimsForTask } from '../../core/run/check-claims.ts';
-import { acceptsProgress, answerSpec } from '../../core/run/runner-rules.ts';
+import { acceptsProgress, acceptsTranscript, answerSpec } from '../../core/run/runner-rules.ts';
 import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
+import { metrics } from '../../platform/metrics/metrics.ts';
 import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, countTaskEvents } from '../../store/task-events.ts';
 import { transitionTask, updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
 import { acceptResult } from './accept-result.ts';
+import { takeTranscript } from './take-transcript.ts';
 import type { createOidcVerifier } from './verify-oidc.ts';
 
 export const RUNNER_API_PREFIX = '/api/runner/v1';
 const MAX_RESULT_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_EVENT_BODY_BYTES = 64 * 1024;
+const MAX_TRANSCRIPT_BODY_BYTES = 2 * 1024 * 1024;
 /** Progress events refresh the status comment at most this often. */
 const PROGRESS_DEBOUNCE_MS = 5_000;
 
@@ -32,6 +36,8 @@ export type RunnerRouteOptions = {
   log: Logger;
   verifyToken: ReturnType<typeof createOidcVerifier>;
   accepting(): boolean;
+  /** Most transcript events kept per task (TRANSCRIPT_MAX_EVENTS). */
+  transcriptCap: number;
 };
 
 function fail(c: Context, error: AppError) {
@@ -119,11 +125,27 @@ export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void 
     if (result instanceof AppError) return fail(c, result);
     const outcome = await acceptResult(pool, task.id, task.workflowRunId!, result);
     if (!outcome.ok) return fail(c, new AppError('result_refused', { reason: outcome.reason }));
+    if (!outcome.duplicate) {
+      const { costUsd, inputTokens, outputTokens } = result.report;
+      if (costUsd) metrics.engineCost.inc({ engine: task.engine }, costUsd);
+      if (inputTokens) metrics.engineTokens.inc({ engine: task.engine, direction: 'input' }, inputTokens);
+      if (outputTokens) metrics.engineTokens.inc({ engine: task.engine, direction: 'output' }, outputTokens);
+    }
     log.info(
       { taskId: task.id, outcome: result.outcome, files: result.changes.length, state: outcome.state },
       outcome.duplicate ? 'result posted again' : 'result accepted',
     );
     return c.json({ state: outcome.state });
+  }
+
+  async function takeTranscriptBatch(c: Context) {
+    const task = await authorize(c);
+    if (task instanceof AppError) return fail(c, task);
+    const batch = await readBody(c, transcriptBatchSchema);
+    if (batch instanceof AppError) return fail(c, batch);
+    const refused = acceptsTranscript(task, batch.attempt);
+    if (refused) return fail(c, refused);
+    return c.json(await takeTranscript(pool, log, task, batch, options.transcriptCap));
   }
 
   async function serveStatus(c: Context) {
@@ -135,5 +157,10 @@ export function mountRunnerRoutes(app: Hono, options: RunnerRouteOptions): void 
   app.get(`${RUNNER_API_PREFIX}/tasks/:id/spec`, serveSpec);
   app.post(`${RUNNER_API_PREFIX}/tasks/:id/events`, limitBody(MAX_EVENT_BODY_BYTES, 'event'), takeProgress);
   app.post(`${RUNNER_API_PREFIX}/tasks/:id/result`, limitBody(MAX_RESULT_BODY_BYTES, 'result'), takeResult);
+  app.post(
+    `${RUNNER_API_PREFIX}/tasks/:id/transcript`,
+    limitBody(MAX_TRANSCRIPT_BODY_BYTES, 'transcript batch'),
+    takeTranscriptBatch,
+  );
   app.get(`${RUNNER_API_PREFIX}/tasks/:id`, serveStatus);
 }

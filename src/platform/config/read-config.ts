@@ -4,6 +4,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ReliabilityConfig } from './reliability-config.ts';
+import { type WebConfig, webConfigFrom, webEnvShape } from './web-config.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -32,6 +33,8 @@ export type AppConfig = {
   shutdownTimeoutMs: number;
   /** Write pacing across replicas, the sweeper, retention, redelivery (docs/reliability.md). */
   reliability: ReliabilityConfig;
+  /** Sign-in, the REST API, transcripts and metrics (docs/api.md). */
+  web: WebConfig;
 };
 
 export type ConfigProblem = { variable: string; message: string };
@@ -120,6 +123,7 @@ const schema = z.object({
   REDELIVERY_WINDOW_HOURS: integer('REDELIVERY_WINDOW_HOURS', 72, 1, 72),
   WORKER_STALE_AFTER_SECONDS: integer('WORKER_STALE_AFTER_SECONDS', 30, 5, 3600),
   NODE_ENV: optionalText,
+  ...webEnvShape(integer),
 });
 
 type ReadFile = (path: string) => string;
@@ -156,7 +160,8 @@ export function readConfig(
         message: issue.message,
       }));
   const credentials = checkCredentials(env, readFile, problems);
-  if (!parsed.success || problems.length > 0) return { ok: false, problems: sortProblems(problems) };
+  const web = parsed.success ? webConfigFrom(parsed.data, problems) : undefined;
+  if (!parsed.success || !web || problems.length > 0) return { ok: false, problems: sortProblems(problems) };
   const e = parsed.data;
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   const issuer = e.OIDC_ISSUER.replace(/\/+$/, '');
@@ -201,6 +206,7 @@ export function readConfig(
         redelivery: { windowHours: e.REDELIVERY_WINDOW_HOURS },
         workerStaleAfterMs: e.WORKER_STALE_AFTER_SECONDS * 1000,
       },
+      web,
     },
   };
 }

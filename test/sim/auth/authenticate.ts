@@ -20,7 +20,7 @@ export async function authenticate(core: SimCore, header: string | undefined): P
   if (record.kind === 'user') {
     const user = core.store.accounts.get(record.userId);
     if (!user) throw badCredentials();
-    return { kind: 'user', user };
+    return { kind: 'user', user, appId: record.appId };
   }
   if (record.expiresAt <= core.clock.now()) throw badCredentials();
   if (record.kind === 'job') return { kind: 'job', token: record };

@@ -22,7 +22,8 @@ export type JobToken = {
   expiresAt: number;
 };
 
-export type UserToken = { kind: 'user'; token: string; userId: number };
+/** A user's token: a personal one (`appId` null), or a user access token of an App's web flow. */
+export type UserToken = { kind: 'user'; token: string; userId: number; appId: number | null };
 
 export type TokenRecord = InstallationToken | JobToken | UserToken;
 
@@ -31,7 +32,7 @@ export type Principal =
   | { kind: 'app'; app: App }
   | { kind: 'installation'; token: InstallationToken; installation: Installation; app: App }
   | { kind: 'job'; token: JobToken }
-  | { kind: 'user'; user: Account };
+  | { kind: 'user'; user: Account; appId: number | null };
 
 /** The budget key for rate limits: per installation, App, job, user. */
 export function rateKey(principal: Principal, remote: string): string {

@@ -16,6 +16,8 @@ export type TokenRegistry = {
   issueInstallation(fields: Omit<InstallationToken, 'kind' | 'token'>): InstallationToken;
   issueJob(fields: Omit<JobToken, 'kind' | 'token'>): JobToken;
   userToken(userId: number): UserToken;
+  /** A user access token of an App (the OAuth web flow's answer). */
+  issueUserAccess(userId: number, appId: number): UserToken;
   revoke(token: string): void;
 };
 
@@ -37,9 +39,14 @@ export function createTokenRegistry(): TokenRegistry {
     userToken(userId) {
       const existing = userTokens.get(userId);
       if (existing) return existing;
-      const record: UserToken = { kind: 'user', token: tokenString('ghu_'), userId };
+      const record: UserToken = { kind: 'user', token: tokenString('ghu_'), userId, appId: null };
       tokens.set(record.token, record);
       userTokens.set(userId, record);
+      return record;
+    },
+    issueUserAccess(userId, appId) {
+      const record: UserToken = { kind: 'user', token: tokenString('ghu_'), userId, appId };
+      tokens.set(record.token, record);
       return record;
     },
     revoke(token) {

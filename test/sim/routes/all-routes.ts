@@ -12,6 +12,7 @@ import { labelRoutes } from './labels.ts';
 import { pullRoutes } from './pulls.ts';
 import { reactionRoutes } from './reactions.ts';
 import { repoRoutes } from './repos.ts';
+import { userRoutes } from './user.ts';
 
 export const allRoutes: Route[] = [
   ...appRoutes,
@@ -26,4 +27,5 @@ export const allRoutes: Route[] = [
   ...contentRoutes,
   ...actionRoutes,
   ...environmentRoutes,
+  ...userRoutes,
 ];

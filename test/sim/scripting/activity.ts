@@ -10,7 +10,7 @@ import type { PullIssue } from '../serialize/pull.ts';
 import type { Actor } from '../state/actor.ts';
 import { createComment, deleteComment, editComment } from '../state/comments.ts';
 import { createIssue, findIssue } from '../state/issues.ts';
-import { followHead, openPull, updatePull } from '../state/pulls.ts';
+import { followHead, mergePull, openPull, updatePull } from '../state/pulls.ts';
 import { createReviewComment, editReviewComment, submitReview } from '../state/reviews.ts';
 import { accountByLogin, findRepo } from '../state/store.ts';
 import type { Review } from '../state/types.ts';
@@ -112,6 +112,11 @@ export function activityApi(sim: SimCore) {
       state?: 'open' | 'closed';
     }) {
       const { delivered } = await updatePull(sim, pullOf(sim, o.repo, o.number), asUser(sim, o.user), o);
+      return { deliveries: await delivered };
+    },
+    /** Merges (fast-forward) a pull request, as a person clicking the merge button. */
+    async mergePullRequest(o: { repo: string; number: number; user: string }) {
+      const { delivered } = await mergePull(sim, pullOf(sim, o.repo, o.number), asUser(sim, o.user));
       return { deliveries: await delivered };
     },
     async submitReview(o: {

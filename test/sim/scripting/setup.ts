@@ -23,6 +23,9 @@ export type RegisteredApp = {
   webhookSecret: string | null;
   botLogin: string;
   botId: number;
+  /** OAuth credentials of the App (sign-in with GitHub). */
+  clientId: string;
+  clientSecret: string;
 };
 export type RepoHandle = {
   id: number;
@@ -51,6 +54,8 @@ export function setupApi(sim: SimCore) {
         webhookSecret: app.webhookSecret,
         botLogin: bot?.login ?? `${app.slug}[bot]`,
         botId: app.botUserId,
+        clientId: app.clientId,
+        clientSecret: app.clientSecret,
       };
     },
     /** Points an App's webhooks elsewhere (e.g. once the App's server has a port). */
@@ -120,6 +125,14 @@ export function setupApi(sim: SimCore) {
     },
     setSecret(repo: string, name: string, value: string) {
       findRepo(sim.store, repo).secrets.set(name, value);
+    },
+    /** Where the App's OAuth web flow may send users back. */
+    setCallbackUrls(slug: string, urls: string[]) {
+      appBySlug(sim, slug).callbackUrls = [...urls];
+    },
+    /** A user access token of an App for this user, as the OAuth web flow would give it. */
+    appUserToken(login: string, slug: string): string {
+      return sim.tokens.issueUserAccess(mustUser(sim, login).id, appBySlug(sim, slug).id).token;
     },
     /** A token acting as this user through REST (for actions a person takes, e.g. approving a deployment). */
     userToken(login: string): string {

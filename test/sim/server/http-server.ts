@@ -1,7 +1,9 @@
-// The simulator's HTTP front: REST under /api/v3, the OIDC issuer and token endpoint under /_oidc,
-// job logs under /_logs, the control API under /_sim. Anything else is a 404 and is logged.
+// The simulator's HTTP front: REST under /api/v3, the OAuth web flow under /login/oauth, the OIDC
+// issuer and token endpoint under /_oidc, job logs under /_logs, the control API under /_sim.
+// Anything else is a 404 and is logged.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { serveJobLog, serveOidcToken } from '../actions/runner-endpoints.ts';
+import { serveOAuth } from '../auth/oauth-web-flow.ts';
 import type { SimCore } from '../core.ts';
 import { handleApi } from './api-handler.ts';
 import { DOCS_URL } from './http-error.ts';
@@ -33,6 +35,7 @@ async function route(
   if (path.startsWith('/_logs/')) return serveJobLog(core, res, url);
   const body = await readBody(req);
   if (path.startsWith('/_sim/')) return control(req, res, url, body);
+  if (path.startsWith('/login/oauth/')) return serveOAuth(core, req, res, url, body);
   if (path === '/api/v3' || path.startsWith('/api/v3/')) return handleApi(core, router, req, res, url, body);
   core.requests.add({
     method: req.method ?? 'GET',

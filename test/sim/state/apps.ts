@@ -1,5 +1,5 @@
 // Registering GitHub Apps (the simulator makes the key pair, as GitHub does) and installing them.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { SimCore } from '../core.ts';
 import { installationJson } from '../serialize/apps.ts';
 import { repositoryJson } from '../serialize/repository.ts';
@@ -17,6 +17,7 @@ export type RegisterAppOptions = {
   webhookSecret?: string | null;
   permissions?: Permissions;
   events?: string[];
+  callbackUrls?: string[];
 };
 
 export function registerApp(sim: SimCore, options: RegisterAppOptions): App {
@@ -30,6 +31,8 @@ export function registerApp(sim: SimCore, options: RegisterAppOptions): App {
     name: options.name ?? options.slug,
     nodeId: nodeId('App', id),
     clientId: `Iv1.${id.toString(16).padStart(16, '0')}`,
+    clientSecret: randomBytes(20).toString('hex'),
+    callbackUrls: options.callbackUrls ?? [],
     ownerId: owner.id,
     privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     publicKey,

@@ -4,7 +4,7 @@ import { isAncestor, resolveCommit } from '../git/objects.ts';
 import { writeRef } from '../git/refs.ts';
 import { git } from '../git/run-git.ts';
 import { type PullIssue, pullJson } from '../serialize/pull.ts';
-import { unprocessable } from '../server/http-error.ts';
+import { HttpError, unprocessable } from '../server/http-error.ts';
 import type { DeliveryRecord } from '../webhooks/delivery-log.ts';
 import type { Actor } from './actor.ts';
 import { isoNow } from './ids.ts';
@@ -175,4 +175,25 @@ export async function followHead(
     sends.push(emitPull(sim, issue as PullIssue, 'synchronize', senderId, { before, after: sha }));
   }
   return (await Promise.all(sends)).flat();
+}
+
+/**
+ * Merges a pull request the way "Rebase and merge" of a fast-forwardable head does: the base
+ * branch moves to the head commit, the pull request is closed as merged, `closed` is sent with
+ * `merged: true`. A head that is not a descendant of the base is refused (405, as GitHub does
+ * when a merge is not possible).
+ */
+export async function mergePull(sim: SimCore, issue: PullIssue, actor: Actor): Promise<Emitted<PullIssue>> {
+  const repo = mustRepo(sim.store, issue.repoId);
+  if (issue.state !== 'open') throw unprocessable('Pull Request is not mergeable');
+  const base = await resolveCommit(repo.gitDir, `refs/heads/${issue.pull.baseRef}`);
+  if (!base || !(await isAncestor(repo.gitDir, base, issue.pull.headSha)))
+    throw new HttpError(405, 'Pull Request is not mergeable');
+  await writeRef(repo.gitDir, `refs/heads/${issue.pull.baseRef}`, issue.pull.headSha, base);
+  const now = isoNow(sim.clock.now());
+  issue.state = 'closed';
+  issue.closedAt = now;
+  issue.updatedAt = now;
+  issue.pull.mergedAt = now;
+  return { value: issue, delivered: emitPull(sim, issue, 'closed', actor.userId) };
 }

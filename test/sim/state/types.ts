@@ -22,6 +22,10 @@ export type App = {
   name: string;
   nodeId: string;
   clientId: string;
+  /** The OAuth client secret (the web flow's token exchange). */
+  clientSecret: string;
+  /** Where the OAuth web flow may send users back (the App's callback URLs). */
+  callbackUrls: string[];
   ownerId: number;
   privateKeyPem: string;
   publicKey: KeyObject;

@@ -19,7 +19,7 @@ jobs:
 `;
 
 type Call = {
-  who: 'app' | 'installation' | 'maria';
+  who: 'app' | 'installation' | 'maria' | 'maria-via-app';
   route: string;
   params?: () => Record<string, unknown>;
   status?: number;
@@ -75,10 +75,18 @@ afterAll(async () => {
 function client(who: Call['who']): Octokit {
   if (who === 'app') return world.appOctokit;
   if (who === 'maria') return world.tokenOctokit(world.sim.userToken('maria'));
+  if (who === 'maria-via-app') return world.tokenOctokit(world.sim.appUserToken('maria', 'agent-dispatch'));
   return world.installationOctokit();
 }
 
 const calls: Call[] = [
+  { who: 'maria-via-app', route: 'GET /user' },
+  { who: 'maria-via-app', route: 'GET /user/installations' },
+  {
+    who: 'maria-via-app',
+    route: 'GET /user/installations/{installation_id}/repositories',
+    params: () => ({ installation_id: world.installationId }),
+  },
   { who: 'app', route: 'GET /app' },
   { who: 'app', route: 'GET /app/installations' },
   {

@@ -1,0 +1,92 @@
+// Cancel, retry, approve or reject one task, for whoever asks — a comment command or the REST
+// API — with the same rules: the actor's permission from the collaborator-permission API, the
+// access decision of core/access, the transition table; the actor is recorded with the event.
+
+import type { Actor } from '../../core/access/decide-access.ts';
+import { decideManageAccess } from '../../core/access/decide-access.ts';
+import type { Task } from '../../core/task/task.ts';
+import { newAttemptFields } from '../../core/task/task.ts';
+import type { Octokit } from '../../github/octokit.ts';
+import { readPermission } from '../../github/read-permission.ts';
+import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { CommandSource } from './command-source.ts';
+
+export type TaskAction = 'cancel' | 'retry' | 'approve' | 'reject';
+
+export type ActOnTaskInput = {
+  task: Task;
+  action: TaskAction;
+  actor: Actor;
+  /** A client of the task's repository, to read the actor's permission, and that repository. */
+  octokit: Octokit;
+  repo: CommandSource['repo'];
+  reason?: string | undefined;
+  /** Where the request came from, kept with the event. */
+  via: 'comment' | 'api';
+};
+
+export type ActOnTaskOutcome =
+  | { ok: true; task: Task }
+  /** The actor may not do this (`silent`: a bot, answered with nothing). */
+  | { ok: false; refused: 'access'; reason: string; silent: boolean }
+  /** The task's state does not allow it (it moved on, or was never there). */
+  | { ok: false; refused: 'state'; reason: string };
+
+function move(deps: AppDeps, input: ActOnTaskInput): Promise<TransitionOutcome> {
+  const { task, action, via } = input;
+  const actor = input.actor.login;
+  switch (action) {
+    case 'cancel':
+      return transitionTask(deps.pool, task.id, {
+        type: 'cancel',
+        actor,
+        payload: { via },
+        fields: { errorCode: null, errorMessage: `Cancelled by @${actor}.` },
+      });
+    case 'retry':
+      return transitionTask(deps.pool, task.id, {
+        type: 'retry',
+        actor,
+        payload: { via, previousRunId: task.workflowRunId, previousError: task.errorCode },
+        fields: newAttemptFields(task),
+      });
+    case 'approve':
+      return transitionTask(deps.pool, task.id, {
+        type: 'approve',
+        actor,
+        payload: { via },
+        fields: { approvedBy: actor },
+      });
+    case 'reject':
+      return transitionTask(deps.pool, task.id, {
+        type: 'reject',
+        actor,
+        onlyFrom: ['awaiting_approval'],
+        payload: { via, reason: input.reason ?? null },
+        fields: {
+          errorCode: null,
+          errorMessage: `Rejected by @${actor}${input.reason ? `: ${input.reason}` : '.'}`,
+        },
+      });
+  }
+}
+
+export async function actOnTask(deps: AppDeps, input: ActOnTaskInput): Promise<ActOnTaskOutcome> {
+  const { task, action, actor, octokit } = input;
+  const permission = await readPermission(octokit, { repo: input.repo, sender: actor });
+  const access = decideManageAccess(actor, permission, action, task.requesterId);
+  if (access.decision !== 'allow') {
+    deps.log.info({ taskId: task.id, action, reason: access.reason, via: input.via }, 'management refused');
+    return {
+      ok: false,
+      refused: 'access',
+      reason: access.reason,
+      silent: 'silent' in access && access.silent === true,
+    };
+  }
+  const result = await move(deps, input);
+  if (!result.ok) return { ok: false, refused: 'state', reason: result.reason };
+  deps.log.info({ taskId: task.id, action, state: result.task.state, via: input.via }, 'task managed');
+  return { ok: true, task: result.task };
+}

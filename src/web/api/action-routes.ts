@@ -1,0 +1,66 @@
+// POST /api/v1/tasks/{id}/{cancel|retry|approve|reject}: the comment commands' rules, through the
+// same flow (flows/command/act-on-task.ts), recorded with the actor and `via: api`.
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { AppError } from '../../core/errors.ts';
+import { actOnTask, type TaskAction } from '../../flows/command/act-on-task.ts';
+import type { WebEnv } from '../authenticate.ts';
+import { visibleTask } from '../viewer.ts';
+import type { WebDeps } from '../web-deps.ts';
+import { presentSummary } from './present.ts';
+import { answer, problems } from './respond.ts';
+import { actionAnswerSchema, actionBodySchema } from './schemas.ts';
+import { taskIdParams } from './task-routes.ts';
+
+const ACTIONS: Record<TaskAction, string> = {
+  cancel: 'Cancel a task that is running or waiting (write access, or your own task)',
+  retry: 'Run a failed, cancelled or timed-out task again as a new attempt (write access)',
+  approve: 'Approve a task waiting for approval (write access; never your own request)',
+  reject: 'Reject a task waiting for approval (write access)',
+};
+
+function actionRoute(action: TaskAction) {
+  return createRoute({
+    method: 'post',
+    path: `/tasks/{id}/${action}`,
+    summary: ACTIONS[action],
+    request: {
+      params: taskIdParams,
+      body: { content: { 'application/json': { schema: actionBodySchema } }, required: false },
+    },
+    responses: {
+      200: {
+        description: 'The task after the change',
+        content: { 'application/json': { schema: actionAnswerSchema } },
+      },
+      ...problems(400, 401, 403, 404, 409, 502),
+    },
+  });
+}
+
+export function mountActionRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
+  const urls = { publicUrl: deps.config.publicUrl, githubWebUrl: deps.config.web.githubWebUrl };
+  for (const action of Object.keys(ACTIONS) as TaskAction[]) {
+    api.openapi(actionRoute(action), async (c) => {
+      const viewer = c.get('viewer');
+      const task = await visibleTask(deps, viewer, c.req.valid('param').id);
+      const body = (await c.req.json().catch(() => ({}))) as { reason?: unknown };
+      const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : undefined;
+      const outcome = await actOnTask(deps, {
+        task,
+        action,
+        actor: { login: viewer.login, id: viewer.userId, type: 'User' },
+        octokit: deps.github.forRepo(task.installationId, task.repoId, 'respond'),
+        repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName, defaultBranch: '' },
+        reason,
+        via: 'api',
+      });
+      if (!outcome.ok) {
+        const what = `${action} task ${task.id}`;
+        throw outcome.refused === 'access'
+          ? new AppError('not_allowed', { action: what, reason: outcome.reason })
+          : new AppError('cannot_manage', { action: what, reason: outcome.reason });
+      }
+      return answer(c, actionAnswerSchema, { task: presentSummary(urls, outcome.task) }) as never;
+    });
+  }
+}
