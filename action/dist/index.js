@@ -40424,8 +40424,8 @@ var AppRefusal = class extends ActionError {
     this.retryAfterMs = retryAfterMs;
   }
 };
-function refusalOf(where, response, text, now) {
-  const { code, message } = readAppError(text);
+function refusalOf(where, response, text3, now) {
+  const { code, message } = readAppError(text3);
   return new AppRefusal(
     response.status,
     code,
@@ -40433,12 +40433,12 @@ function refusalOf(where, response, text, now) {
     parseRetryAfter(response.headers.get("retry-after"), now)
   );
 }
-function readAppError(text) {
+function readAppError(text3) {
   let json2;
   try {
-    json2 = JSON.parse(text);
+    json2 = JSON.parse(text3);
   } catch {
-    return { code: null, message: text.trim().slice(0, 300) || null };
+    return { code: null, message: text3.trim().slice(0, 300) || null };
   }
   const parsed = runnerErrorSchema.safeParse(json2);
   return parsed.success ? parsed.data.error : { code: null, message: null };
@@ -40459,9 +40459,9 @@ async function requestApp(endpoint, request) {
   const token = await endpoint.tokens.get();
   const where = `${request.method} ${new URL(endpoint.base + request.path).pathname}`;
   const response = await send(endpoint, request, token, where);
-  const text = await response.text().catch(() => "");
-  if (!response.ok) throw refusalOf(where, response, text, endpoint.now());
-  return readJsonBody(where, response.status, text);
+  const text3 = await response.text().catch(() => "");
+  if (!response.ok) throw refusalOf(where, response, text3, endpoint.now());
+  return readJsonBody(where, response.status, text3);
 }
 async function send(endpoint, request, token, where) {
   try {
@@ -40487,10 +40487,10 @@ async function send(endpoint, request, token, where) {
     );
   }
 }
-function readJsonBody(where, status, text) {
-  if (text === "") return void 0;
+function readJsonBody(where, status, text3) {
+  if (text3 === "") return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text3);
   } catch {
     throw new ActionError("bad-spec", `${where}: the App answered ${status} with a body that is not JSON`);
   }
@@ -40566,72 +40566,7 @@ function parseTaskSpec(json2, expectedTaskId) {
 
 // action/src/runner-api/runner-api-client.ts
 function createRunnerApi(options) {
-<<<<<<< HEAD
   const call = retryingCalls(options);
-=======
-  const fetchImpl = options.fetch ?? fetch;
-  const now = options.now ?? Date.now;
-  const base = `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`;
-  async function once(method, path2, body) {
-    const token = await options.tokens.get();
-    const where = `${method} ${new URL(base + path2).pathname}`;
-    let response;
-    try {
-      response = await fetchImpl(base + path2, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: "application/json",
-          "user-agent": "agent-dispatch-action",
-          ...body === void 0 ? {} : { "content-type": "application/json" }
-        },
-        body,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-      });
-    } catch (error62) {
-      throw new ActionError(
-        "app-unreachable",
-        `${where}: the App did not answer (${describeNetworkError(error62)})`,
-        {
-          cause: error62,
-          transient: true
-        }
-      );
-    }
-    const text3 = await response.text().catch(() => "");
-    if (response.ok) {
-      if (text3 === "") return void 0;
-      try {
-        return JSON.parse(text3);
-      } catch {
-        throw new ActionError(
-          "bad-spec",
-          `${where}: the App answered ${response.status} with a body that is not JSON`
-        );
-      }
-    }
-    const { code, message } = readAppError(text3);
-    throw new AppRefusal(
-      response.status,
-      code,
-      `${where}: the App answered ${response.status}${code ? ` ${code}` : ""}${message ? ` — ${message}` : ""}`,
-      parseRetryAfter(response.headers.get("retry-after"), now())
-    );
-  }
-  function call(method, path2, body) {
-    const text3 = body === void 0 ? void 0 : JSON.stringify(body);
-    return withRetry(() => once(method, path2, text3), {
-      ...options.retry,
-      classify: (error62) => error62 instanceof ActionError && error62.transient ? {
-        retry: true,
-        reason: error62.message,
-        retryAfterMs: error62 instanceof AppRefusal ? error62.retryAfterMs : void 0,
-        notYet: error62 instanceof AppRefusal && error62.status === 425
-      } : { retry: false },
-      onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
-    });
-  }
->>>>>>> api
   return {
     async getSpec() {
       return parseTaskSpec(await call("GET", "/spec"), options.taskId);
@@ -40649,7 +40584,6 @@ function createRunnerApi(options) {
     }
   };
 }
-<<<<<<< HEAD
 function retryingCalls(options) {
   const endpoint = {
     base: `${options.appUrl.replace(/\/+$/, "")}/api/runner/v1/tasks/${options.taskId}`,
@@ -40658,30 +40592,13 @@ function retryingCalls(options) {
     now: options.now ?? Date.now
   };
   return (method, path2, body) => {
-    const text = body === void 0 ? void 0 : JSON.stringify(body);
-    return withRetry(() => requestApp(endpoint, { method, path: path2, body: text }), {
+    const text3 = body === void 0 ? void 0 : JSON.stringify(body);
+    return withRetry(() => requestApp(endpoint, { method, path: path2, body: text3 }), {
       ...options.retry,
       classify: classifyAppFailure,
       onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
     });
   };
-=======
-function readAppError(text3) {
-  let json2;
-  try {
-    json2 = JSON.parse(text3);
-  } catch {
-    return { code: null, message: text3.trim().slice(0, 300) || null };
-  }
-  const parsed = runnerErrorSchema.safeParse(json2);
-  return parsed.success ? parsed.data.error : { code: null, message: null };
-}
-function describeNetworkError(error62) {
-  if (error62 instanceof Error && error62.name === "TimeoutError")
-    return `no answer within ${REQUEST_TIMEOUT_MS / 1e3} s`;
-  const cause = error62 instanceof Error ? error62.cause : void 0;
-  return cause?.code ?? cause?.message ?? errorMessage(error62);
->>>>>>> api
 }
 
 // action/src/runner-api/token-source.ts
@@ -41294,12 +41211,6 @@ function renderJobSummary(input3) {
   return lines.join("\n");
 }
 
-<<<<<<< HEAD
-=======
-// action/src/steps/run-engine.ts
-import { StringDecoder as StringDecoder4 } from "node:string_decoder";
-
->>>>>>> api
 // action/src/engines/engine-environment.ts
 var ENGINE_ENV_ALLOW_LIST = [
   "PATH",
@@ -41331,8 +41242,8 @@ var MAX_LINE_CHARS = 4 * 1024 * 1024;
 function createLineSplitter(onLine) {
   const decoder = new StringDecoder("utf8");
   let pending = "";
-  const take = (text) => {
-    pending += text;
+  const take = (text3) => {
+    pending += text3;
     let newline = pending.indexOf("\n");
     while (newline !== -1) {
       onLine(pending.slice(0, newline).replace(/\r$/, ""));
@@ -41354,16 +41265,16 @@ function createLineSplitter(onLine) {
   };
 }
 function parseJsonLine(line) {
-  const text = line.trim();
-  if (!text.startsWith("{")) return null;
+  const text3 = line.trim();
+  if (!text3.startsWith("{")) return null;
   try {
-    return read.obj(JSON.parse(text)) ?? null;
+    return read.obj(JSON.parse(text3)) ?? null;
   } catch {
     return null;
   }
 }
-function oneLine(text, max = 200) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function oneLine(text3, max = 200) {
+  const flat = text3.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 var read = {
@@ -41463,25 +41374,25 @@ function noResult(progress) {
   };
 }
 function outcomeOf(result, progress) {
-  const usage = usageOf(result, progress);
+  const usage2 = usageOf(result, progress);
   const subtype = read.str(result.subtype) ?? "";
-  const text = read.str(result.result);
+  const text3 = read.str(result.result);
   const failed = result.is_error === true || subtype !== "success";
-  const limit = limitOf(subtype, usage.turns);
+  const limit = limitOf(subtype, usage2.turns);
   return {
-    usage,
-    summary: failed ? null : text,
-    error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text ?? "no message", 1e3)}` : null,
+    usage: usage2,
+    summary: failed ? null : text3,
+    error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text3 ?? "no message", 1e3)}` : null,
     limit
   };
 }
 function usageOf(result, progress) {
-  const usage = read.obj(result.usage) ?? {};
-  const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage[key])).filter((n) => n !== null);
+  const usage2 = read.obj(result.usage) ?? {};
+  const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage2[key])).filter((n) => n !== null);
   return {
     turns: read.num(result.num_turns) ?? progress.turns,
     inputTokens: input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null,
-    outputTokens: read.num(usage.output_tokens),
+    outputTokens: read.num(usage2.output_tokens),
     costUsd: read.num(result.total_cost_usd)
   };
 }
@@ -41500,8 +41411,8 @@ import { join as join6 } from "node:path";
 
 // action/src/engines/engine-report.ts
 var MAX_SUMMARY_CHARS = 4e3;
-function clipSummary(text) {
-  return text?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
+function clipSummary(text3) {
+  return text3?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
 }
 function minutes(ms) {
   const value = ms / 6e4;
@@ -41729,7 +41640,6 @@ async function installIntoToolCache(cli, place, env, log) {
   }
   log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started2) / 1e3).toFixed(1)} s.`);
 }
-<<<<<<< HEAD
 function npmInstallArgs(cli, prefix) {
   return [
     "install",
@@ -41748,43 +41658,6 @@ function npmInstallArgs(cli, prefix) {
 function moveIntoPlace(cli, staging, dir) {
   try {
     renameSync(staging, dir);
-=======
-
-// action/src/engines/json-lines.ts
-import { StringDecoder } from "node:string_decoder";
-var MAX_LINE_CHARS = 4 * 1024 * 1024;
-function createLineSplitter(onLine) {
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  const take = (text3) => {
-    pending += text3;
-    let newline = pending.indexOf("\n");
-    while (newline !== -1) {
-      onLine(pending.slice(0, newline).replace(/\r$/, ""));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf("\n");
-    }
-    if (pending.length > MAX_LINE_CHARS) {
-      onLine(pending.slice(0, MAX_LINE_CHARS));
-      pending = "";
-    }
-  };
-  return {
-    write: (chunk) => take(decoder.write(chunk)),
-    end() {
-      take(decoder.end());
-      if (pending !== "") onLine(pending);
-      pending = "";
-    }
-  };
-}
-function parseJsonLine(line) {
-  const text3 = line.trim();
-  if (!text3.startsWith("{")) return null;
-  try {
-    const value = JSON.parse(text3);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : null;
->>>>>>> api
   } catch {
     if (!existsSync5(cli.entry(dir))) {
       rmSync2(dir, { recursive: true, force: true });
@@ -41792,13 +41665,6 @@ function parseJsonLine(line) {
     }
   }
 }
-<<<<<<< HEAD
-=======
-function oneLine(text3, max = 200) {
-  const flat = text3.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
->>>>>>> api
 
 // action/src/engines/cli-engine.ts
 var promptFile = (ctx) => join6(ctx.tempDir, "prompt.md");
@@ -41815,65 +41681,7 @@ function cliEngine(adapter4) {
     },
     async run(ctx) {
       if (installed === null) throw new ActionError("engine-failed", `${adapter4.name} was not prepared.`);
-<<<<<<< HEAD
       return runCli(adapter4, installed, ctx);
-=======
-      if (ctx.modelAccess === null) {
-        throw new ActionError("engine-failed", `${adapter4.name} runs only behind the key-holding proxy.`);
-      }
-      const access2 = ctx.modelAccess;
-      const home = join4(ctx.tempDir, "home");
-      mkdirSync3(home, { recursive: true, mode: 448 });
-      const { file: file2, args } = adapter4.command(installed, ctx, access2);
-      const parser = adapter4.createParser();
-      const show = (text3) => ctx.output.stdout(Buffer.from(`${text3}
-`));
-      const lines = createLineSplitter((line) => {
-        const event = parseJsonLine(line);
-        if (event === null) {
-          if (line.trim() !== "") show(line);
-          return;
-        }
-        ctx.transcript?.raw(event);
-        const seen = parser.event(event);
-        if (seen.show !== null) show(seen.show);
-        if (seen.progress) {
-          const { turns, lastTool } = parser.progress;
-          ctx.reportProgress({
-            type: "progress",
-            turns,
-            ...lastTool === null ? {} : { lastTool }
-          });
-        }
-      });
-      const result = await runProcessTree({
-        file: file2,
-        args,
-        cwd: ctx.workingDirectory,
-        env: { ...ctx.environment, HOME: home, ...adapter4.environment(ctx, access2, home) },
-        timeoutMs: ctx.timeoutMs,
-        graceMs: ctx.graceMs,
-        output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
-        stdinFile: promptFile(ctx)
-      });
-      lines.end();
-      const outcome = parser.finish();
-      let error62 = null;
-      if (result.spawnError !== null) error62 = `${adapter4.name} could not be started: ${result.spawnError}`;
-      else if (result.timedOut)
-        error62 = `${adapter4.name} did not finish within ${minutes(ctx.timeoutMs)} and was stopped.`;
-      else if (result.signal !== null) error62 = `${adapter4.name} was ended by ${result.signal}.`;
-      else if (outcome.error !== null) error62 = outcome.error;
-      else if (result.exitCode !== 0) error62 = `${adapter4.name} exited with code ${result.exitCode}.`;
-      return {
-        exitCode: result.exitCode,
-        timedOut: result.timedOut,
-        usage: outcome.usage,
-        summary: outcome.summary?.trim().slice(0, MAX_SUMMARY_CHARS) || null,
-        error: error62,
-        limit: outcome.limit
-      };
->>>>>>> api
     },
     parseUsage: (raw) => readUsage(adapter4, raw)
   };
@@ -41917,7 +41725,7 @@ function privateHome(ctx) {
   return home;
 }
 function showEvents(parser, ctx) {
-  const show = (text) => ctx.output.stdout(Buffer.from(`${text}
+  const show = (text3) => ctx.output.stdout(Buffer.from(`${text3}
 `));
   return (line) => {
     const event = parseJsonLine(line);
@@ -41925,6 +41733,7 @@ function showEvents(parser, ctx) {
       if (line.trim() !== "") show(line);
       return;
     }
+    ctx.transcript?.raw(event);
     const seen = parser.event(event);
     if (seen.show !== null) show(seen.show);
     if (!seen.progress) return;
@@ -41970,104 +41779,6 @@ function claudeCodeBinary(dir) {
     process.platform === "win32" ? "claude.exe" : "claude"
   );
 }
-<<<<<<< HEAD
-=======
-function describeTool(name, input3) {
-  const main2 = input3?.file_path ?? input3?.command ?? input3?.pattern ?? input3?.path ?? input3?.url;
-  return typeof main2 === "string" ? `${name} ${oneLine(main2, 120)}` : name;
-}
-function claudeCodeParser() {
-  const progress = { turns: 0, lastTool: null };
-  const messageIds = /* @__PURE__ */ new Set();
-  let result;
-  return {
-    progress,
-    event(event) {
-      const type = read.str(event.type);
-      if (type === "system" && event.subtype === "init") {
-        return {
-          show: `Claude Code ${read.str(event.claude_code_version) ?? ""}, model ${read.str(event.model) ?? "default"}`,
-          progress: false
-        };
-      }
-      if (type === "assistant") {
-        const message = read.obj(event.message);
-        const id = read.str(message?.id);
-        if (id === null || !messageIds.has(id)) {
-          if (id !== null) messageIds.add(id);
-          progress.turns += 1;
-        }
-        const shown = [];
-        let tool = false;
-        for (const block of Array.isArray(message?.content) ? message.content : []) {
-          const part = read.obj(block);
-          if (part?.type === "text" && typeof part.text === "string" && part.text.trim() !== "") {
-            shown.push(`[turn ${progress.turns}] ${oneLine(part.text)}`);
-          } else if (part?.type === "tool_use" && typeof part.name === "string") {
-            progress.lastTool = part.name;
-            tool = true;
-            shown.push(`[turn ${progress.turns}] tool: ${describeTool(part.name, read.obj(part.input))}`);
-          }
-        }
-        return { show: shown.length > 0 ? shown.join("\n") : null, progress: tool };
-      }
-      if (type === "user") {
-        const message = read.obj(event.message);
-        for (const block of Array.isArray(message?.content) ? message.content : []) {
-          const part = read.obj(block);
-          if (part?.type === "tool_result" && part.is_error === true) {
-            const content = typeof part.content === "string" ? part.content : JSON.stringify(part.content);
-            return { show: `  tool error: ${oneLine(content)}`, progress: false };
-          }
-        }
-        return { show: null, progress: false };
-      }
-      if (type === "result") {
-        result = event;
-        const cost = read.num(event.total_cost_usd);
-        return {
-          show: `Result: ${read.str(event.subtype) ?? "unknown"}${event.is_error === true ? " (error)" : ""}, ${read.num(event.num_turns) ?? "?"} turns${cost === null ? "" : `, $${cost.toFixed(4)}`}`,
-          progress: false
-        };
-      }
-      return { show: null, progress: false };
-    },
-    finish() {
-      if (result === void 0) {
-        return {
-          usage: progress.turns > 0 ? { turns: progress.turns, inputTokens: null, outputTokens: null, costUsd: null } : null,
-          summary: null,
-          error: "Claude Code ended without a result.",
-          limit: null
-        };
-      }
-      const usage2 = read.obj(result.usage) ?? {};
-      const input3 = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].map((key) => read.num(usage2[key])).filter((n) => n !== null);
-      const parsed = {
-        turns: read.num(result.num_turns) ?? progress.turns,
-        inputTokens: input3.length > 0 ? input3.reduce((a, b) => a + b, 0) : null,
-        outputTokens: read.num(usage2.output_tokens),
-        costUsd: read.num(result.total_cost_usd)
-      };
-      const subtype = read.str(result.subtype) ?? "";
-      const text3 = read.str(result.result);
-      const failed = result.is_error === true || subtype !== "success";
-      let limit = null;
-      if (subtype === "error_max_turns") {
-        limit = `Claude Code stopped at its turn limit (--max-turns ${parsed.turns ?? "?"}, from limits.max-turns)`;
-      } else if (subtype === "error_max_budget_usd") {
-        limit = "Claude Code stopped at its cost limit (limits.max-cost-usd)";
-      }
-      return {
-        usage: parsed,
-        summary: failed ? null : text3,
-        error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text3 ?? "no message", 1e3)}` : null,
-        limit
-      };
-    }
-  };
-}
->>>>>>> api
 function claudeCodeCli(version2) {
   return {
     name: "@anthropic-ai/claude-code",
@@ -42179,10 +41890,10 @@ function itemCompleted(item, run) {
       return NOTHING_TO_SHOW;
   }
 }
-function turnCompleted(usage, run) {
+function turnCompleted(usage2, run) {
   const add = (total, value) => value === null ? total : (total ?? 0) + value;
-  run.inputTokens = add(run.inputTokens, read.num(usage.input_tokens));
-  run.outputTokens = add(run.outputTokens, read.num(usage.output_tokens));
+  run.inputTokens = add(run.inputTokens, read.num(usage2.input_tokens));
+  run.outputTokens = add(run.outputTokens, read.num(usage2.output_tokens));
   return {
     show: `Turn completed: ${run.inputTokens ?? 0} input, ${run.outputTokens ?? 0} output tokens`,
     progress: false
@@ -42219,74 +41930,6 @@ function codexBinary(dir) {
     "codex"
   );
 }
-<<<<<<< HEAD
-=======
-var TOOL_ITEMS = {
-  command_execution: "shell",
-  file_change: "apply_patch",
-  mcp_tool_call: "mcp",
-  web_search: "web_search"
-};
-function codexParser() {
-  const progress = { turns: 0, lastTool: null };
-  let inputTokens = null;
-  let outputTokens = null;
-  let lastMessage = null;
-  let failure2 = null;
-  const add = (total, value) => value === null ? total : (total ?? 0) + value;
-  return {
-    progress,
-    event(event) {
-      const type = read.str(event.type);
-      const item = read.obj(event.item);
-      const itemType = read.str(item?.type);
-      if (type === "item.started" && itemType !== null && itemType in TOOL_ITEMS) {
-        progress.turns += 1;
-        progress.lastTool = TOOL_ITEMS[itemType] ?? itemType;
-        const what = itemType === "command_execution" ? `$ ${oneLine(read.str(item?.command) ?? "", 160)}` : progress.lastTool;
-        return { show: `[step ${progress.turns}] ${what}`, progress: true };
-      }
-      if (type === "item.completed" && itemType === "agent_message") {
-        lastMessage = read.str(item?.text) ?? lastMessage;
-        return { show: lastMessage === null ? null : `> ${oneLine(lastMessage)}`, progress: false };
-      }
-      if (type === "item.completed" && itemType === "file_change") {
-        const changes = Array.isArray(item?.changes) ? item.changes : [];
-        const paths = changes.map((c) => read.str(read.obj(c)?.path)).filter((p) => p !== null);
-        return { show: `  changed: ${oneLine(paths.join(", "), 200)}`, progress: false };
-      }
-      if (type === "turn.completed") {
-        const usage2 = read.obj(event.usage) ?? {};
-        inputTokens = add(inputTokens, read.num(usage2.input_tokens));
-        outputTokens = add(outputTokens, read.num(usage2.output_tokens));
-        return {
-          show: `Turn completed: ${inputTokens ?? 0} input, ${outputTokens ?? 0} output tokens`,
-          progress: false
-        };
-      }
-      if (type === "turn.failed") {
-        failure2 = read.str(read.obj(event.error)?.message) ?? "the turn failed";
-        return { show: `Turn failed: ${oneLine(failure2, 500)}`, progress: false };
-      }
-      if (type === "error") {
-        return { show: `! ${oneLine(read.str(event.message) ?? "", 300)}`, progress: false };
-      }
-      return { show: null, progress: false };
-    },
-    finish() {
-      const any2 = inputTokens !== null || outputTokens !== null;
-      return {
-        // Codex reports no turn count and no cost: the proxy's count of model calls and its
-        // price table fill them in.
-        usage: any2 ? { turns: null, inputTokens, outputTokens, costUsd: null } : null,
-        summary: failure2 === null ? lastMessage : null,
-        error: failure2 === null ? null : `Codex failed: ${oneLine(failure2, 1e3)}`,
-        limit: null
-      };
-    }
-  };
-}
->>>>>>> api
 var PROVIDER_ID = "agent-dispatch";
 function codexCli(version2) {
   return {
@@ -42394,7 +42037,6 @@ function commandEngine() {
           `The command left ${result.leftovers} process(es) running when it ended; they were stopped.`
         );
       }
-<<<<<<< HEAD
       return {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
@@ -42404,42 +42046,6 @@ function commandEngine() {
       };
     },
     parseUsage: parseUsageClaims
-=======
-      const summary2 = readOptional(files.summary)?.trim().slice(0, MAX_SUMMARY_CHARS2) || null;
-      const usageText = readOptional(files.usage);
-      const usage2 = usageText === null ? null : engine.parseUsage(usageText);
-      if (usageText !== null && usage2 === null) {
-        ctx.log.warning(
-          "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
-        );
-      }
-      let error62 = null;
-      if (result.spawnError !== null) error62 = `The command could not be started: ${result.spawnError}`;
-      else if (result.timedOut)
-        error62 = `The command did not finish within ${minutes2(ctx.timeoutMs)} and was stopped.`;
-      else if (result.signal !== null) error62 = `The command was ended by ${result.signal}.`;
-      else if (result.exitCode !== 0) error62 = `The command exited with code ${result.exitCode}.`;
-      return { exitCode: result.exitCode, timedOut: result.timedOut, usage: usage2, summary: summary2, error: error62 };
-    },
-    parseUsage(raw) {
-      let json2;
-      try {
-        json2 = JSON.parse(raw);
-      } catch {
-        return null;
-      }
-      if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
-      const record2 = json2;
-      const usage2 = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
-      for (const key of Object.keys(usage2)) {
-        const value = record2[key];
-        if (value === void 0 || value === null) continue;
-        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
-        usage2[key] = value;
-      }
-      return usage2;
-    }
->>>>>>> api
   };
 }
 function commandEnvironment(ctx, files) {
@@ -42463,15 +42069,15 @@ function commandEnvironment(ctx, files) {
   };
 }
 function readUsageFile(path2, ctx) {
-  const text = readOptional(path2);
-  if (text === null) return null;
-  const usage = parseUsageClaims(text);
-  if (usage === null) {
+  const text3 = readOptional(path2);
+  if (text3 === null) return null;
+  const usage2 = parseUsageClaims(text3);
+  if (usage2 === null) {
     ctx.log.warning(
       "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
     );
   }
-  return usage;
+  return usage2;
 }
 function parseUsageClaims(raw) {
   let json2;
@@ -42482,14 +42088,14 @@ function parseUsageClaims(raw) {
   }
   if (typeof json2 !== "object" || json2 === null || Array.isArray(json2)) return null;
   const record2 = json2;
-  const usage = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
-  for (const key of Object.keys(usage)) {
+  const usage2 = { turns: null, inputTokens: null, outputTokens: null, costUsd: null };
+  for (const key of Object.keys(usage2)) {
     const value = record2[key];
     if (value === void 0 || value === null) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return null;
-    usage[key] = value;
+    usage2[key] = value;
   }
-  return usage;
+  return usage2;
 }
 
 // action/src/engines/gemini-engine.ts
@@ -42679,10 +42285,10 @@ import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 function engineOutput(write) {
   const decoder = new StringDecoder2("utf8");
   let atLineStart = true;
-  const put = (text) => {
-    if (text === "") return;
-    write(text);
-    atLineStart = text.endsWith("\n");
+  const put = (text3) => {
+    if (text3 === "") return;
+    write(text3);
+    atLineStart = text3.endsWith("\n");
   };
   const take = (chunk) => put(decoder.write(chunk));
   return {
@@ -42839,12 +42445,12 @@ function errorBody(provider, refusal) {
   }
 }
 function sendRefusal(res, provider, refusal) {
-  const text = JSON.stringify(errorBody(provider, refusal));
+  const text3 = JSON.stringify(errorBody(provider, refusal));
   res.writeHead(refusal.status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(text)
+    "content-length": Buffer.byteLength(text3)
   });
-  res.end(text);
+  res.end(text3);
 }
 function refuse(req, res, provider, refusal) {
   req.resume();
@@ -42992,7 +42598,6 @@ function costOf(model, tokens) {
 var num = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
 var obj = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 var str = (value) => typeof value === "string" && value !== "" ? value : null;
-<<<<<<< HEAD
 var NOTHING = { model: null, tokens: null };
 function readUsage2(provider, message) {
   switch (provider) {
@@ -43009,13 +42614,10 @@ function readUsage2(provider, message) {
       return reading(message.modelVersion, obj(message.usageMetadata), geminiTokens);
   }
 }
-function reading(model, usage, tokens) {
-  return { model: str(model), tokens: usage ? tokens(usage) : null };
+function reading(model, usage2, tokens) {
+  return { model: str(model), tokens: usage2 ? tokens(usage2) : null };
 }
-function anthropicTokens(usage) {
-=======
 function anthropicTokens(usage2) {
->>>>>>> api
   const out = {};
   if ("input_tokens" in usage2) out.input = num(usage2.input_tokens);
   if ("cache_read_input_tokens" in usage2) out.cacheRead = num(usage2.cache_read_input_tokens);
@@ -43057,38 +42659,12 @@ function createUsageMeter(options) {
       sawUsage: call.sawUsage || said.tokens !== null
     };
   };
-<<<<<<< HEAD
   const framing = /text\/event-stream/i.test(options.contentType ?? "") ? eventStream(take) : jsonBody(take);
   return {
     feed: framing.feed,
     end() {
       framing.end();
       return call;
-=======
-  function read2(message) {
-    switch (options.provider) {
-      case "anthropic": {
-        const message_ = message.type === "message_start" ? obj(message.message) : message;
-        if (!message_) return;
-        model = str(message_.model) ?? model;
-        const usage2 = obj(message_.usage);
-        if (usage2) merge2(anthropicTokens(usage2));
-        return;
-      }
-      case "openai": {
-        const response = obj(message.response) ?? message;
-        model = str(response.model) ?? model;
-        const usage2 = obj(response.usage);
-        if (usage2) merge2(openaiTokens(usage2));
-        return;
-      }
-      case "gemini": {
-        model = str(message.modelVersion) ?? model;
-        const usage2 = obj(message.usageMetadata);
-        if (usage2) merge2(geminiTokens(usage2));
-        return;
-      }
->>>>>>> api
     }
   };
 }
@@ -43132,9 +42708,9 @@ function jsonBody(take) {
     }
   };
 }
-function parseObject(text) {
+function parseObject(text3) {
   try {
-    return obj(JSON.parse(text));
+    return obj(JSON.parse(text3));
   } catch {
     return void 0;
   }
@@ -43159,23 +42735,7 @@ function createUsageLedger(log) {
   const models = /* @__PURE__ */ new Set();
   const unpriced = /* @__PURE__ */ new Set();
   let unknownModelCalls = 0;
-<<<<<<< HEAD
   function addCost(model, used) {
-=======
-  let limit = null;
-  function answer(res, status, body) {
-    const text3 = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text3) });
-    res.end(text3);
-  }
-  function record2(model, used) {
-    tokens = addTokens(tokens, used);
-    if (model === null) {
-      unknownModelCalls += 1;
-      return;
-    }
-    models.add(model);
->>>>>>> api
     const cost = costOf(model, used);
     if (cost !== null) {
       pricedCostUsd += cost;
@@ -43334,37 +42894,139 @@ async function resolveEngineKey(options) {
   return { value, variable, reference: raw };
 }
 
-<<<<<<< HEAD
 // action/src/steps/proxy-usage.ts
-=======
+function describeProxyStats(stats) {
+  const t = stats.tokens;
+  const cost = stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : `unknown (no price for ${stats.unpricedModels.join(", ") || "the model"}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
+  return `Model proxy: ${stats.calls} model call(s)${stats.refused > 0 ? `, ${stats.refused} refused at a limit` : ""}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
+}
+function withProxyStats(result, stats) {
+  const own2 = result.usage;
+  const counted = stats.calls > 0;
+  const usage2 = {
+    turns: own2?.turns ?? (counted ? stats.calls : null),
+    inputTokens: own2?.inputTokens ?? (counted ? stats.tokens.input + stats.tokens.cacheRead + stats.tokens.cacheWrite : null),
+    outputTokens: own2?.outputTokens ?? (counted ? stats.tokens.output : null),
+    costUsd: own2?.costUsd ?? (counted ? stats.costUsd : null)
+  };
+  const any2 = Object.values(usage2).some((value) => value !== null);
+  return {
+    ...result,
+    usage: any2 ? usage2 : result.usage,
+    // The proxy's refusal is what stopped the engine, whatever the engine made of it.
+    limit: stats.limit?.message ?? result.limit ?? null,
+    model: result.model ?? stats.models[0] ?? null
+  };
+}
+
+// action/src/steps/engine-proxy.ts
+async function startEngineProxy(ctx, spec, engine) {
+  const needs = engine.modelApi;
+  const key = await resolveEngineKey({
+    engine: engine.name,
+    variables: needs.keyVariables,
+    env: ctx.env,
+    mask: (value) => ctx.log.mask(value),
+    readSecret: ctx.readSecret
+  });
+  const upstream = upstreamUrl(ctx, needs);
+  ctx.log.info(
+    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
+  );
+  return startModelProxy({
+    provider: needs.provider,
+    upstream,
+    apiKey: key.value,
+    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
+    log: ctx.log
+  });
+}
+async function closeEngineProxy(ctx, proxy, result) {
+  await proxy.close();
+  const stats = proxy.stats();
+  ctx.log.info(describeProxyStats(stats));
+  return result === null ? null : withProxyStats(result, stats);
+}
+function upstreamUrl(ctx, needs) {
+  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
+  const value = configured || needs.defaultBaseUrl;
+  let url2;
+  try {
+    url2 = new URL(value);
+  } catch {
+    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
+  }
+  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
+    throw new ActionError(
+      "proxy-failed",
+      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
+    );
+  }
+  return value;
+}
+
+// action/src/steps/progress-events.ts
+var PROGRESS_INTERVAL_MS = 5e3;
+function progressEvents(ctx) {
+  const pending = [];
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    report(event) {
+      if (ctx.now() - last < PROGRESS_INTERVAL_MS) return;
+      last = ctx.now();
+      pending.push(
+        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
+      );
+    },
+    async settled() {
+      await Promise.allSettled(pending);
+    }
+  };
+}
+
 // action/src/steps/transcript-step.ts
-import { StringDecoder as StringDecoder3 } from "node:string_decoder";
+import { StringDecoder as StringDecoder4 } from "node:string_decoder";
 
 // src/core/policy/find-credentials.ts
 var PATTERNS = [
-  { name: "GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/ },
-  { name: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/ },
-  { name: "AWS access key id", pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/ },
+  { name: "GitHub token", pattern: /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g },
+  { name: "GitHub fine-grained token", pattern: /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g },
+  { name: "AWS access key id", pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
   {
     name: "AWS secret access key",
-    pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/i
+    pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/gi
   },
-  { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { name: "Google service account key", pattern: /"type"\s*:\s*"service_account"/ },
-  { name: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { name: "Google service account key", pattern: /"type"\s*:\s*"service_account"/g },
+  { name: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
   {
     name: "OpenAI API key",
-    pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/
+    pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/g
   },
-  { name: "OpenAI project key", pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}/ },
-  { name: "Google OAuth client secret", pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}\b/ },
-  { name: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/ },
-  { name: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/ },
-  { name: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/ },
-  { name: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
-  { name: "Stripe secret key", pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}/ },
-  { name: "Azure storage key", pattern: /AccountKey=[A-Za-z0-9+/]{80,}={0,2}/ },
-  { name: "private key", pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----/ }
+  { name: "OpenAI project key", pattern: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}/g },
+  { name: "OpenRouter API key", pattern: /\bsk-or-v1-[0-9a-f]{64}\b/g },
+  { name: "Groq API key", pattern: /\bgsk_[A-Za-z0-9]{48,}\b/g },
+  { name: "xAI API key", pattern: /\bxai-[A-Za-z0-9]{60,}\b/g },
+  { name: "Google OAuth client secret", pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}\b/g },
+  { name: "Hugging Face token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/g },
+  { name: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { name: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { name: "PyPI token", pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g },
+  { name: "Docker Hub token", pattern: /\bdckr_pat_[A-Za-z0-9_-]{27,}/g },
+  { name: "Slack token", pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g },
+  {
+    name: "Slack webhook URL",
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/g
+  },
+  { name: "SendGrid API key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g },
+  { name: "Stripe secret key", pattern: /\b[sr]k_live_[0-9A-Za-z]{20,}/g },
+  { name: "Azure storage key", pattern: /AccountKey=[A-Za-z0-9+/]{80,}={0,2}/g },
+  { name: "private key", pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----/g },
+  // Bearer tokens of the job itself (the OIDC token, the runtime token) are JWTs.
+  {
+    name: "JSON Web Token",
+    pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/g
+  }
 ];
 var PRIVATE_KEY_BLOCK = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )?PRIVATE KEY(?: BLOCK)?-----|$)/g;
 function redactCredentials(text3) {
@@ -43634,7 +43296,7 @@ function createTranscriptSink(options) {
   let stopped = false;
   let warned = false;
   let timer;
-  const send = () => {
+  const send2 = () => {
     if (timer) clearTimeout(timer);
     timer = void 0;
     if (buffer.length === 0 || stopped) return;
@@ -43659,7 +43321,7 @@ function createTranscriptSink(options) {
   const push = (event) => {
     if (stopped) return;
     buffer.push({ idx: next++, event: redactEvent(event, options.redactor.redact) });
-    if (buffer.length >= BATCH_EVENTS) send();
+    if (buffer.length >= BATCH_EVENTS) send2();
     else timer ??= setTimeout(tick, BATCH_MS);
   };
   function flushLines() {
@@ -43670,7 +43332,7 @@ function createTranscriptSink(options) {
   function tick() {
     timer = void 0;
     flushLines();
-    send();
+    send2();
   }
   return {
     raw(event) {
@@ -43689,7 +43351,7 @@ function createTranscriptSink(options) {
       if (partial2 !== "") lines.push(partial2);
       partial2 = "";
       flushLines();
-      send();
+      send2();
       await sending;
     }
   };
@@ -43720,7 +43382,7 @@ function startTranscript(step, spec) {
     sink,
     commandOutput(write) {
       if (!sink || spec.engine.name !== "command") return write;
-      const decoder = new StringDecoder3("utf8");
+      const decoder = new StringDecoder4("utf8");
       return (chunk) => {
         write(chunk);
         sink.text(decoder.write(chunk));
@@ -43730,213 +43392,13 @@ function startTranscript(step, spec) {
 }
 
 // action/src/steps/run-engine.ts
-var PROGRESS_INTERVAL_MS = 5e3;
 async function runEngine(step, spec, tempDir) {
   const live = startTranscript(step, spec);
   const ctx = live.ctx;
   const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
-  const pending = [];
-  let lastProgress = Number.NEGATIVE_INFINITY;
-  let atLineStart = true;
-  const decoder = new StringDecoder4("utf8");
-  const write = (chunk) => {
-    const text3 = decoder.write(chunk);
-    if (text3 === "") return;
-    ctx.write(text3);
-    atLineStart = text3.endsWith("\n");
-  };
-  const engineCtx = {
-    spec,
-    workingDirectory: ctx.inputs.workingDirectory,
-    tempDir,
-    environment: engineBaseEnvironment(ctx.env),
-    timeoutMs: spec.limits.timeoutMinutes * 6e4,
-    graceMs: ctx.graceMs,
-    log: ctx.log,
-    output: { stdout: live.commandOutput(write), stderr: write },
-    jobEnvironment: ctx.env,
-    modelAccess: null,
-    ...live.sink ? { transcript: live.sink } : {},
-    reportProgress(event) {
-      if (ctx.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
-      lastProgress = ctx.now();
-      pending.push(
-        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
-      );
-    }
-  };
-  let proxy = null;
-  try {
-    const engine = selectEngine(spec.engine.name);
-    if (engine.modelApi) {
-      proxy = await startProxy(ctx, spec, engine);
-      engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
-    }
-    phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
-    ctx.log.group(`Engine ${spec.engine.name}: output (workflow commands disabled)`);
-    const guard = stopCommands(ctx.write);
-    const started = ctx.now();
-    try {
-      phase.engine = await engine.run(engineCtx);
-    } finally {
-      phase.durationMs = ctx.now() - started;
-      const rest = decoder.end();
-      if (rest !== "") {
-        ctx.write(rest);
-        atLineStart = rest.endsWith("\n");
-      }
-      if (!atLineStart) ctx.write("\n");
-      guard.resume();
-      ctx.log.endGroup();
-    }
-  } catch (error62) {
-    phase.failure = errorMessage(error62);
-  } finally {
-    if (proxy !== null) {
-      await proxy.close();
-      const stats = proxy.stats();
-      ctx.log.info(describeProxyStats(stats));
-      if (phase.engine !== null) phase.engine = withProxyStats(phase.engine, stats);
-    }
-  }
-  await Promise.allSettled([...pending, live.sink?.close()]);
-  return phase;
-}
-function upstreamUrl(ctx, engine) {
-  const needs = engine.modelApi;
-  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
-  const value = configured || needs.defaultBaseUrl;
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
-  }
-  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
-    throw new ActionError(
-      "proxy-failed",
-      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
-    );
-  }
-  return value;
-}
-async function startProxy(ctx, spec, engine) {
-  const needs = engine.modelApi;
-  const key = await resolveEngineKey({
-    engine: engine.name,
-    variables: needs.keyVariables,
-    env: ctx.env,
-    mask: (value) => ctx.log.mask(value),
-    readSecret: ctx.readSecret
-  });
-  const upstream = upstreamUrl(ctx, engine);
-  ctx.log.info(
-    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
-  );
-  return startModelProxy({
-    provider: needs.provider,
-    upstream,
-    apiKey: key.value,
-    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
-    log: ctx.log
-  });
-}
->>>>>>> api
-function describeProxyStats(stats) {
-  const t = stats.tokens;
-  const cost = stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : `unknown (no price for ${stats.unpricedModels.join(", ") || "the model"}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
-  return `Model proxy: ${stats.calls} model call(s)${stats.refused > 0 ? `, ${stats.refused} refused at a limit` : ""}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
-}
-function withProxyStats(result, stats) {
-  const own2 = result.usage;
-  const counted = stats.calls > 0;
-  const usage2 = {
-    turns: own2?.turns ?? (counted ? stats.calls : null),
-    inputTokens: own2?.inputTokens ?? (counted ? stats.tokens.input + stats.tokens.cacheRead + stats.tokens.cacheWrite : null),
-    outputTokens: own2?.outputTokens ?? (counted ? stats.tokens.output : null),
-    costUsd: own2?.costUsd ?? (counted ? stats.costUsd : null)
-  };
-  const any2 = Object.values(usage2).some((value) => value !== null);
-  return {
-    ...result,
-    usage: any2 ? usage2 : result.usage,
-    // The proxy's refusal is what stopped the engine, whatever the engine made of it.
-    limit: stats.limit?.message ?? result.limit ?? null,
-    model: result.model ?? stats.models[0] ?? null
-  };
-}
-
-// action/src/steps/engine-proxy.ts
-async function startEngineProxy(ctx, spec, engine) {
-  const needs = engine.modelApi;
-  const key = await resolveEngineKey({
-    engine: engine.name,
-    variables: needs.keyVariables,
-    env: ctx.env,
-    mask: (value) => ctx.log.mask(value),
-    readSecret: ctx.readSecret
-  });
-  const upstream = upstreamUrl(ctx, needs);
-  ctx.log.info(
-    `Model API key from ${key.reference === null ? key.variable : `${key.variable} → ${key.reference}`}; the engine gets a dummy key and reaches ${upstream} through the key-holding proxy.`
-  );
-  return startModelProxy({
-    provider: needs.provider,
-    upstream,
-    apiKey: key.value,
-    limits: { maxTurns: spec.limits.maxTurns, maxCostUsd: spec.limits.maxCostUsd },
-    log: ctx.log
-  });
-}
-async function closeEngineProxy(ctx, proxy, result) {
-  await proxy.close();
-  const stats = proxy.stats();
-  ctx.log.info(describeProxyStats(stats));
-  return result === null ? null : withProxyStats(result, stats);
-}
-function upstreamUrl(ctx, needs) {
-  const configured = (ctx.env[needs.baseUrlVariable] ?? "").trim();
-  const value = configured || needs.defaultBaseUrl;
-  let url2;
-  try {
-    url2 = new URL(value);
-  } catch {
-    throw new ActionError("proxy-failed", `${needs.baseUrlVariable} is "${value}", which is not a URL.`);
-  }
-  if (url2.protocol !== "https:" && url2.protocol !== "http:" || url2.username !== "" || url2.password !== "") {
-    throw new ActionError(
-      "proxy-failed",
-      `${needs.baseUrlVariable} must be an http(s) URL without credentials, such as ${needs.defaultBaseUrl}.`
-    );
-  }
-  return value;
-}
-
-// action/src/steps/progress-events.ts
-var PROGRESS_INTERVAL_MS = 5e3;
-function progressEvents(ctx) {
-  const pending = [];
-  let last = Number.NEGATIVE_INFINITY;
-  return {
-    report(event) {
-      if (ctx.now() - last < PROGRESS_INTERVAL_MS) return;
-      last = ctx.now();
-      pending.push(
-        ctx.api.postEvent(event).catch((error62) => ctx.log.warning(`Progress not sent: ${errorMessage(error62)}`))
-      );
-    },
-    async settled() {
-      await Promise.allSettled(pending);
-    }
-  };
-}
-
-// action/src/steps/run-engine.ts
-async function runEngine(ctx, spec, tempDir) {
-  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   const progress = progressEvents(ctx);
   const output2 = engineOutput(ctx.write);
-  const engineCtx = engineContext(ctx, spec, tempDir, output2, progress);
+  const engineCtx = engineContext(ctx, spec, tempDir, output2, progress, live);
   let proxy = null;
   try {
     const engine = selectEngine(spec.engine.name);
@@ -43951,10 +43413,10 @@ async function runEngine(ctx, spec, tempDir) {
   } finally {
     if (proxy !== null) phase.engine = await closeEngineProxy(ctx, proxy, phase.engine);
   }
-  await progress.settled();
+  await Promise.allSettled([progress.settled(), live.sink?.close()]);
   return phase;
 }
-function engineContext(ctx, spec, tempDir, output2, progress) {
+function engineContext(ctx, spec, tempDir, output2, progress, live) {
   return {
     spec,
     workingDirectory: ctx.inputs.workingDirectory,
@@ -43963,10 +43425,11 @@ function engineContext(ctx, spec, tempDir, output2, progress) {
     timeoutMs: spec.limits.timeoutMinutes * 6e4,
     graceMs: ctx.graceMs,
     log: ctx.log,
-    output: output2.sink,
+    output: { stdout: live.commandOutput(output2.sink.stdout), stderr: output2.sink.stderr },
     jobEnvironment: ctx.env,
     modelAccess: null,
-    reportProgress: progress.report
+    reportProgress: progress.report,
+    ...live.sink ? { transcript: live.sink } : {}
   };
 }
 async function runInLogGroup(ctx, engine, engineCtx, output2, phase) {

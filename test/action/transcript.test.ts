@@ -110,7 +110,7 @@ describe('the redactor', () => {
       `key sk-real-key-value, sm resolved-from-secret-manager, ghp_${'z'.repeat(36)}, ${jwt}, /home/runner visible-value`,
     );
     expect(out).toBe(
-      'key [redacted secret], sm [redacted secret], [redacted GitHub token], [redacted token], /home/runner visible-value',
+      'key [redacted secret], sm [redacted secret], [redacted GitHub token], [redacted JSON Web Token], /home/runner visible-value',
     );
   });
 });

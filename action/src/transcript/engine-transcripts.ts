@@ -7,7 +7,7 @@ import {
   TRANSCRIPT_TOOL_LIMIT,
   type TranscriptEvent,
 } from '../../../src/contract/transcript.ts';
-import { read } from '../engines/cli-engine.ts';
+import { read } from '../engines/json-lines.ts';
 
 type Raw = Record<string, unknown>;
 export type TranscriptMapper = (event: Raw) => TranscriptEvent[];
@@ -115,7 +115,7 @@ export function codexTranscript(event: Raw): TranscriptEvent[] {
     return [toolResult(item.aggregated_output ?? '', read.num(item.exit_code) !== 0, id)];
   if (type === 'item.completed' && itemType === 'file_change') {
     const changes = Array.isArray(item.changes) ? item.changes : [];
-    return changes.flatMap((change) => {
+    return changes.flatMap((change: unknown) => {
       const path = read.str(read.obj(change)?.path);
       const kind = read.str(read.obj(change)?.kind);
       return path

@@ -1,6 +1,7 @@
 // What leaves the job in a transcript is redacted first: every secret value the action holds
 // (values it masked, credential-named variables of its environment), then anything shaped like a
-// credential (the App's policy patterns, plus JSON web tokens such as the job's OIDC token).
+// credential (the App's policy patterns, JSON web tokens such as the job's OIDC token among them; any other
+// three-part token shape is hidden as well).
 import { redactCredentials } from '../../../src/core/policy/find-credentials.ts';
 
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
