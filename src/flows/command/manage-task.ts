@@ -1,9 +1,11 @@
 // `/agent cancel|retry|approve|reject [task]`: find the task, check the commenter may act on
-// it, move it. The sticky comment shows the result; only refusals get a reply.
+// it, move it. The sticky comment shows the result; only refusals get a reply. A bare approve or
+// reject with more than one task waiting on the thread is refused as ambiguous, naming them.
 
 import { decideManageAccess } from '../../core/access/decide-access.ts';
 import type { Command } from '../../core/command/parse-command.ts';
 import { errorMessage } from '../../core/errors.ts';
+import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import type { Task } from '../../core/task/task.ts';
 import { newAttemptFields } from '../../core/task/task.ts';
 import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
@@ -13,6 +15,8 @@ import type { Logger } from '../../platform/logging/create-logger.ts';
 import { transitionTask } from '../../store/task-transitions.ts';
 import { getTask, tasksOfIssue } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { approveTask } from './approve-task.ts';
+import { cancelTask } from './cancel-task.ts';
 import type { CommandSource } from './command-source.ts';
 
 type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | 'reject' }>;
@@ -20,6 +24,8 @@ type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | '
 export type ManageTaskInput = {
   source: CommandSource;
   octokit: Octokit;
+  /** The repository's configuration now (its trigger rule decides who may approve). */
+  config: RepoConfig;
   command: ManageCommand;
   reply: (body: string) => Promise<void>;
   log: Logger;
@@ -40,17 +46,21 @@ const DESCRIPTIONS: Record<ManageCommand['kind'], string> = {
   reject: 'task waiting for approval',
 };
 
-async function findTarget(
-  deps: AppDeps,
-  source: CommandSource,
-  command: ManageCommand,
-): Promise<Task | undefined> {
+/** Subcommands that must name their task when more than one could be meant. */
+const NEEDS_ONE: readonly ManageCommand['kind'][] = ['approve', 'reject'];
+
+type Target = { task?: Task; ambiguous?: number[] };
+
+async function findTarget(deps: AppDeps, source: CommandSource, command: ManageCommand): Promise<Target> {
   if (command.taskId !== undefined) {
     const task = await getTask(deps.pool, command.taskId);
-    return task && task.repoId === source.repo.id ? task : undefined;
+    return task && task.repoId === source.repo.id ? { task } : {};
   }
   const tasks = await tasksOfIssue(deps.pool, source.repo.id, source.issue.number);
-  return tasks.reverse().find((t) => TARGET_STATES[command.kind].includes(t.state));
+  const candidates = tasks.reverse().filter((t) => TARGET_STATES[command.kind].includes(t.state));
+  if (candidates.length > 1 && NEEDS_ONE.includes(command.kind))
+    return { ambiguous: candidates.map((t) => t.id).reverse() };
+  return candidates[0] ? { task: candidates[0] } : {};
 }
 
 function reject(deps: AppDeps, taskId: number, actor: string, reason: string | undefined) {
@@ -65,13 +75,18 @@ function reject(deps: AppDeps, taskId: number, actor: string, reason: string | u
 
 export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise<void> {
   const { source, octokit, command, reply, log } = input;
-  const task = await findTarget(deps, source, command);
+  const target = await findTarget(deps, source, command);
+  if (target.ambiguous) {
+    await reply(errorMessage('ambiguous_task', { action: command.kind, taskIds: target.ambiguous }));
+    return;
+  }
+  const task = target.task;
   if (!task) {
     await reply(errorMessage('task_not_found', { taskId: command.taskId, what: DESCRIPTIONS[command.kind] }));
     return;
   }
   const permission = await readPermission(octokit, source);
-  const access = decideManageAccess(source.sender, permission, command.kind, task.requesterId);
+  const access = decideManageAccess(source.sender, permission, command.kind, task.requesterId, input.config);
   if (access.decision !== 'allow') {
     log.info({ taskId: task.id, action: command.kind, reason: access.reason }, 'management refused');
     if (!('silent' in access && access.silent))
@@ -83,11 +98,7 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
   const actor = source.sender.login;
   const result =
     command.kind === 'cancel'
-      ? await transitionTask(deps.pool, task.id, {
-          type: 'cancel',
-          actor,
-          fields: { errorCode: null, errorMessage: `Cancelled by @${actor}.` },
-        })
+      ? await cancelTask(deps, octokit, task, actor)
       : command.kind === 'retry'
         ? await transitionTask(deps.pool, task.id, {
             type: 'retry',
@@ -96,12 +107,9 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
             fields: newAttemptFields(task),
           })
         : command.kind === 'approve'
-          ? await transitionTask(deps.pool, task.id, {
-              type: 'approve',
-              actor,
-              fields: { approvedBy: actor },
-            })
+          ? await approveTask(deps, { source, octokit, task, reply, log })
           : await reject(deps, task.id, actor, 'reason' in command ? command.reason : undefined);
+  if (!result) return;
   if (!result.ok) {
     await reply(
       errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: result.reason }),

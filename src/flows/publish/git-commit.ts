@@ -4,7 +4,7 @@
 import type { Change } from '../../contract/job-result.ts';
 import { AppError } from '../../core/errors.ts';
 import { decideBranchUpdate } from '../../core/publish/decide-branch-update.ts';
-import { pullRequestTitle } from '../../core/render/pr-body.ts';
+import { commitMessage } from '../../core/render/pr-body.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { repoOf } from './repo-of.ts';
@@ -52,7 +52,7 @@ export async function createCommit(
     base_tree: base.tree.sha,
     tree: entries,
   });
-  const message = `${pullRequestTitle(task)}\n\nAgent task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`;
+  const message = commitMessage(task);
   const { data: commit } = await octokit.rest.git.createCommit({
     ...repoOf(task),
     message,
