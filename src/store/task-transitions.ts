@@ -105,15 +105,22 @@ export async function reviseRequest(
   pool: Db,
   task: Task,
   revision: RequestRevision,
-  event: { actor: string; payload: object },
+  event: { actor: string; payload: object; changedAt: Date },
 ): Promise<Task | undefined> {
   return inTransaction(pool, async (client) => {
     const updated = await client.query(
       `UPDATE tasks SET prompt = $3, issue_title = $4, thread = $5, request_revision = request_revision + 1,
-         request_changed_at = now(), version = version + 1, updated_at = now()
+         request_changed_at = GREATEST(request_changed_at, $6), version = version + 1, updated_at = now()
        WHERE id = $1 AND version = $2 AND state = 'awaiting_approval'
        RETURNING *`,
-      [task.id, task.version, revision.prompt, revision.issueTitle, JSON.stringify(revision.thread)],
+      [
+        task.id,
+        task.version,
+        revision.prompt,
+        revision.issueTitle,
+        JSON.stringify(revision.thread),
+        event.changedAt,
+      ],
     );
     const row = updated.rows[0];
     if (!row) return undefined;

@@ -24,6 +24,7 @@ export const repositoryShape = z.object({
   default_branch: z.string().min(1).max(255).optional(),
 });
 
+const timestamp = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'is not a time' });
 const body = z
   .string()
   .nullish()
@@ -36,8 +37,8 @@ export const commentPayloadShape = z.object({
   comment: z.object({
     id: githubId,
     body,
-    created_at: z.string().optional(),
-    updated_at: z.string().optional(),
+    created_at: timestamp.optional(),
+    updated_at: timestamp.optional(),
     user: z.object({ login, id: githubId, type: z.string().min(1) }),
   }),
   changes: z.object({ body: z.object({ from: body }).optional() }).optional(),

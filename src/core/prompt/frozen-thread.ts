@@ -30,18 +30,22 @@ export type ListedComment = {
 };
 
 /**
- * The comments a prompt includes: written by people (not bots, not this App), before the
- * request or with it, other than the command itself; the most recent MAX_COMMENTS.
+ * The comments a prompt includes: written by people (not bots, not this App) before the
+ * request; the most recent MAX_COMMENTS. Issue comments are numbered in the order they are
+ * written, so for a command in one, "before" is a smaller id (GitHub's times are whole seconds:
+ * an approval in the same second must not count as earlier). A review comment is numbered apart:
+ * there, only comments from an earlier second count.
  */
 export function selectComments(
   listed: ListedComment[],
   command: { kind: 'issue_comment' | 'review_comment'; id: number; createdAt: string },
 ): FrozenComment[] {
   const before = Date.parse(command.createdAt);
+  const earlier = (c: ListedComment) =>
+    command.kind === 'issue_comment' ? c.id < command.id : Date.parse(c.createdAt) < before;
   return listed
     .filter((c) => c.authorType === 'User')
-    .filter((c) => !(command.kind === 'issue_comment' && c.id === command.id))
-    .filter((c) => Number.isNaN(before) || Date.parse(c.createdAt) <= before)
+    .filter(earlier)
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id)
     .slice(-MAX_COMMENTS)
     .map((c) => ({ id: c.id, author: c.author, body: c.body }));

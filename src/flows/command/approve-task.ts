@@ -26,6 +26,8 @@ export async function approveTask(
   input: ApproveInput,
 ): Promise<TransitionOutcome | undefined> {
   const { source, octokit, task, reply, log } = input;
+  // GitHub's times on both sides (whole seconds): an approval written before the request last
+  // changed approves text its author was not shown.
   const writtenAt = Date.parse(source.comment.createdAt);
   if (task.requestChangedAt && writtenAt < task.requestChangedAt.getTime()) {
     log.info({ taskId: task.id }, 'approval older than the request it would approve');
@@ -40,7 +42,10 @@ export async function approveTask(
   const now = await readRequestNow(octokit, task);
   const changes = changesOf(task, now);
   if (changes.length > 0) {
-    const outcome = await applyRequestChange(deps, task, now, changes, 'agent-dispatch');
+    const outcome = await applyRequestChange(deps, task, now, changes, {
+      actor: 'agent-dispatch',
+      changedAt: new Date(writtenAt),
+    });
     log.info({ taskId: task.id, changes, outcome }, 'approval refused: the request changed');
     if (outcome !== 'ended') await reply(errorMessage('request_changed', { taskId: task.id, changes }));
     return undefined;

@@ -10,7 +10,15 @@ export type CommandSource = {
   installationId: number;
   repo: { id: number; owner: string; name: string; defaultBranch: string };
   issue: { number: number; title: string; body: string; htmlUrl: string; isPullRequest: boolean };
-  comment: { kind: CommentKind; id: number; body: string; createdAt: string; previousBody?: string };
+  comment: {
+    kind: CommentKind;
+    id: number;
+    body: string;
+    /** GitHub's times (whole seconds). */
+    createdAt: string;
+    updatedAt: string;
+    previousBody?: string;
+  };
   sender: Actor;
 };
 
@@ -45,6 +53,7 @@ export function commandSourceFrom(event: string, deliveryId: string, payload: un
       id: comment.id,
       body: comment.body,
       createdAt: comment.created_at ?? new Date().toISOString(),
+      updatedAt: comment.updated_at ?? comment.created_at ?? new Date().toISOString(),
       ...(shape.changes?.body && { previousBody: shape.changes.body.from }),
     },
     // Who wrote the comment (the sender of an edit may be a maintainer editing it).

@@ -28,6 +28,9 @@ export async function handleCommandEdit(deps: AppDeps, source: CommandSource): P
   const now = await readRequestNow(octokit, task, source.comment.body);
   const changes = changesOf(task, now);
   if (changes.length === 0) return;
-  const outcome = await applyRequestChange(deps, task, now, changes, source.sender.login);
+  const outcome = await applyRequestChange(deps, task, now, changes, {
+    actor: source.sender.login,
+    changedAt: new Date(source.comment.updatedAt),
+  });
   log.info({ changes, outcome }, 'request waiting for approval changed');
 }

@@ -68,14 +68,19 @@ export function changesOf(task: Task, now: RequestNow): string[] {
 
 export type RevisionOutcome = 'revised' | 'ended' | 'raced';
 
-/** Records the change: a new revision to approve again, or the end of a request that cannot run. */
+/**
+ * Records the change: a new revision to approve again, or the end of a request that cannot run.
+ * `changedAt` is GitHub's time of the change (or of the comment that found it): approvals
+ * written before it are refused.
+ */
 export async function applyRequestChange(
   deps: AppDeps,
   task: Task,
   now: RequestNow,
   changes: string[],
-  actor: string,
+  change: { actor: string; changedAt: Date },
 ): Promise<RevisionOutcome> {
+  const { actor } = change;
   if (now.prompt === undefined || now.refusal !== undefined) {
     const why = now.refusal ?? 'it no longer holds an `/agent` request';
     const ended = await transitionTask(deps.pool, task.id, {
@@ -92,7 +97,7 @@ export async function applyRequestChange(
     deps.pool,
     task,
     { prompt: now.prompt, issueTitle: now.thread.title, thread: now.thread },
-    { actor, payload: { changes } },
+    { actor, payload: { changes }, changedAt: change.changedAt },
   );
   return revised ? 'revised' : 'raced';
 }

@@ -33,7 +33,7 @@ describe('selectComments', () => {
 
   it('compares review comments by time, not by id (their ids are another sequence)', () => {
     const review = { kind: 'review_comment' as const, id: 5, createdAt: at(5) };
-    expect(selectComments([listed(5, 1), listed(9, 9)], review).map((c) => c.id)).toEqual([5]);
+    expect(selectComments([listed(5, 1), listed(2, 5), listed(9, 9)], review).map((c) => c.id)).toEqual([5]);
   });
 });
 
