@@ -27,8 +27,9 @@ describe('selectComments', () => {
 
   it('keeps the most recent 20', () => {
     const all = Array.from({ length: 30 }, (_, i) => listed(i + 100, 0));
-    expect(selectComments(all, command)).toHaveLength(20);
-    expect(selectComments(all, command)[0]?.id).toBe(110);
+    const later = { ...command, id: 1000 };
+    expect(selectComments(all, later)).toHaveLength(20);
+    expect(selectComments(all, later)[0]?.id).toBe(110);
   });
 
   it('compares review comments by time, not by id (their ids are another sequence)', () => {
