@@ -35,7 +35,9 @@ describe('webhook payload shapes', () => {
   });
 
   const base = real('issue_comment').find((p) => p.action === 'created')!;
+  // biome-ignore lint/suspicious/noExplicitAny: a payload bent freely by the cases below
   const edit = (change: (p: Record<string, any>) => void) => {
+    // biome-ignore lint/suspicious/noExplicitAny: as above
     const copy = structuredClone(base) as Record<string, any>;
     change(copy);
     return copy;
