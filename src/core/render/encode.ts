@@ -31,7 +31,16 @@ const BIDI = new RegExp(BIDI_SOURCE, 'g');
 const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'g');
 /** Controls but tab and newline: shown as marks. */
 const CONTROL = new RegExp(CONTROL_SOURCE, 'g');
-const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
+/**
+ * Characters that start Markdown or HTML anywhere in a line: code, emphasis, links and images
+ * (`[`), autolinks and HTML (`<`), tables, strikethrough, math, entities (`&#64;` would render as
+ * `@`). The rest of ASCII punctuation matters only where a line starts.
+ */
+const MARKUP = /[\\`*_[\]<>|~$&]/g;
+/** A line's first character, if it is punctuation (`#` heading, `-` list, `=` underline, …). */
+const LINE_START = /^[!"#%'()*+,\-./:;=?@^{}]/;
+/** An ordered list marker: `1.` or `1)` at the start of a line. */
+const ORDERED = /^(\d{1,9})([.)])(?=\s|$)/;
 
 function mark(char: string): string {
   return `⟨U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
@@ -56,17 +65,16 @@ function normalise(text: string, max: number | undefined): string {
  */
 function neutralise(text: string): string {
   return text
-    .replace(/@(?=[\p{L}\p{N}_-])/gu, `@${ZWSP}`)
+    .replace(/@(?=\S)/gu, `@${ZWSP}`)
     .replace(/#(?=\p{N})/gu, `#${ZWSP}`)
     .replace(/\b(GH)-(?=\p{N})/giu, `$1-${ZWSP}`)
-    .replace(/([A-Za-z][A-Za-z0-9+.-]{0,31}):(?=\/\/|[\\/])/g, `$1:${ZWSP}`)
-    .replace(/\b(mailto|xmpp|javascript|data|vbscript|file|tel):/gi, `$1:${ZWSP}`)
+    .replace(/\b(https?|ftps?|mailto|xmpp):/gi, `$1:${ZWSP}`)
     .replace(/\b(www)\./gi, `$1${ZWSP}.`);
 }
 
-/** Every ASCII punctuation character backslash-escaped: CommonMark then reads only text. */
+/** Backslash escapes where Markdown would read markup: CommonMark then reads only text. */
 function escapeMarkdown(line: string): string {
-  return line.replace(PUNCTUATION, '\\$&');
+  return line.replace(MARKUP, '\\$&').replace(ORDERED, '$1\\$2').replace(LINE_START, '\\$&');
 }
 
 function oneLine(text: string): string {

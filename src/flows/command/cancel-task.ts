@@ -8,29 +8,16 @@
 import type { Task, TaskFields } from '../../core/task/task.ts';
 import { isTerminal, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
+import { readBranchHead } from '../../github/read-branch-head.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 
-async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string | undefined> {
-  try {
-    const { data } = await octokit.rest.git.getRef({
-      owner: task.repoOwner,
-      repo: task.repoName,
-      ref: `heads/${branch}`,
-    });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw error;
-  }
-}
-
 /** What an interrupted publish left on GitHub, as fields to record and a sentence to show. */
 async function leftOver(octokit: Octokit, task: Task): Promise<{ fields: TaskFields; note: string }> {
   if (!task.branch) return { fields: {}, note: '' };
-  const head = await headOf(octokit, task, task.branch);
+  const head = await readBranchHead(octokit, { owner: task.repoOwner, name: task.repoName }, task.branch);
   if (task.followUpOfPr !== null) {
     return head && head !== task.baseSha
       ? {

@@ -8,6 +8,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
+import { readBranchHead } from '../../github/read-branch-head.ts';
 import { readVoucher } from '../../github/read-permission.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
@@ -18,19 +19,9 @@ import { buildSpec } from './build-spec.ts';
 export type DispatchedRun = { runId: number; htmlUrl: string };
 
 async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string> {
-  try {
-    const { data } = await octokit.rest.git.getRef({
-      owner: task.repoOwner,
-      repo: task.repoName,
-      ref: `heads/${branch}`,
-    });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) {
-      throw new AppError('branch_missing', { branch });
-    }
-    throw error;
-  }
+  const sha = await readBranchHead(octokit, { owner: task.repoOwner, name: task.repoName }, branch);
+  if (sha === undefined) throw new AppError('branch_missing', { branch });
+  return sha;
 }
 
 /** A run this task's attempt already made: its title names the task, it is newer than the attempt. */
