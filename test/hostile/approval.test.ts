@@ -98,6 +98,37 @@ describe('hostile approvals', () => {
     expect(runsOf(stack, task)).toEqual([]);
   }, 90_000);
 
+  it('treats an edited review comment the same way', async () => {
+    await stack.sim.push({ repo: REPO, branch: 'feature', user: 'alice', files: { 'f.txt': 'x\n' } });
+    const pull = await stack.sim.createPullRequest({
+      repo: REPO,
+      user: 'alice',
+      head: 'feature',
+      title: 'Feature',
+    });
+    const review = await stack.sim.createReviewComment({
+      repo: REPO,
+      pull: pull.number,
+      user: 'outsider',
+      body: '/agent EVIL-REVIEW-PAYLOAD',
+      path: 'f.txt',
+      line: 1,
+    });
+    const task = await taskOn(stack, pull.number);
+    await stack.settle();
+    expect((await state(task.id)).state).toBe('awaiting_approval');
+    await stack.sim.editReviewComment({
+      repo: REPO,
+      pull: pull.number,
+      commentId: review.id,
+      user: 'outsider',
+      body: '/agent rename the file',
+    });
+    await stack.settle();
+    expect(await state(task.id)).toMatchObject({ requestRevision: 2, prompt: 'rename the file' });
+    expect(await statusOf(pull.number, task.id)).not.toContain('EVIL-REVIEW-PAYLOAD');
+  }, 90_000);
+
   it('ends a request whose command was edited away', async () => {
     const { comment, task } = await outsiderRequest('Edited away', '/agent add docs');
     await stack.sim.editComment({ commentId: comment.id, user: 'outsider', body: 'never mind' });
