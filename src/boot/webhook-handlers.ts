@@ -4,6 +4,7 @@ import type { Probot } from 'probot';
 import type { AppDeps } from '../flows/app-deps.ts';
 import { commandSourceFrom } from '../flows/command/command-source.ts';
 import { handleCommandComment } from '../flows/command/handle-comment.ts';
+import { handleCommandEdit } from '../flows/command/handle-edit.ts';
 import { pullTargetFrom, syncReviewCheck } from '../flows/feedback/review-check.ts';
 import { recordPrEvent } from '../flows/outcomes/record-pr-outcome.ts';
 import { answerProtectionRule } from '../flows/run/answer-protection-rule.ts';
@@ -14,10 +15,10 @@ type Json = Record<string, unknown>;
 export function agentDispatchApp(deps: AppDeps) {
   return (app: Probot): void => {
     app.on(['issue_comment.created', 'pull_request_review_comment.created'], async (context) => {
-      await handleCommandComment(
-        deps,
-        commandSourceFrom(context.name, context.id, context.payload as unknown as Json),
-      );
+      await handleCommandComment(deps, commandSourceFrom(context.name, context.id, context.payload));
+    });
+    app.on(['issue_comment.edited', 'pull_request_review_comment.edited'], async (context) => {
+      await handleCommandEdit(deps, commandSourceFrom(context.name, context.id, context.payload));
     });
     app.on('workflow_run', async (context) => {
       await handleWorkflowRun(deps, context.payload as unknown as Json);
@@ -48,8 +49,7 @@ export function agentDispatchApp(deps: AppDeps) {
         'pull_request.reopened',
       ],
       async (context) => {
-        const target = pullTargetFrom(context.payload as unknown as Json);
-        if (target) await syncReviewCheck(deps, target);
+        await syncReviewCheck(deps, pullTargetFrom(context.name, context.payload));
       },
     );
   };

@@ -14,6 +14,10 @@ export type ErrorDetails = {
   fork_pull_request: Record<string, never>;
   task_not_found: { taskId: number | undefined; what: string };
   cannot_manage: { action: string; reason: string };
+  ambiguous_task: { action: string; taskIds: number[] };
+  request_changed: { taskId: number; changes: string[] };
+  // A delivery that cannot be processed: recorded as failed with this reason.
+  malformed_payload: { event: string; reason: string };
   // A task that ends failed or rejected: stored with the task, shown in its status comment.
   access_revoked: { login: string; reason: string };
   workflow_missing: { workflow: string; ref: string };

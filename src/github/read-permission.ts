@@ -1,8 +1,12 @@
-import type { RepoPermission } from '../core/access/decide-access.ts';
+import type { RepoPermission, Voucher } from '../core/access/decide-access.ts';
+import type { Task } from '../core/task/task.ts';
 import type { CommandSource } from '../flows/command/command-source.ts';
 import type { Octokit } from './octokit.ts';
 
-/** The commenter's permission from the collaborator-permission API; none when not a collaborator. */
+/**
+ * The user's permission from the collaborator-permission API; none when not a collaborator, or
+ * when the login now names another account than the id we know (a renamed or recycled login).
+ */
 export async function readPermission(
   octokit: Octokit,
   source: Pick<CommandSource, 'repo' | 'sender'>,
@@ -13,10 +17,25 @@ export async function readPermission(
       repo: source.repo.name,
       username: source.sender.login,
     });
+    const userId = (data.user as { id?: number } | null | undefined)?.id;
+    if (userId !== undefined && userId !== source.sender.id) return null;
     const roleName = (data as { role_name?: string }).role_name ?? null;
     return { permission: data.permission, roleName };
   } catch (error) {
     if ((error as { status?: number }).status === 404) return null;
     throw error;
   }
+}
+
+/**
+ * Who vouches for a task, with their permission now: its approver if someone approved it,
+ * otherwise its requester (decideStillAuthorized judges it).
+ */
+export async function readVoucher(octokit: Octokit, task: Task): Promise<Voucher> {
+  const approved = task.approvedBy !== null && task.approvedById !== null;
+  const actor = approved
+    ? { login: task.approvedBy!, id: task.approvedById!, type: 'User' }
+    : { login: task.requesterLogin, id: task.requesterId, type: 'User' };
+  const repo = { id: task.repoId, owner: task.repoOwner, name: task.repoName, defaultBranch: '' };
+  return { actor, approved, permission: await readPermission(octokit, { repo, sender: actor }) };
 }

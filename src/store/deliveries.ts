@@ -12,9 +12,11 @@ export type DeliveryRecord = {
   repositoryId: number | null;
   /** Stored only when the delivery needs work; null for one recorded as ignored. */
   payload: Record<string, unknown> | null;
+  /** Set when the delivery can never be processed: recorded as failed with this reason. */
+  failure?: string;
 };
 
-export type RecordOutcome = 'queued' | 'ignored' | 'duplicate';
+export type RecordOutcome = 'queued' | 'ignored' | 'failed' | 'duplicate';
 
 /**
  * Stores a delivery and, when it carries a payload, queues its job — in one SQL statement (atomic
@@ -25,13 +27,13 @@ export async function recordDeliveryRow(
   delivery: DeliveryRecord,
   job: { task: string; options: Required<Pick<JobOptions, 'maxAttempts'>> },
 ): Promise<RecordOutcome> {
-  const process = delivery.payload !== null;
+  const process = delivery.payload !== null && delivery.failure === undefined;
+  const outcome = delivery.failure !== undefined ? 'failed' : process ? 'pending' : 'ignored';
   const result = await db.query<{ inserted: number; queued: number }>(
     `WITH inserted AS (
        INSERT INTO webhook_deliveries
-         (delivery_id, event, action, installation_id, repository_id, payload, outcome, processed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN 'pending' ELSE 'ignored' END,
-               CASE WHEN $7 THEN NULL ELSE now() END)
+         (delivery_id, event, action, installation_id, repository_id, payload, outcome, processed_at, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $10, CASE WHEN $7 THEN NULL ELSE now() END, $11)
        ON CONFLICT (delivery_id) DO NOTHING
        RETURNING delivery_id
      ), queued AS (
@@ -47,14 +49,17 @@ export async function recordDeliveryRow(
       delivery.action,
       delivery.installationId,
       delivery.repositoryId,
-      delivery.payload,
+      process ? delivery.payload : null,
       process,
       job.task,
       job.options.maxAttempts,
+      outcome,
+      delivery.failure?.slice(0, 2000) ?? null,
     ],
   );
   const row = result.rows[0];
   if (!row || row.inserted === 0) return 'duplicate';
+  if (delivery.failure !== undefined) return 'failed';
   return row.queued > 0 ? 'queued' : 'ignored';
 }
 

@@ -1,10 +1,17 @@
 // A task's row and the Task the App works with: column names, types, JSON columns.
+import type { FrozenThread } from '../core/prompt/frozen-thread.ts';
 import type { RepoConfig } from '../core/repo-config/schema.ts';
 import type { CommentKind, MutableField, Task, TaskFields, TaskUsage } from '../core/task/task.ts';
 import type { TaskState } from '../core/task/task-states.ts';
 
 /** The column of every field a transition or an update may set. */
 const COLUMNS = {
+  prompt: 'prompt',
+  issueTitle: 'issue_title',
+  thread: 'thread',
+  requestRevision: 'request_revision',
+  requestChangedAt: 'request_changed_at',
+  approvedById: 'approved_by_id',
   workflowFile: 'workflow_file',
   workflowRunId: 'workflow_run_id',
   workflowRunUrl: 'workflow_run_url',
@@ -62,6 +69,9 @@ export function taskFromRow(row: Row): Task {
     requesterId: Number(row.requester_id),
     prompt: String(row.prompt),
     issueTitle: String(row.issue_title ?? ''),
+    thread: (row.thread as FrozenThread | null) ?? null,
+    requestRevision: Number(row.request_revision ?? 1),
+    requestChangedAt: (row.request_changed_at as Date | null) ?? null,
     engine: String(row.engine),
     settings: row.settings as RepoConfig,
     state: row.state as TaskState,
@@ -83,6 +93,7 @@ export function taskFromRow(row: Row): Task {
     commitSha: (row.commit_sha as string | null) ?? null,
     checkRunId: num(row.check_run_id),
     approvedBy: (row.approved_by as string | null) ?? null,
+    approvedById: num(row.approved_by_id),
     progress: (row.progress as Task['progress']) ?? null,
     usage: (row.usage as TaskUsage | null) ?? null,
     costUsd: num(row.cost_usd),

@@ -1,11 +1,13 @@
 // Every change of a task's state: checked against the transition table, applied with optimistic
 // locking on `version`, appended to `task_events`, and followed by the queue jobs it implies — all
 // in one transaction.
+
+import { feedbackJob } from '../core/task/follow-up-jobs.ts';
 import type { Task, TaskFields } from '../core/task/task.ts';
 import { isTerminal, nextState, type TaskState, type TransitionType } from '../core/task/task-states.ts';
 import type { Db, Queryable } from '../platform/db/pool.ts';
 import { metrics } from '../platform/metrics/metrics.ts';
-import { addFollowUpJobs } from './jobs.ts';
+import { addFollowUpJobs, addJob } from './jobs.ts';
 import { appendEventRow } from './task-events.ts';
 import { assignments, taskFromRow } from './task-rows.ts';
 import { getTask } from './tasks.ts';
@@ -22,6 +24,8 @@ export type TransitionRequest = {
   fields?: TaskFields;
   /** Refuse unless the task is (still) in one of these states. */
   onlyFrom?: readonly TaskState[];
+  /** Refuse unless the request is (still) this revision: an approval approves the text it checked. */
+  onlyRevision?: number;
 };
 
 const MAX_OPTIMISTIC_RETRIES = 5;
@@ -38,6 +42,8 @@ export async function applyTransition(
 ): Promise<Task | { refused: string } | undefined> {
   if (request.onlyFrom && !request.onlyFrom.includes(task.state))
     return { refused: `task ${task.id} is ${task.state}` };
+  if (request.onlyRevision !== undefined && task.requestRevision !== request.onlyRevision)
+    return { refused: `the request of task ${task.id} changed while this was decided; read it again` };
   const decision = nextState(task.state, request.type);
   if (!decision.ok) return { refused: decision.reason };
   const set = assignments(request.fields ?? {}, 5);
@@ -88,4 +94,46 @@ export async function updateTaskFields(db: Queryable, taskId: number, fields: Ta
   const set = assignments(fields, 2);
   if (set.values.length === 0) return;
   await db.query(`UPDATE tasks SET updated_at = now() ${set.sql} WHERE id = $1`, [taskId, ...set.values]);
+}
+
+export type RequestRevision = Pick<Task, 'prompt' | 'issueTitle' | 'thread'>;
+
+/**
+ * A request still waiting for approval, changed (its command was edited, or its thread when it
+ * was checked at approval): a new revision, with its event and a status comment refresh. It
+ * bumps the version, so an approval decided on the old text cannot land on the new one.
+ */
+export async function reviseRequest(
+  pool: Db,
+  task: Task,
+  revision: RequestRevision,
+  event: { actor: string; payload: object; changedAt: Date },
+): Promise<Task | undefined> {
+  return inTransaction(pool, async (client) => {
+    const updated = await client.query(
+      `UPDATE tasks SET prompt = $3, issue_title = $4, thread = $5, request_revision = request_revision + 1,
+         request_changed_at = GREATEST(request_changed_at, $6), version = version + 1, updated_at = now()
+       WHERE id = $1 AND version = $2 AND state = 'awaiting_approval'
+       RETURNING *`,
+      [
+        task.id,
+        task.version,
+        revision.prompt,
+        revision.issueTitle,
+        JSON.stringify(revision.thread),
+        event.changedAt,
+      ],
+    );
+    const row = updated.rows[0];
+    if (!row) return undefined;
+    const next = taskFromRow(row);
+    await appendEventRow(client, task.id, {
+      type: 'request_revised',
+      actor: event.actor,
+      payload: { ...event.payload, revision: next.requestRevision },
+    });
+    const job = feedbackJob(task.id);
+    await addJob(client, job.task, job.payload, job.options);
+    return next;
+  });
 }

@@ -29,13 +29,18 @@ export type NewTask = Pick<
   | 'settings'
   | 'followUpOfPr'
   | 'branch'
-> & { state: Extract<TaskState, 'queued' | 'awaiting_approval'> };
+> & { state: Extract<TaskState, 'queued' | 'awaiting_approval'>; thread?: Task['thread'] };
 
 export type CreateTaskResult =
   | { task: Task; created: boolean }
   | { rateLimited: { limit: number; retryAt: Date } };
 
-async function taskOfComment(db: Queryable, kind: string, commentId: number): Promise<Task | undefined> {
+/** The task a command comment made, if any. */
+export async function taskOfComment(
+  db: Queryable,
+  kind: string,
+  commentId: number,
+): Promise<Task | undefined> {
   const found = await db.query('SELECT * FROM tasks WHERE comment_kind = $1 AND comment_id = $2', [
     kind,
     commentId,
@@ -57,8 +62,8 @@ async function insertTask(db: Queryable, input: NewTask): Promise<Task | undefin
   const inserted = await db.query(
     `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
        comment_kind, comment_id, delivery_id, requester_login, requester_id, command, prompt, issue_title,
-       engine, settings, state, follow_up_of_pr, branch, workflow_file)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'run', $12, $13, $14, $15, $16, $17, $18, $19)
+       engine, settings, state, follow_up_of_pr, branch, workflow_file, thread)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'run', $12, $13, $14, $15, $16, $17, $18, $19, $20)
      ON CONFLICT (comment_kind, comment_id) DO NOTHING
      RETURNING *`,
     [
@@ -81,6 +86,7 @@ async function insertTask(db: Queryable, input: NewTask): Promise<Task | undefin
       input.followUpOfPr,
       input.branch,
       input.settings.workflow,
+      input.thread ? JSON.stringify(input.thread) : null,
     ],
   );
   return inserted.rows[0] ? taskFromRow(inserted.rows[0]) : undefined;

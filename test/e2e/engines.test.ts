@@ -154,7 +154,8 @@ describe('claude-code end to end', () => {
     // $0.00375 a call (claude-sonnet-4-5, 1000 in / 50 out): the third call makes $0.01125.
     expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(3);
     expect(status).toContain('stopped at a limit');
-    expect(status).toContain('the cost limit of $0.0100 (limits.max-cost-usd) was reached');
+    // The reason is the job's text: shown escaped (`\$` keeps GitHub from reading it as math).
+    expect(status).toContain('the cost limit of \\$0.0100 (limits.max-cost-usd) was reached');
     expect(status).toContain('was not published');
     const pulls = (await stack.as('alice').pulls.list({ owner: 'acme', repo: 'widgets', state: 'all' })).data;
     expect(pulls).toEqual([]);

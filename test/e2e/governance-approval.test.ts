@@ -60,7 +60,7 @@ describe('requests from outside contributors', () => {
     const replies = await botComments(issue);
     expect(replies.some((b) => b.includes('you cannot approve your own request'))).toBe(true);
     expect(
-      replies.some((b) => b.includes('approve needs write access to this repository (you have triage)')),
+      replies.some((b) => b.includes('approving tasks here needs write access or higher (you have triage)')),
     ).toBe(true);
     expect((await stack.tasks()).find((t) => t.id === task.id)?.state).toBe('awaiting_approval');
     expect(runsOf(task)).toEqual([]);

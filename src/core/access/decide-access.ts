@@ -52,22 +52,65 @@ export function decideRunAccess(
   return { decision: 'deny', role, reason: why };
 }
 
-/** Approving, rejecting, retrying, and cancelling someone else's task need write access. */
-export function decideManageAccess(
+/** The bar of the repository's trigger rule, in words: who may run (and so approve) tasks. */
+export function triggerBar(config: RepoConfig): string {
+  const trigger = config.trigger;
+  const users = trigger.users.length > 0 ? ', among the users listed in `trigger.users`' : '';
+  return `${trigger['min-permission']} access or higher${users}`;
+}
+
+/**
+ * Who may approve a request from below the bar: someone who could run it themselves — the
+ * repository's trigger rule (`min-permission`, `users`), never below write — and never the
+ * requester.
+ */
+export function decideApproveAccess(
   actor: Actor,
   permission: RepoPermission | null,
-  action: 'approve' | 'reject' | 'cancel' | 'retry',
+  config: RepoConfig,
   requesterId: number,
 ): AccessDecision {
   const role = roleOf(permission);
   if (isAutomation(actor))
-    return { decision: 'deny', role, reason: 'bots cannot manage tasks', silent: true };
-  if (action === 'approve' && actor.id === requesterId) {
+    return { decision: 'deny', role, reason: 'bots cannot approve tasks', silent: true };
+  if (actor.id === requesterId) {
     return {
       decision: 'deny',
       role,
-      reason: 'you cannot approve your own request; someone else with write access must',
+      reason: `you cannot approve your own request; someone else with ${triggerBar(config)} must`,
     };
+  }
+  const run = decideRunAccess(actor, permission, config);
+  if (run.decision === 'allow' && atLeast(role, 'write')) return { decision: 'allow', role };
+  return {
+    decision: 'deny',
+    role,
+    reason: `approving tasks here needs ${triggerBar(config)} (you have ${role})`,
+  };
+}
+
+export type ManageAction = 'approve' | 'reject' | 'cancel' | 'retry';
+
+/**
+ * Approving follows the trigger rule (decideApproveAccess); retrying runs the task again, so it
+ * needs what running it needs; rejecting and cancelling someone else's task need write access,
+ * and requesters may always cancel their own.
+ */
+export function decideManageAccess(
+  actor: Actor,
+  permission: RepoPermission | null,
+  action: ManageAction,
+  requesterId: number,
+  config: RepoConfig,
+): AccessDecision {
+  if (action === 'approve') return decideApproveAccess(actor, permission, config, requesterId);
+  const role = roleOf(permission);
+  if (isAutomation(actor))
+    return { decision: 'deny', role, reason: 'bots cannot manage tasks', silent: true };
+  if (action === 'retry') {
+    if (decideRunAccess(actor, permission, config).decision === 'allow' && atLeast(role, 'write'))
+      return { decision: 'allow', role };
+    return { decision: 'deny', role, reason: `retry needs ${triggerBar(config)} (you have ${role})` };
   }
   if (atLeast(role, 'write')) return { decision: 'allow', role };
   // Requesters may always cancel their own task.
@@ -76,5 +119,28 @@ export function decideManageAccess(
     decision: 'deny',
     role,
     reason: `${action} needs write access to this repository (you have ${role})`,
+  };
+}
+
+/** Who vouches for a task now: its approver if someone approved it, otherwise its requester. */
+export type Voucher = { actor: Actor; permission: RepoPermission | null; approved: boolean };
+
+/**
+ * Whether a task may still go on, checked again at dispatch and at the deployment gate: the
+ * approver must still meet the approval bar (an approval never outlives the approver's access),
+ * or, for a task nobody had to approve, the requester must still meet the running bar.
+ */
+export function decideStillAuthorized(
+  voucher: Voucher,
+  requesterId: number,
+  config: RepoConfig,
+): AccessDecision {
+  if (!voucher.approved) return decideRunAccess(voucher.actor, voucher.permission, config);
+  const access = decideApproveAccess(voucher.actor, voucher.permission, config, requesterId);
+  if (access.decision === 'allow') return access;
+  return {
+    decision: 'deny',
+    role: access.role,
+    reason: `the task was approved by @${voucher.actor.login}, and approving tasks here needs ${triggerBar(config)} (they have ${access.role})`,
   };
 }

@@ -1,9 +1,13 @@
 // Turns a comment body into a typed `/agent` command. Pure: no I/O, never throws.
 //
 // A command is a line that starts with `/agent` (after at most three spaces, as in Markdown;
-// four or more make an indented code block). Lines inside fenced code blocks and quoted lines
-// never count. The first command line wins; the prompt is the rest of that line plus every
-// following line of the comment.
+// four or more make an indented code block). Only a line people see as text counts: never one in
+// a fenced code block, a quote, an HTML comment, a `<pre>`/`<code>`/`<textarea>`/`<script>`/
+// `<style>`/`<template>` element or an element marked hidden. The first command line wins; the
+// prompt is the rest of that line plus every following line of the comment. classifyDelivery
+// asks this parser too, so what is queued and what is read always agree.
+
+import { encode } from '../render/encode.ts';
 
 export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -33,9 +37,38 @@ const TASK_REF = /^#?([1-9][0-9]{0,15})$/;
 const ENGINE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const FLAGS = ['engine'] as const;
 
-/** Finds the first command line that is not in a fenced code block or a quote. */
+/** Elements whose content is code or not shown: a command inside them never counts. */
+const RAW_OPEN =
+  /<(pre|code|textarea|script|style|template|xmp|listing|plaintext|noscript)\b[^>]*>|<([a-z][a-z0-9-]*)\b[^>]*\s(?:hidden|aria-hidden\s*=\s*["']?true|style\s*=\s*["'][^"']*display\s*:\s*none)[^>]*>/i;
+
+type Hidden = { until: RegExp } | undefined;
+
+/** Whether `line`, outside any hidden region, leaves one open: an HTML comment or a raw element. */
+function opensHidden(line: string): Hidden {
+  let rest = line;
+  for (;;) {
+    const comment = rest.indexOf('<!--');
+    const raw = RAW_OPEN.exec(rest);
+    if (comment < 0 && !raw) return undefined;
+    if (comment >= 0 && (!raw || comment < raw.index)) {
+      const close = rest.indexOf('-->', comment + 4);
+      if (close < 0) return { until: /-->/ };
+      rest = rest.slice(close + 3);
+      continue;
+    }
+    const name = (raw![1] ?? raw![2])!.toLowerCase();
+    const until = new RegExp(`</${name}\\s*>`, 'i');
+    const after = rest.slice(raw!.index + raw![0].length);
+    const close = until.exec(after);
+    if (!close) return { until };
+    rest = after.slice(close.index + close[0].length);
+  }
+}
+
+/** Finds the first command line that people see as text. */
 function findCommandLine(lines: string[]): { index: number; rest: string } | undefined {
   let fence: string | undefined;
+  let hidden: Hidden;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
     if (fence) {
@@ -43,14 +76,20 @@ function findCommandLine(lines: string[]): { index: number; rest: string } | und
       if (close && close[0] === fence[0] && close.length >= fence.length) fence = undefined;
       continue;
     }
+    if (hidden) {
+      const close = hidden.until.exec(line);
+      // What follows the end of a hidden region on the same line is never a command line.
+      if (close) hidden = opensHidden(line.slice(close.index + close[0].length));
+      continue;
+    }
     const open = line.match(FENCE_OPEN)?.[1];
     if (open) {
       fence = open;
       continue;
     }
-    if (QUOTE.test(line)) continue;
-    const match = COMMAND_LINE.exec(line);
+    const match = QUOTE.test(line) ? null : COMMAND_LINE.exec(line);
     if (match) return { index, rest: match[1] ?? '' };
+    hidden = opensHidden(line);
   }
   return undefined;
 }
@@ -94,11 +133,14 @@ function parseFlags(text: string): FlagParse {
     const name = match?.[1] ?? '';
     if (!match || !FLAGS.includes(name as (typeof FLAGS)[number])) {
       const shown = rest.split(/\s/)[0] ?? rest;
-      return { error: `unknown flag \`${shown.slice(0, 40)}\`; the only flag is \`--engine <name>\`` };
+      return {
+        error: `unknown flag ${encode(shown, 'span', { max: 40 })}; the only flag is \`--engine <name>\``,
+      };
     }
     const value = match[2] ?? match[3];
     if (!value) return { error: `\`--${name}\` needs a value, e.g. \`--engine claude-code\`` };
-    if (!ENGINE_NAME.test(value)) return { error: `\`${value.slice(0, 40)}\` is not an engine name` };
+    if (!ENGINE_NAME.test(value))
+      return { error: `${encode(value, 'span', { max: 40 })} is not an engine name` };
     if (flags.engine !== undefined) return { error: '`--engine` is given twice' };
     flags.engine = value;
     rest = rest.slice(match[0].length).trimStart();

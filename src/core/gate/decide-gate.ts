@@ -4,6 +4,7 @@
 // budget, is approved; everything else is rejected with a reason people can act on.
 import type { AccessDecision } from '../access/decide-access.ts';
 import { decideUserBudget, type UserBudget } from '../budget/decide-budget.ts';
+import { encode } from '../render/encode.ts';
 import { JOB_LIVE_STATES } from '../run/runner-rules.ts';
 import type { TaskState } from '../task/task-states.ts';
 
@@ -34,7 +35,7 @@ export type GateFacts = {
   task?: GateTask | undefined;
   /** A task the run's title names although the run is not that task's run (a hand-made dispatch). */
   claimedTaskId?: number | undefined;
-  /** The requester's access now; absent when a maintainer approved the task. */
+  /** Whether whoever vouches for the task (its approver, or its requester) still may. */
   access?: AccessDecision | undefined;
   budget?: { limitUsd: number; spentUsd: number } | undefined;
   /** The requester's own monthly budget in the repository (`budget.per-user-monthly-usd`). */
@@ -60,22 +61,24 @@ function reject(reason: string): GateDecision {
 }
 
 export function decideGate(facts: GateFacts): GateDecision {
-  const { run, task, environment } = facts;
+  const { run, task } = facts;
+  // Names chosen by whoever set up the repository or pushed a workflow: shown as code.
+  const environment = encode(facts.environment, 'span');
   if (!task) {
     return reject(
       facts.claimedTaskId !== undefined
-        ? `Run ${run.id} calls itself agent task ${facts.claimedTaskId}, but Agent Dispatch did not dispatch it for that task. Only the run the App dispatches for an approved task may use the \`${environment}\` environment.`
-        : `Run ${run.id} was not dispatched by Agent Dispatch. Only runs the App dispatches for an approved \`/agent\` task may use the \`${environment}\` environment; start a task with an \`/agent\` comment instead.`,
+        ? `Run ${run.id} calls itself agent task ${facts.claimedTaskId}, but Agent Dispatch did not dispatch it for that task. Only the run the App dispatches for an approved task may use the ${environment} environment.`
+        : `Run ${run.id} was not dispatched by Agent Dispatch. Only runs the App dispatches for an approved \`/agent\` task may use the ${environment} environment; start a task with an \`/agent\` comment instead.`,
     );
   }
   if (run.event !== 'workflow_dispatch') {
     return reject(
-      `Run ${run.id} was started by \`${run.event}\`; only the App's workflow_dispatch may use it.`,
+      `Run ${run.id} was started by ${encode(run.event, 'span')}; only the App's workflow_dispatch may use it.`,
     );
   }
   if (run.attempt !== 1) {
     return reject(
-      `Run ${run.id} is a re-run (attempt ${run.attempt}) of agent task ${task.id}'s run. Re-runs cannot use the \`${environment}\` environment; comment \`/agent retry ${task.id}\` for a new attempt.`,
+      `Run ${run.id} is a re-run (attempt ${run.attempt}) of agent task ${task.id}'s run. Re-runs cannot use the ${environment} environment; comment \`/agent retry ${task.id}\` for a new attempt.`,
     );
   }
   if (!(GATE_LIVE_STATES as readonly TaskState[]).includes(task.state)) {
@@ -83,18 +86,22 @@ export function decideGate(facts: GateFacts): GateDecision {
       `Agent task ${task.id} is ${task.state.replace(/_/g, ' ')}; its run cannot start the agent any more.`,
     );
   }
-  if (environment.toLowerCase() !== task.environment.toLowerCase()) {
+  if (facts.environment.toLowerCase() !== task.environment.toLowerCase()) {
     return reject(
-      `Agent task ${task.id} runs in the \`${task.environment}\` environment, not \`${environment}\`.`,
+      `Agent task ${task.id} runs in the ${encode(task.environment, 'span')} environment, not ${environment}.`,
     );
   }
   const expectedPath = `.github/workflows/${task.workflowFile}`;
   if (run.workflowPath !== expectedPath) {
-    return reject(`Run ${run.id} is of \`${run.workflowPath}\`, not the task's \`${expectedPath}\`.`);
-  }
-  if (!task.approvedBy && facts.access && facts.access.decision !== 'allow') {
     return reject(
-      `@${task.requesterLogin} may no longer run agent tasks here (${facts.access.reason}); agent task ${task.id} was stopped. Someone with write access can run it again.`,
+      `Run ${run.id} is of ${encode(run.workflowPath, 'span')}, not the task's ${encode(expectedPath, 'span')}.`,
+    );
+  }
+  if (facts.access && facts.access.decision !== 'allow') {
+    return reject(
+      task.approvedBy
+        ? `Agent task ${task.id} may no longer run: ${facts.access.reason}. It was stopped; someone who may approve tasks here can run it again.`
+        : `@${task.requesterLogin} may no longer run agent tasks here (${facts.access.reason}); agent task ${task.id} was stopped. Someone with write access can run it again.`,
     );
   }
   if (facts.budget && facts.budget.spentUsd >= facts.budget.limitUsd) {

@@ -1,22 +1,34 @@
 // Decides, from the event alone, whether a delivery needs work. Every delivery is recorded (so
-// the redelivery reconciler knows it arrived); only these are queued, with their payload.
-const COMMAND_HINT = /(^|\n)[ \t]*\/agent\b/;
+// the redelivery reconciler knows it arrived); only these are queued, with their payload. A
+// comment counts when the command parser finds a command in it — the same parser that reads it
+// later, so a command hidden in an HTML comment or a `<pre>` block is neither queued nor run.
+import { parseCommand } from '../command/parse-command.ts';
 
 export type DeliveryClass = 'process' | 'ignore';
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export function classifyDelivery(event: string, payload: Record<string, unknown>): DeliveryClass {
+const holdsCommand = (body: string) => parseCommand(body).found;
+
+export function classifyDelivery(event: string, payload: Json): DeliveryClass {
   const action = text(payload.action);
   switch (event) {
     case 'issue_comment':
     case 'pull_request_review_comment': {
-      // Only new comments start work; edits and deletions never do.
-      if (action !== 'created') return 'ignore';
-      const body = text((payload.comment as { body?: unknown } | undefined)?.body);
-      return COMMAND_HINT.test(body) ? 'process' : 'ignore';
+      const body = text(obj(payload.comment).body);
+      // New comments start work. An edit matters only to a command (it may change a request
+      // still waiting for approval, or undo it); deletions never do.
+      if (action === 'created') return holdsCommand(body) ? 'process' : 'ignore';
+      if (action === 'edited') {
+        const before = text(obj(obj(payload.changes).body).from);
+        return holdsCommand(body) || holdsCommand(before) ? 'process' : 'ignore';
+      }
+      return 'ignore';
     }
     case 'workflow_run':
     case 'workflow_job':

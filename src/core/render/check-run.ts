@@ -1,6 +1,7 @@
 // The `Agent Dispatch` check run on the agent's commit: the task's summary where reviewers look.
-// Pure.
+// The request and what the job reported are encoded. Pure.
 import type { Task } from '../task/task.ts';
+import { encode, quoted } from './encode.ts';
 
 export const TASK_CHECK_NAME = 'Agent Dispatch';
 
@@ -11,11 +12,11 @@ export function checkOutput(task: Task): { title: string; summary: string } {
     '',
     `| Engine | Turns | Tokens (in / out) | Cost | Run |`,
     `| --- | --- | --- | --- | --- |`,
-    `| ${task.engine}${usage?.engineVersion ? ` ${usage.engineVersion}` : ''} | ${usage?.turns ?? '—'} | ${usage?.inputTokens ?? '—'} / ${usage?.outputTokens ?? '—'} | ${task.costUsd === null ? '—' : `$${task.costUsd.toFixed(2)}`} | ${task.workflowRunUrl ? `[logs](${task.workflowRunUrl})` : '—'} |`,
+    `| ${encode(task.engine, 'inline')}${usage?.engineVersion ? ` ${encode(usage.engineVersion, 'inline', { max: 100 })}` : ''} | ${usage?.turns ?? '—'} | ${usage?.inputTokens ?? '—'} / ${usage?.outputTokens ?? '—'} | ${task.costUsd === null ? '—' : `$${task.costUsd.toFixed(2)}`} | ${task.workflowRunUrl ? `[logs](${task.workflowRunUrl})` : '—'} |`,
     '',
     '**Request**',
     '',
-    task.prompt.length > 2000 ? `${task.prompt.slice(0, 2000)}…` : task.prompt,
+    quoted(task.prompt, 2000),
   ];
   return { title: `Agent task ${task.id}: ${task.state.replace(/_/g, ' ')}`, summary: lines.join('\n') };
 }

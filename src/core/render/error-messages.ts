@@ -1,6 +1,8 @@
 // The sentence people read for each error code: in a reply, the sticky comment, a job log or an
-// API answer. Each says what happened and what to do. Pure; details come from the error.
+// API answer. Each says what happened and what to do. Pure; details come from the error, and
+// every detail that comes from outside (the job, GitHub, a comment, a config file) is encoded.
 import type { ErrorCode, ErrorDetails } from '../error-details.ts';
+import { encode } from './encode.ts';
 
 const utc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
 const usd = (value: number) => `$${value.toFixed(2)}`;
@@ -22,8 +24,9 @@ function violationList(details: ErrorDetails['policy_violation']): string {
   const { violations, listed } = details;
   const lines = violations
     .slice(0, listed)
-    // Paths come from the job: in a code span (no backticks inside), nothing in them renders.
-    .map((v) => `- \`${v.path.slice(0, 300).replace(/`/g, "'")}\` — **${v.rule}**: ${v.detail}`);
+    // Paths come from the job: in a code span, nothing in them renders. Details are the policy's
+    // own sentences, which quote job text in code spans.
+    .map((v) => `- ${encode(v.path, 'span', { max: 300 })} — **${v.rule}**: ${v.detail}`);
   if (violations.length > listed)
     lines.push(`- … and ${violations.length - listed} more (the task's history lists them all)`);
   return [
@@ -41,7 +44,7 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
     [
       'The task was not started because `.github/agent.yml` is invalid:',
       '',
-      ...d.issues.map((i) => `- \`${i.field}\`: ${i.message}`),
+      ...d.issues.map((i) => `- ${encode(i.field, 'span')}: ${encode(i.message, 'inline', { max: 500 })}`),
       '',
       'Fix the file on the default branch and comment again. The schema is in `docs/agent-config.schema.json` of Agent Dispatch.',
     ].join('\n'),
@@ -50,7 +53,7 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
   rate_limited: (d) =>
     `@${d.login}, you have started ${d.limit} tasks in this repository in the last hour, which is its limit. Try again after ${utc(d.retryAt)}.`,
   engine_not_allowed: (d) =>
-    `The engine \`${d.engine}\` is not enabled in this repository. Enabled: ${d.allowed.map((e) => `\`${e}\``).join(', ')} (see \`engines\` in \`.github/agent.yml\`).`,
+    `The engine ${encode(d.engine, 'span')} is not enabled in this repository. Enabled: ${d.allowed.map((e) => `\`${e}\``).join(', ')} (see \`engines\` in \`.github/agent.yml\`).`,
   prompt_too_long: (d) =>
     `The task is ${d.length} characters long; this repository allows ${d.limit} (\`limits.max-prompt-chars\`). Shorten it or put the details in the issue body.`,
   fork_pull_request: () =>
@@ -60,30 +63,37 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
       ? `There is no ${d.what} on this thread.`
       : `Task ${d.taskId} does not exist in this repository.`,
   cannot_manage: (d) => `Cannot ${d.action}: ${d.reason}.`,
+  ambiguous_task: (d) =>
+    `${d.taskIds.length} tasks on this thread could be meant (${d.taskIds.map((id) => `task ${id}`).join(', ')}), so nothing was done. Name the one you mean, e.g. \`/agent ${d.action} ${d.taskIds[0]}\`.`,
+  request_changed: (d) =>
+    `Task ${d.taskId} was not approved: what the agent would be given changed after it was requested (${d.changes.join('; ')}). Its status comment now shows the new text; read it, then approve with \`/agent approve ${d.taskId}\` if it is still what you want to run.`,
+  // Recorded with the delivery and logged, never written on GitHub; the reason names our fields.
+  malformed_payload: (d) => `The ${d.event} webhook payload cannot be processed: ${d.reason.slice(0, 1000)}.`,
   access_revoked: (d) => `@${d.login} no longer has access to run tasks here: ${d.reason}.`,
   workflow_missing: (d) =>
-    `The workflow \`.github/workflows/${d.workflow}\` was not found on \`${d.ref}\`. Copy \`workflows-templates/agent.yml\` from Agent Dispatch into the repository (or set \`workflow\` in \`.github/agent.yml\`).`,
-  branch_missing: (d) => `The branch ${d.branch} does not exist any more.`,
-  dispatch_refused: (d) => `GitHub refused to dispatch \`${d.workflow}\`: ${d.reason}`,
+    `The workflow ${encode(`.github/workflows/${d.workflow}`, 'span')} was not found on ${encode(d.ref, 'span')}. Copy \`workflows-templates/agent.yml\` from Agent Dispatch into the repository (or set \`workflow\` in \`.github/agent.yml\`).`,
+  branch_missing: (d) => `The branch ${encode(d.branch, 'span')} does not exist any more.`,
+  dispatch_refused: (d) =>
+    `GitHub refused to dispatch ${encode(d.workflow, 'span')}: ${encode(d.reason, 'inline', { max: 1000 })}`,
   dispatch_failed: (d) =>
-    `Could not dispatch the workflow${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${d.reason}`,
+    `Could not dispatch the workflow${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${encode(d.reason, 'inline', { max: 1000 })}`,
   run_failed: (d) => runEnded(d.conclusion, d.url),
   run_lost: (d) => runEnded(d.conclusion, d.url),
   gate_rejected: (d) =>
     d.reason !== undefined
       ? `The environment gate rejected the run: ${d.reason}`
-      : `The run was rejected at the \`${d.environment}\` environment gate, so the agent never ran. Run: ${d.url ?? ''}`,
+      : `The run was rejected at the ${encode(d.environment, 'span')} environment gate, so the agent never ran. Run: ${d.url ?? ''}`,
   engine_failed: (d) =>
-    `The agent failed${d.exitCode !== null ? ` (exit code ${d.exitCode})` : ''}: ${(d.reason ?? 'no reason given').slice(0, 1000)}`,
+    `The agent failed${d.exitCode !== null ? ` (exit code ${d.exitCode})` : ''}: ${d.reason === null ? 'no reason given' : encode(d.reason, 'inline', { max: 1000 })}`,
   limit_reached: (d) =>
-    `The agent was stopped at a limit: ${(d.reason ?? 'turn or cost limit').slice(0, 1000).replace(/[.\s]+$/, '')}. Its partial work is kept with the task and was not published.`,
+    `The agent was stopped at a limit: ${d.reason === null ? 'turn or cost limit' : encode(d.reason.replace(/[.\s]+$/, ''), 'inline', { max: 1000 })}. Its partial work is kept with the task and was not published.`,
   timed_out: (d) =>
     `The agent was stopped at the ${d.minutes}-minute limit (\`limits.timeout-minutes\`). Its partial work (${d.files} files) is kept with the task and was not published.`,
   policy_violation: violationList,
   branch_moved: (d) =>
-    `The branch \`${d.branch}\` moved while the agent worked (it is at ${d.current.slice(0, 7)}, the agent started from ${d.base.slice(0, 7)}). Nothing was published; comment \`/agent retry ${d.taskId}\` to run again on the new head.`,
+    `The branch ${encode(d.branch, 'span')} moved while the agent worked (it is at ${d.current.slice(0, 7)}, the agent started from ${d.base.slice(0, 7)}). Nothing was published; comment \`/agent retry ${d.taskId}\` to run again on the new head.`,
   publish_failed: (d) =>
-    `Could not publish the change${d.attempts !== undefined && d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${d.reason}`,
+    `Could not publish the change${d.attempts !== undefined && d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}: ${encode(d.reason, 'inline', { max: 1000 })}`,
   shutting_down: () => 'the App is restarting; retry',
   bad_task_id: () => 'bad task id',
   bad_token: (d) => d.reason,

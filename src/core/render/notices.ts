@@ -1,6 +1,8 @@
 // Notices the App writes that are not errors: a paused reply budget, a run refused for claiming
 // a task it does not belong to. Pure. (Errors have their sentences in error-messages.ts.)
 
+import { encode } from './encode.ts';
+
 const utc = (at: Date) => at.toISOString().replace(/\.\d+Z$/, 'Z');
 
 export function repliesPaused(login: string, limit: number, resetAt: Date): string {
@@ -8,5 +10,5 @@ export function repliesPaused(login: string, limit: number, resetAt: Date): stri
 }
 
 export function foreignRunRejected(runId: number, taskId: number, environment: string): string {
-  return `Workflow run ${runId} claimed to be agent task ${taskId}, but Agent Dispatch did not dispatch it, so it was refused the \`${environment}\` environment (and its secrets). Task ${taskId} is not affected. If you did not start that run, check who can dispatch workflows in this repository.`;
+  return `Workflow run ${runId} claimed to be agent task ${taskId}, but Agent Dispatch did not dispatch it, so it was refused the ${encode(environment, 'span')} environment (and its secrets). Task ${taskId} is not affected. If you did not start that run, check who can dispatch workflows in this repository.`;
 }

@@ -1,7 +1,12 @@
 // The sticky status comment of a task: one comment per task, created once and rewritten at
-// every change from the task's current row. Pure.
+// every change from the task's current row. Everything from outside in it goes through encode.
+// While a request waits for approval it shows the exact request the agent would be given and
+// what of the thread it includes. Pure.
 
+import { triggerBar } from '../access/decide-access.ts';
 import type { Task } from '../task/task.ts';
+import { approvalRequest } from './approval-request.ts';
+import { encode } from './encode.ts';
 import { marker } from './marker.ts';
 
 export type StatusExtras = {
@@ -45,7 +50,9 @@ function usageLine(task: Task): string | undefined {
       ? '—'
       : `${formatNumber(usage.inputTokens)} in / ${formatNumber(usage.outputTokens)} out`;
   const duration = usage.durationMs === null ? '—' : `${Math.round(usage.durationMs / 1000)} s`;
-  return `Engine \`${task.engine}\`${usage.engineVersion ? ` ${usage.engineVersion}` : ''}${usage.model ? ` (${usage.model})` : ''} · turns ${formatNumber(usage.turns)} · tokens ${tokens} · cost ${formatCost(usage.costUsd ?? task.costUsd)} · ${duration}`;
+  const version = usage.engineVersion ? ` ${encode(usage.engineVersion, 'inline', { max: 100 })}` : '';
+  const model = usage.model ? ` (${encode(usage.model, 'inline', { max: 200 })})` : '';
+  return `Engine ${encode(task.engine, 'span')}${version}${model} · turns ${formatNumber(usage.turns)} · tokens ${tokens} · cost ${formatCost(usage.costUsd ?? task.costUsd)} · ${duration}`;
 }
 
 function detail(task: Task, extras: StatusExtras): string[] {
@@ -53,7 +60,9 @@ function detail(task: Task, extras: StatusExtras): string[] {
   switch (task.state) {
     case 'awaiting_approval':
       return [
-        `@${task.requesterLogin} is below this repository's bar for running agents. Someone with write access can approve with \`/agent approve ${task.id}\` or reject with \`/agent reject ${task.id}\`.`,
+        `@${task.requesterLogin} is below this repository's bar for running agents. Someone else with ${triggerBar(task.settings)} can approve with \`/agent approve ${task.id}\` or reject with \`/agent reject ${task.id}\`.`,
+        '',
+        ...approvalRequest(task),
       ];
     case 'queued':
       return extras.queue
@@ -66,13 +75,19 @@ function detail(task: Task, extras: StatusExtras): string[] {
     case 'waiting_approval':
       return extras.gate
         ? [
-            `The run waits for the \`${extras.gate.environment}\` environment${extras.gate.reviewers.length > 0 ? `: ${extras.gate.reviewers.map((r) => `@${r}`).join(', ')} can approve it` : ''} on [the run's review page](${extras.gate.reviewUrl}).`,
+            `The run waits for the ${encode(extras.gate.environment, 'span')} environment${extras.gate.reviewers.length > 0 ? `: ${extras.gate.reviewers.map((r) => `@${encode(r, 'title')}`).join(', ')} can approve it` : ''} on [the run's review page](${extras.gate.reviewUrl}).`,
           ]
         : [`The ${run ?? 'run'} waits for its environment's approval.`];
     case 'running': {
       const progress = task.progress;
-      const step = progress?.lastTool ? ` Last tool: \`${progress.lastTool}\`.` : '';
-      const turns = progress?.turns ? ` ${progress.turns} turns so far.` : '';
+      // The job reports its progress: its tool name is shown as code, its turns as a number.
+      const step = progress?.lastTool
+        ? ` Last tool: ${encode(progress.lastTool, 'span', { max: 100 })}.`
+        : '';
+      const turns =
+        Number.isSafeInteger(progress?.turns) && progress!.turns! > 0
+          ? ` ${progress!.turns} turns so far.`
+          : '';
       return [`The agent is working in the ${run ?? 'workflow run'}.${turns}${step}`];
     }
     case 'publishing':

@@ -1,5 +1,7 @@
-// The reply to `/agent status`: the tasks of a thread, newest first, as a table. Pure.
+// The reply to `/agent status`: the tasks of a thread, newest first, as a table. Requests are
+// people's text: encoded for a table cell (nothing in them renders, pings or links). Pure.
 import type { Task } from '../task/task.ts';
+import { encode } from './encode.ts';
 
 function age(since: Date, now: Date): string {
   const minutes = Math.max(0, Math.round((now.getTime() - since.getTime()) / 60_000));
@@ -15,10 +17,7 @@ export function renderStatusReply(tasks: Task[], now: Date): string {
     const links = [t.prUrl ? `[PR](${t.prUrl})` : '', t.workflowRunUrl ? `[run](${t.workflowRunUrl})` : '']
       .filter(Boolean)
       .join(' · ');
-    const prompt = t.prompt
-      .replace(/\s+/g, ' ')
-      .slice(0, 60)
-      .replace(/[|`<>[\]]/g, ' ');
+    const prompt = encode(t.prompt, 'inline', { max: 60 });
     return `| ${t.id} | ${t.state.replace(/_/g, ' ')}${t.attempt > 1 ? ` (attempt ${t.attempt})` : ''} | @${t.requesterLogin} | ${age(t.createdAt, now)} | ${prompt} | ${links || '—'} |`;
   });
   return [

@@ -1,4 +1,5 @@
 // The task as the rest of the App sees it (camelCase, typed); the store maps it from its row.
+import type { FrozenThread } from '../prompt/frozen-thread.ts';
 import type { RepoConfig } from '../repo-config/schema.ts';
 import type { TaskState } from './task-states.ts';
 
@@ -29,6 +30,12 @@ export type Task = {
   requesterId: number;
   prompt: string;
   issueTitle: string;
+  /** The thread text the prompt includes, frozen at request time (null: a task made before that). */
+  thread: FrozenThread | null;
+  /** 1, plus one for every edit of the request while it waited for approval. */
+  requestRevision: number;
+  /** When the request last changed while waiting for approval. */
+  requestChangedAt: Date | null;
   engine: string;
   settings: RepoConfig;
   state: TaskState;
@@ -50,6 +57,7 @@ export type Task = {
   commitSha: string | null;
   checkRunId: number | null;
   approvedBy: string | null;
+  approvedById: number | null;
   progress: { turns?: number | null; lastTool?: string | null; message?: string | null } | null;
   usage: TaskUsage | null;
   costUsd: number | null;
@@ -62,6 +70,12 @@ export type Task = {
 
 /** Fields a transition or an update may set; the store maps each to its column. */
 export const MUTABLE_FIELDS = [
+  'prompt',
+  'issueTitle',
+  'thread',
+  'requestRevision',
+  'requestChangedAt',
+  'approvedById',
   'workflowFile',
   'workflowRunId',
   'workflowRunUrl',

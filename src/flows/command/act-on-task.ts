@@ -1,15 +1,20 @@
 // Cancel, retry, approve or reject one task, for whoever asks — a comment command or the REST
 // API — with the same rules: the actor's permission from the collaborator-permission API, the
-// access decision of core/access, the transition table; the actor is recorded with the event.
+// access decision of core/access (approval follows the repository's trigger rule), the
+// transition table; the actor is recorded with the event. Approval re-checks the request it
+// approves (approve-task.ts); cancelling a publishing task waits for the publish (cancel-task.ts).
 
 import type { Actor } from '../../core/access/decide-access.ts';
 import { decideManageAccess } from '../../core/access/decide-access.ts';
+import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import type { Task } from '../../core/task/task.ts';
 import { newAttemptFields } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { approveTask } from './approve-task.ts';
+import { cancelTask } from './cancel-task.ts';
 import type { CommandSource } from './command-source.ts';
 
 export type TaskAction = 'cancel' | 'retry' | 'approve' | 'reject';
@@ -24,6 +29,10 @@ export type ActOnTaskInput = {
   reason?: string | undefined;
   /** Where the request came from, kept with the event. */
   via: 'comment' | 'api';
+  /** The repository's configuration now (its trigger rule decides who may approve); the task's own when absent. */
+  config?: RepoConfig | undefined;
+  /** When the request was made (GitHub's time for a comment): an approval older than the last change is refused. */
+  writtenAt?: Date | undefined;
 };
 
 export type ActOnTaskOutcome =
@@ -31,19 +40,19 @@ export type ActOnTaskOutcome =
   /** The actor may not do this (`silent`: a bot, answered with nothing). */
   | { ok: false; refused: 'access'; reason: string; silent: boolean }
   /** The task's state does not allow it (it moved on, or was never there). */
-  | { ok: false; refused: 'state'; reason: string };
+  | { ok: false; refused: 'state'; reason: string }
+  /** The request changed since it was shown: `message` says what (empty when its status comment does). */
+  | { ok: false; refused: 'changed'; reason: string; message: string };
 
-function move(deps: AppDeps, input: ActOnTaskInput): Promise<TransitionOutcome> {
+async function move(
+  deps: AppDeps,
+  input: ActOnTaskInput,
+): Promise<TransitionOutcome | { ok: false; refusal: string }> {
   const { task, action, via } = input;
   const actor = input.actor.login;
   switch (action) {
     case 'cancel':
-      return transitionTask(deps.pool, task.id, {
-        type: 'cancel',
-        actor,
-        payload: { via },
-        fields: { errorCode: null, errorMessage: `Cancelled by @${actor}.` },
-      });
+      return cancelTask(deps, input.octokit, task, actor);
     case 'retry':
       return transitionTask(deps.pool, task.id, {
         type: 'retry',
@@ -52,11 +61,11 @@ function move(deps: AppDeps, input: ActOnTaskInput): Promise<TransitionOutcome> 
         fields: newAttemptFields(task),
       });
     case 'approve':
-      return transitionTask(deps.pool, task.id, {
-        type: 'approve',
-        actor,
-        payload: { via },
-        fields: { approvedBy: actor },
+      return approveTask(deps, {
+        octokit: input.octokit,
+        task,
+        approver: input.actor,
+        writtenAt: input.writtenAt ?? new Date(),
       });
     case 'reject':
       return transitionTask(deps.pool, task.id, {
@@ -75,7 +84,13 @@ function move(deps: AppDeps, input: ActOnTaskInput): Promise<TransitionOutcome> 
 export async function actOnTask(deps: AppDeps, input: ActOnTaskInput): Promise<ActOnTaskOutcome> {
   const { task, action, actor, octokit } = input;
   const permission = await readPermission(octokit, { repo: input.repo, sender: actor });
-  const access = decideManageAccess(actor, permission, action, task.requesterId);
+  const access = decideManageAccess(
+    actor,
+    permission,
+    action,
+    task.requesterId,
+    input.config ?? task.settings,
+  );
   if (access.decision !== 'allow') {
     deps.log.info({ taskId: task.id, action, reason: access.reason, via: input.via }, 'management refused');
     return {
@@ -86,6 +101,13 @@ export async function actOnTask(deps: AppDeps, input: ActOnTaskInput): Promise<A
     };
   }
   const result = await move(deps, input);
+  if ('refusal' in result)
+    return {
+      ok: false,
+      refused: 'changed',
+      reason: 'the request changed since it was shown',
+      message: result.refusal,
+    };
   if (!result.ok) return { ok: false, refused: 'state', reason: result.reason };
   deps.log.info({ taskId: task.id, action, state: result.task.state, via: input.via }, 'task managed');
   return { ok: true, task: result.task };

@@ -14,11 +14,9 @@ import { replyOnce } from '../feedback/reply.ts';
 import { claimReply } from '../feedback/reply-budget.ts';
 import type { CommandSource } from './command-source.ts';
 import { manageTask } from './manage-task.ts';
+import { PARSE_LIMIT } from './revise-request.ts';
 import { startTask } from './start-task.ts';
 import { statusReply } from './status-reply.ts';
-
-/** Long enough for any comment GitHub accepts; the repository's own limit is checked later. */
-const PARSE_LIMIT = { maxPromptLength: 65_536 };
 
 function defaults(): RepoConfig {
   const parsed = parseRepoConfig({});
@@ -93,6 +91,6 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
       await startTask(deps, { source, octokit, config, command, reply, log });
       return;
     default:
-      await manageTask(deps, { source, octokit, command, reply, log });
+      await manageTask(deps, { source, octokit, config, command, reply, log });
   }
 }

@@ -1,9 +1,11 @@
 // `/agent cancel|retry|approve|reject [task]`: find the task on the thread and act on it through
 // the shared flow (act-on-task.ts, also the API's). The sticky comment shows the result; only
-// refusals get a reply.
+// refusals get a reply. A bare approve or reject with more than one task waiting on the thread is
+// refused as ambiguous, naming them.
 
 import type { Command } from '../../core/command/parse-command.ts';
 import { errorMessage } from '../../core/errors.ts';
+import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import type { Task } from '../../core/task/task.ts';
 import { isTerminal, RETRYABLE_STATES, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
@@ -18,6 +20,8 @@ type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | '
 export type ManageTaskInput = {
   source: CommandSource;
   octokit: Octokit;
+  /** The repository's configuration now (its trigger rule decides who may approve). */
+  config: RepoConfig;
   command: ManageCommand;
   reply: (body: string) => Promise<void>;
   log: Logger;
@@ -38,22 +42,31 @@ const DESCRIPTIONS: Record<ManageCommand['kind'], string> = {
   reject: 'task waiting for approval',
 };
 
-async function findTarget(
-  deps: AppDeps,
-  source: CommandSource,
-  command: ManageCommand,
-): Promise<Task | undefined> {
+/** Subcommands that must name their task when more than one could be meant. */
+const NEEDS_ONE: readonly ManageCommand['kind'][] = ['approve', 'reject'];
+
+type Target = { task?: Task; ambiguous?: number[] };
+
+async function findTarget(deps: AppDeps, source: CommandSource, command: ManageCommand): Promise<Target> {
   if (command.taskId !== undefined) {
     const task = await getTask(deps.pool, command.taskId);
-    return task && task.repoId === source.repo.id ? task : undefined;
+    return task && task.repoId === source.repo.id ? { task } : {};
   }
   const tasks = await tasksOfIssue(deps.pool, source.repo.id, source.issue.number);
-  return tasks.reverse().find((t) => TARGET_STATES[command.kind].includes(t.state));
+  const candidates = tasks.reverse().filter((t) => TARGET_STATES[command.kind].includes(t.state));
+  if (candidates.length > 1 && NEEDS_ONE.includes(command.kind))
+    return { ambiguous: candidates.map((t) => t.id).reverse() };
+  return candidates[0] ? { task: candidates[0] } : {};
 }
 
 export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise<void> {
   const { source, octokit, command, reply } = input;
-  const task = await findTarget(deps, source, command);
+  const target = await findTarget(deps, source, command);
+  if (target.ambiguous) {
+    await reply(errorMessage('ambiguous_task', { action: command.kind, taskIds: target.ambiguous }));
+    return;
+  }
+  const task = target.task;
   if (!task) {
     await reply(errorMessage('task_not_found', { taskId: command.taskId, what: DESCRIPTIONS[command.kind] }));
     return;
@@ -68,10 +81,16 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
       repo: source.repo,
       reason: 'reason' in command ? command.reason : undefined,
       via: 'comment',
+      config: input.config,
+      writtenAt: new Date(source.comment.createdAt),
     },
   );
-  if (!outcome.ok && !(outcome.refused === 'access' && outcome.silent))
-    await reply(
-      errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: outcome.reason }),
-    );
+  if (outcome.ok || (outcome.refused === 'access' && outcome.silent)) return;
+  if (outcome.refused === 'changed') {
+    if (outcome.message) await reply(outcome.message);
+    return;
+  }
+  await reply(
+    errorMessage('cannot_manage', { action: `${command.kind} task ${task.id}`, reason: outcome.reason }),
+  );
 }

@@ -12,6 +12,7 @@ import { createTask, isAgentPullRequest } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { userBudgetRefusal } from '../dispatch/user-budget.ts';
 import type { CommandSource } from './command-source.ts';
+import { freezeThread } from './freeze-thread.ts';
 
 export type StartTaskInput = {
   source: CommandSource;
@@ -63,6 +64,12 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
     await reply(overBudget.message);
     return;
   }
+  // Fixed now, for every task: nothing written on the thread after the request reaches the agent.
+  const thread = await freezeThread(
+    octokit,
+    { repo: source.repo, issueNumber: source.issue.number, command: source.comment },
+    source.issue,
+  );
   const result = await createTask(
     deps.pool,
     {
@@ -78,7 +85,8 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
       requesterLogin: source.sender.login,
       requesterId: source.sender.id,
       prompt: command.prompt,
-      issueTitle: source.issue.title,
+      issueTitle: thread.title,
+      thread,
       engine: decision.engine,
       settings: config,
       state: decision.state,

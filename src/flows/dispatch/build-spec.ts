@@ -1,13 +1,16 @@
 // Fixes what the job will do, when the task is dispatched: the commit to start from and the
-// prompt built from the thread (read now, from GitHub, by the App — never by the job).
+// prompt, built from the thread text frozen when the task was requested (never read again from
+// GitHub: what an approver approved is what runs, and nothing written later gets in), plus the
+// repository's instructions file from its default branch.
 
 import { type TaskSpec, taskSpecSchema } from '../../contract/task-spec.ts';
-import { buildPrompt, type ThreadComment } from '../../core/prompt/build-prompt.ts';
+import { buildPrompt } from '../../core/prompt/build-prompt.ts';
+import type { FrozenThread } from '../../core/prompt/frozen-thread.ts';
 import type { Task } from '../../core/task/task.ts';
+import { wellFormed } from '../../core/text/well-formed.ts';
 import type { Octokit } from '../../github/octokit.ts';
 
 export const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md'] as const;
-const MAX_THREAD_PAGES = 5;
 export const MAX_RESULT_BYTES = 20 * 1024 * 1024;
 
 async function readInstructions(octokit: Octokit, task: Task, ref: string) {
@@ -20,7 +23,7 @@ async function readInstructions(octokit: Octokit, task: Task, ref: string) {
         ref,
       });
       if (!Array.isArray(data) && data.type === 'file' && 'content' in data) {
-        return { path, content: Buffer.from(data.content, 'base64').toString('utf8') };
+        return { path, content: wellFormed(Buffer.from(data.content, 'base64').toString('utf8')) };
       }
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw error;
@@ -29,26 +32,26 @@ async function readInstructions(octokit: Octokit, task: Task, ref: string) {
   return undefined;
 }
 
-async function readThread(
-  octokit: Octokit,
-  task: Task,
-): Promise<{ title: string; body: string; htmlUrl: string; thread: ThreadComment[] }> {
-  const target = { owner: task.repoOwner, repo: task.repoName, issue_number: task.issueNumber };
-  const { data: issue } = await octokit.rest.issues.get(target);
-  const comments: ThreadComment[] = [];
-  let page = 0;
-  for await (const response of octokit.paginate.iterator(octokit.rest.issues.listComments, {
-    ...target,
-    per_page: 100,
-  })) {
-    for (const comment of response.data) {
-      if (comment.id === task.commentId) continue;
-      if (comment.user?.type !== 'User') continue;
-      comments.push({ author: comment.user.login, body: comment.body ?? '' });
-    }
-    if (++page >= MAX_THREAD_PAGES) break;
-  }
-  return { title: issue.title, body: issue.body ?? '', htmlUrl: issue.html_url, thread: comments.slice(-20) };
+/**
+ * The frozen thread; a task recorded before threads were frozen gets only the title it stored
+ * (its thread is not read now, after the fact) and the issue's address.
+ */
+async function threadOf(octokit: Octokit, task: Task): Promise<FrozenThread> {
+  if (task.thread) return task.thread;
+  const { data } = await octokit.rest.issues.get({
+    owner: task.repoOwner,
+    repo: task.repoName,
+    issue_number: task.issueNumber,
+  });
+  const at = task.createdAt.toISOString();
+  return {
+    title: task.issueTitle,
+    body: '',
+    htmlUrl: data.html_url,
+    comments: [],
+    requestedAt: at,
+    frozenAt: at,
+  };
 }
 
 export async function buildSpec(
@@ -57,7 +60,7 @@ export async function buildSpec(
   checkout: { sha: string; branch: string; defaultBranch: string },
 ): Promise<TaskSpec> {
   const [thread, instructions] = await Promise.all([
-    readThread(octokit, task),
+    threadOf(octokit, task),
     readInstructions(octokit, task, checkout.defaultBranch),
   ]);
   const limits = task.settings.limits;
@@ -89,7 +92,7 @@ export async function buildSpec(
       request: task.prompt,
       issueTitle: thread.title,
       issueBody: thread.body,
-      thread: thread.thread,
+      thread: thread.comments,
       instructions,
       followUpBranch: task.followUpOfPr !== null ? (task.branch ?? undefined) : undefined,
     }),

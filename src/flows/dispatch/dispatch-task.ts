@@ -3,12 +3,13 @@
 // first looks for the run an earlier attempt may have made.
 
 import { runTitle } from '../../contract/run-title.ts';
-import { decideRunAccess } from '../../core/access/decide-access.ts';
+import { decideStillAuthorized } from '../../core/access/decide-access.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
-import { readPermission } from '../../github/read-permission.ts';
+import { readBranchHead } from '../../github/read-branch-head.ts';
+import { readVoucher } from '../../github/read-permission.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
@@ -19,19 +20,9 @@ import { userBudgetRefusal } from './user-budget.ts';
 export type DispatchedRun = { runId: number; htmlUrl: string };
 
 async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string> {
-  try {
-    const { data } = await octokit.rest.git.getRef({
-      owner: task.repoOwner,
-      repo: task.repoName,
-      ref: `heads/${branch}`,
-    });
-    return data.object.sha;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) {
-      throw new AppError('branch_missing', { branch });
-    }
-    throw error;
-  }
+  const sha = await readBranchHead(octokit, { owner: task.repoOwner, name: task.repoName }, branch);
+  if (sha === undefined) throw new AppError('branch_missing', { branch });
+  return sha;
 }
 
 /** A run this task's attempt already made: its title names the task, it is newer than the attempt. */
@@ -98,18 +89,10 @@ async function waitForRun(deps: AppDeps, octokit: Octokit, task: Task): Promise<
 }
 
 async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
-  if (task.approvedBy) return; // a maintainer vouched for this request
-  const permission = await readPermission(octokit, {
-    repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName, defaultBranch: '' },
-    sender: { login: task.requesterLogin, id: task.requesterId, type: 'User' },
-  });
-  const access = decideRunAccess(
-    { login: task.requesterLogin, id: task.requesterId, type: 'User' },
-    permission,
-    task.settings,
-  );
+  const voucher = await readVoucher(octokit, task);
+  const access = decideStillAuthorized(voucher, task.requesterId, task.settings);
   if (access.decision !== 'allow') {
-    throw new AppError('access_revoked', { login: task.requesterLogin, reason: access.reason });
+    throw new AppError('access_revoked', { login: voucher.actor.login, reason: access.reason });
   }
 }
 

@@ -4,6 +4,7 @@
 // never duplicated.
 
 import { roleOf } from '../../core/access/decide-access.ts';
+import { pullPayloadShape, readPayload } from '../../core/ingest/webhook-payloads.ts';
 import type { Role } from '../../core/repo-config/schema.ts';
 import {
   decideReview,
@@ -103,20 +104,14 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promis
 }
 
 /** The pull request of a review or pull_request webhook, as a target. */
-export function pullTargetFrom(payload: Record<string, unknown>): PullTarget | undefined {
-  const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
-  const repository = obj(payload.repository);
-  const target = {
-    installationId: Number(obj(payload.installation).id),
-    repo: {
-      id: Number(repository.id),
-      owner: String(obj(repository.owner).login ?? ''),
-      name: String(repository.name ?? ''),
-    },
-    number: Number(obj(payload.pull_request).number),
+/** The pull request a review or pull request event is about; a malformed payload fails for good. */
+export function pullTargetFrom(event: string, payload: unknown): PullTarget {
+  const shape = readPayload(pullPayloadShape, event, payload);
+  return {
+    installationId: shape.installation.id,
+    repo: { id: shape.repository.id, owner: shape.repository.owner.login, name: shape.repository.name },
+    number: shape.pull_request.number,
   };
-  const ids = [target.installationId, target.repo.id, target.number];
-  return ids.every(Number.isSafeInteger) && target.repo.owner && target.repo.name ? target : undefined;
 }
 
 /** The review check of the pull request a task published to (after publishing). */

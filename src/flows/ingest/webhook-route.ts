@@ -50,7 +50,9 @@ export function mountWebhookRoute(app: Hono, options: WebhookRouteOptions): void
       const fields = { deliveryId: verified.deliveryId, event: verified.event };
       try {
         const outcome = await recordDelivery(options.pool, verified);
-        log.debug({ ...fields, outcome }, 'webhook recorded');
+        if (outcome === 'failed')
+          log.warn(fields, 'webhook recorded as failed: its payload cannot be stored');
+        else log.debug({ ...fields, outcome }, 'webhook recorded');
         metrics.webhooks.inc({ event: verified.event, outcome: String(outcome) });
         return c.json({ outcome }, 202);
       } catch (error) {

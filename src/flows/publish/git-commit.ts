@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors.ts';
 import type { Applied } from '../../core/policy/apply-change.ts';
 import { type HashObject, type TreeRequestEntry, treeId } from '../../core/policy/tree-request.ts';
 import { decideBranchUpdate } from '../../core/publish/decide-branch-update.ts';
-import { pullRequestTitle } from '../../core/render/pr-body.ts';
+import { commitMessage } from '../../core/render/pr-body.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { BLOB_READ_CONCURRENCY } from './read-base.ts';
@@ -73,7 +73,7 @@ export async function createCommit(
       reason: `GitHub built a tree (${tree.sha.slice(0, 12)}) other than the one the policy checked (${expected.slice(0, 12)}), so nothing was published`,
     });
   }
-  const message = `${pullRequestTitle(task)}\n\nAgent task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`;
+  const message = commitMessage(task);
   const { data: commit } = await octokit.rest.git.createCommit({
     ...repoOf(task),
     message,

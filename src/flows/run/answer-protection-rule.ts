@@ -4,15 +4,15 @@
 // answering a run GitHub no longer waits on (already answered, cancelled) changes nothing.
 
 import { taskIdOfRunTitle } from '../../contract/run-title.ts';
-import { decideRunAccess } from '../../core/access/decide-access.ts';
-import { errorMessage } from '../../core/errors.ts';
+import { decideStillAuthorized } from '../../core/access/decide-access.ts';
+import { AppError, errorMessage } from '../../core/errors.ts';
 import { decideGate, type GateDecision, type GateFacts, gateComment } from '../../core/gate/decide-gate.ts';
 import { type GateRequest, gateRequestFrom } from '../../core/gate/gate-request.ts';
 import { foreignRunRejected } from '../../core/render/notices.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
-import { readPermission } from '../../github/read-permission.ts';
+import { readVoucher } from '../../github/read-permission.ts';
 import { doneEffect } from '../../store/effects.ts';
 import { monthlySpendUsd } from '../../store/spend.ts';
 import { appendTaskEvent } from '../../store/task-events.ts';
@@ -87,14 +87,9 @@ async function gatherFacts(
     environment: task.settings.environment,
     workflowFile: task.workflowFile ?? task.settings.workflow,
   };
-  if (!task.approvedBy) {
-    const requester = { login: task.requesterLogin, id: task.requesterId, type: 'User' };
-    const permission = await readPermission(octokit, {
-      repo: { ...request.repo, defaultBranch: '' },
-      sender: requester,
-    });
-    facts.access = decideRunAccess(requester, permission, task.settings);
-  }
+  // Whoever vouches for the task (its approver, or its requester) must still be allowed to.
+  const voucher = await readVoucher(octokit, task);
+  facts.access = decideStillAuthorized(voucher, task.requesterId, task.settings);
   const limit = task.settings.budget?.['monthly-usd'];
   if (limit !== undefined)
     facts.budget = { limitUsd: limit, spentUsd: await monthlySpendUsd(deps.pool, task.repoId) };
@@ -152,10 +147,8 @@ async function sendReview(
 export async function answerProtectionRule(deps: AppDeps, payload: Json): Promise<void> {
   if (payload.action !== 'requested') return;
   const request = gateRequestFrom(payload);
-  if ('invalid' in request) {
-    deps.log.warn({ reason: request.invalid }, 'deployment protection rule request ignored');
-    return;
-  }
+  if ('invalid' in request)
+    throw new AppError('malformed_payload', { event: 'deployment_protection_rule', reason: request.invalid });
   const log = deps.log.child({ runId: request.runId, environment: request.environment });
   const previous = await previousAnswer(deps, request);
   if (previous) {

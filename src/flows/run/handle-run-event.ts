@@ -3,6 +3,11 @@
 // with a link to the logs.
 
 import { taskIdOfRunTitle } from '../../contract/run-title.ts';
+import {
+  readPayload,
+  workflowJobPayloadShape,
+  workflowRunPayloadShape,
+} from '../../core/ingest/webhook-payloads.ts';
 import { decideRunEnded, mayHaveStoppedAtGate } from '../../core/run/decide-run-ended.ts';
 import type { Task } from '../../core/task/task.ts';
 import { transitionTask } from '../../store/task-transitions.ts';
@@ -11,7 +16,6 @@ import type { AppDeps } from '../app-deps.ts';
 import { runRejectedAtGate } from './rejected-at-gate.ts';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null ? (v as Json) : {});
 
 /** A run the App does not know, whose title says it is one of ours: its id is not stored yet. */
 export class RunNotRecordedYet extends Error {}
@@ -31,8 +35,9 @@ async function taskForRun(deps: AppDeps, run: Json, repositoryId: number): Promi
 
 export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<void> {
   if (payload.action !== 'completed') return;
-  const run = obj(payload.workflow_run);
-  const task = await taskForRun(deps, run, Number(obj(payload.repository).id));
+  const shape = readPayload(workflowRunPayloadShape, 'workflow_run', payload);
+  const run: Json = shape.workflow_run;
+  const task = await taskForRun(deps, run, shape.repository.id);
   if (!task || Number(run.id) !== task.workflowRunId) return;
   const conclusion = String(run.conclusion ?? 'unknown');
   const url = String(run.html_url ?? task.workflowRunUrl ?? '');
@@ -56,9 +61,10 @@ export async function handleWorkflowRun(deps: AppDeps, payload: Json): Promise<v
 }
 
 export async function handleWorkflowJob(deps: AppDeps, payload: Json): Promise<void> {
-  const job = obj(payload.workflow_job);
-  const repositoryId = Number(obj(payload.repository).id);
-  const task = await findTaskByRunId(deps.pool, Number(job.run_id));
+  const shape = readPayload(workflowJobPayloadShape, 'workflow_job', payload);
+  const job = shape.workflow_job;
+  const repositoryId = shape.repository.id;
+  const task = await findTaskByRunId(deps.pool, job.run_id);
   if (!task) {
     // `workflow_job` carries no run title; if a task of this repository is still waiting for its
     // run id, this job may be its run: try again once the id is stored.

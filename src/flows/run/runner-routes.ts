@@ -13,6 +13,7 @@ import { checkClaimsForTask } from '../../core/run/check-claims.ts';
 import { acceptsProgress, acceptsTranscript, answerSpec } from '../../core/run/runner-rules.ts';
 import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
+import { cleanJson } from '../../core/text/well-formed.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
 import { metrics } from '../../platform/metrics/metrics.ts';
@@ -50,9 +51,14 @@ function limitBody(maxSize: number, what: string) {
   return bodyLimit({ maxSize, onError: (c) => fail(c, new AppError('too_large', { what, limit: maxSize })) });
 }
 
-/** The body, validated; the first problem named by its field. */
+/**
+ * The body, made storable (NUL and lone surrogates in any string become U+FFFD, so a summary
+ * holding one cannot lose the job's result) and validated; the first problem named by its field.
+ */
 async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S> | AppError> {
-  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  const cleaned = cleanJson(await c.req.json().catch(() => undefined));
+  if (!cleaned.ok) return new AppError('bad_request', { reason: `body: ${cleaned.reason}` });
+  const parsed = schema.safeParse(cleaned.value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   return new AppError('bad_request', {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideManageAccess, decideRunAccess, roleOf } from '../../../src/core/access/decide-access.ts';
+import {
+  decideApproveAccess,
+  decideManageAccess,
+  decideRunAccess,
+  decideStillAuthorized,
+  roleOf,
+} from '../../../src/core/access/decide-access.ts';
 import { parseRepoConfig, type RepoConfig } from '../../../src/core/repo-config/schema.ts';
 
 function config(raw: object = {}): RepoConfig {
@@ -81,18 +87,88 @@ describe('decideRunAccess', () => {
 
 describe('decideManageAccess', () => {
   it('refuses self-approval even for an admin', () => {
-    expect(decideManageAccess(alice, perm('admin', 'admin'), 'approve', 1).decision).toBe('deny');
+    expect(decideManageAccess(alice, perm('admin', 'admin'), 'approve', 1, config()).decision).toBe('deny');
   });
   it('lets a write user approve someone else', () => {
-    expect(decideManageAccess(alice, perm('write', 'write'), 'approve', 2).decision).toBe('allow');
+    expect(decideManageAccess(alice, perm('write', 'write'), 'approve', 2, config()).decision).toBe('allow');
   });
   it('lets a requester cancel their own task without write access', () => {
-    expect(decideManageAccess(alice, perm('read', 'read'), 'cancel', 1).decision).toBe('allow');
+    expect(decideManageAccess(alice, perm('read', 'read'), 'cancel', 1, config()).decision).toBe('allow');
   });
   it.each(['approve', 'reject', 'retry', 'cancel'] as const)(
     'refuses %s of another user task to a read user',
     (action) => {
-      expect(decideManageAccess(alice, perm('read', 'read'), action, 2).decision).toBe('deny');
+      expect(decideManageAccess(alice, perm('read', 'read'), action, 2, config()).decision).toBe('deny');
     },
   );
+});
+
+describe('decideApproveAccess follows the trigger rule', () => {
+  const bob = { login: 'bob', id: 2, type: 'User' };
+  it.each([
+    // [min-permission, users, approver role, decision]
+    ['write', [], 'write', 'allow'],
+    ['write', [], 'triage', 'deny'],
+    ['maintain', [], 'write', 'deny'],
+    ['maintain', [], 'maintain', 'allow'],
+    ['admin', [], 'maintain', 'deny'],
+    ['admin', [], 'admin', 'allow'],
+    ['write', ['carol'], 'admin', 'deny'],
+    ['write', ['bob'], 'write', 'allow'],
+    ['write', ['bob'], 'read', 'deny'],
+  ] as const)('min-permission %s, users %j: a %s approver → %s', (min, users, role, decision) => {
+    const rule = config({ trigger: { 'min-permission': min, users } });
+    const permission = perm(role === 'maintain' ? 'write' : role, role);
+    expect(decideApproveAccess(bob, permission, rule, 1).decision).toBe(decision);
+    expect(decideManageAccess(bob, permission, 'approve', 1, rule).decision).toBe(decision);
+  });
+
+  it('says what the bar is when it refuses', () => {
+    const rule = config({ trigger: { 'min-permission': 'maintain' } });
+    expect(decideApproveAccess(bob, perm('write', 'write'), rule, 1)).toMatchObject({
+      decision: 'deny',
+      reason: 'approving tasks here needs maintain access or higher (you have write)',
+    });
+  });
+
+  it('never lets the requester approve, nor a bot', () => {
+    expect(decideApproveAccess(alice, perm('admin', 'admin'), config(), 1).decision).toBe('deny');
+    expect(decideApproveAccess({ ...bob, type: 'Bot' }, perm('admin', 'admin'), config(), 1)).toMatchObject({
+      decision: 'deny',
+      silent: true,
+    });
+  });
+
+  it('lets retry only those who could run the task', () => {
+    const rule = config({ trigger: { 'min-permission': 'maintain' } });
+    expect(decideManageAccess(bob, perm('write', 'write'), 'retry', 1, rule).decision).toBe('deny');
+    expect(decideManageAccess(bob, perm('write', 'maintain'), 'retry', 1, rule).decision).toBe('allow');
+  });
+});
+
+describe('decideStillAuthorized (at dispatch and at the gate)', () => {
+  const maria = { login: 'maria', id: 3, type: 'User' };
+  const rule = config({ trigger: { 'min-permission': 'maintain' } });
+  it.each([
+    [true, 'maintain', 'allow'],
+    [true, 'write', 'deny'],
+    [true, 'none', 'deny'],
+    [false, 'maintain', 'allow'],
+    [false, 'write', 'needs_approval'],
+  ] as const)('approved %s, voucher now %s → %s', (approved, role, decision) => {
+    const permission = role === 'none' ? null : perm('write', role);
+    expect(decideStillAuthorized({ actor: maria, permission, approved }, 1, rule).decision).toBe(decision);
+  });
+
+  it('names the approver whose access went', () => {
+    const result = decideStillAuthorized(
+      { actor: maria, permission: perm('write', 'write'), approved: true },
+      1,
+      rule,
+    );
+    expect(result).toMatchObject({
+      reason:
+        'the task was approved by @maria, and approving tasks here needs maintain access or higher (they have write)',
+    });
+  });
 });

@@ -60,6 +60,39 @@ describe('parseCommand', () => {
     expect(parseCommand(body)).toEqual({ found: false });
   });
 
+  it.each([
+    ['<!-- /agent run hidden -->', 'an inline HTML comment'],
+    ['<!--\n/agent run hidden\n-->', 'a multi-line HTML comment'],
+    ['text <!-- start\n/agent run hidden\n-->', 'a comment opened mid-line'],
+    ['<!-- a --> <!--\n/agent run hidden\n-->', 'a second comment on the line'],
+    ['<!--\nhidden\n--> /agent run after', 'text after a comment ends on its line'],
+    ['<!--\n/agent run hidden', 'an unclosed comment'],
+    ['<pre>\n/agent run code\n</pre>', 'a pre block'],
+    ['<PRE class="x">\n/agent run code\n</PRE>', 'a pre block in capitals with attributes'],
+    ['<code>\n/agent run code\n</code>', 'a code element'],
+    ['<textarea>\n/agent run code\n</textarea>', 'a textarea'],
+    ['<script>\n/agent run code\n</script>', 'a script element'],
+    ['<div hidden>\n/agent run hidden\n</div>', 'a hidden element'],
+    ['<details><summary>x</summary><div style="display:none">\n/agent run hidden\n</div>', 'display:none'],
+  ])('ignores %j (%s)', (body) => {
+    expect(parseCommand(body)).toEqual({ found: false });
+  });
+
+  it.each([
+    ['<!-- note -->\n/agent add tests', 'add tests'],
+    ['<pre>\ncode\n</pre>\n/agent add tests', 'add tests'],
+    ['<pre>x</pre>\n/agent add tests', 'add tests'],
+    ['```\n<!--\n```\n/agent add tests', 'add tests'],
+    ['/agent fix it <!-- and more\nhidden -->', 'fix it <!-- and more\nhidden -->'],
+  ])('finds the command that is visible in %j', (body, prompt) => {
+    expect(parseCommand(body)).toEqual(run(prompt));
+  });
+
+  it('shows the text of a malformed flag as code that cannot be left', () => {
+    const result = parseCommand('/agent --x`@alice` fix');
+    expect(result).toEqual({ found: true, ok: false, error: expect.stringContaining('`` --x`@alice` ``') });
+  });
+
   it('finds a command after a closed fence', () => {
     expect(parseCommand('```\n/agent no\n```\n/agent yes')).toEqual(run('yes'));
   });

@@ -75,6 +75,24 @@ describe('decideGate', () => {
       /@alice may no longer run agent tasks here \(needs write \(you have read\)\)/,
     ],
     [
+      'an approved task whose approver lost the approval bar',
+      facts({
+        task: { ...task, approvedBy: 'maria' },
+        access: {
+          decision: 'deny',
+          role: 'write',
+          reason:
+            'the task was approved by @maria, and approving tasks here needs maintain access or higher (they have write)',
+        },
+      }),
+      /Agent task 7 may no longer run: the task was approved by @maria, and approving tasks here needs maintain/,
+    ],
+    [
+      'an environment name that tries to leave its code span',
+      facts({ environment: 'x` @everyone `y' }),
+      /not ``x` @everyone `y``\./,
+    ],
+    [
       'a spent budget',
       facts({ budget: { limitUsd: 10, spentUsd: 10 } }),
       /budget for the month is spent: \$10\.00 of \$10\.00/,
@@ -85,7 +103,7 @@ describe('decideGate', () => {
     expect(decision.reason).toMatch(reason);
   });
 
-  it('does not re-check the requester when a maintainer approved the task', () => {
+  it('lets an approved task through while its approver still may approve', () => {
     const decision = decideGate(facts({ task: { ...task, approvedBy: 'maria' }, access: undefined }));
     expect(decision).toEqual({
       state: 'approved',

@@ -1,5 +1,34 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../../src/core/command/parse-command.ts';
 import { classifyDelivery } from '../../../src/core/ingest/classify-delivery.ts';
+
+/** Comments built from the pieces that decide whether a line is a command. */
+const commentBody = fc
+  .array(
+    fc.constantFrom(
+      '/agent fix it',
+      '/agent',
+      '   /agent add tests',
+      '    /agent indented',
+      '> /agent quoted',
+      '<!--',
+      '-->',
+      '<!-- /agent inline -->',
+      '<pre>',
+      '</pre>',
+      '<code>',
+      '</code>',
+      '<div hidden>',
+      '</div>',
+      '```',
+      '~~~',
+      'text',
+      '',
+    ),
+    { maxLength: 8 },
+  )
+  .map((lines) => lines.join('\n'));
 
 describe('classifyDelivery', () => {
   it.each([
@@ -7,12 +36,36 @@ describe('classifyDelivery', () => {
     ['issue_comment', 'created', 'Thanks!\n  /agent fix it', 'process'],
     ['issue_comment', 'created', 'we could ask /agent later', 'ignore'],
     ['issue_comment', 'created', 'no command here', 'ignore'],
-    ['issue_comment', 'edited', '/agent add a test', 'ignore'],
+    ['issue_comment', 'edited', '/agent add a test', 'process'],
+    ['issue_comment', 'edited', 'no command here', 'ignore'],
     ['issue_comment', 'deleted', '/agent add a test', 'ignore'],
+    ['issue_comment', 'created', '<!--\n/agent run hidden\n-->', 'ignore'],
+    ['issue_comment', 'created', '<pre>\n/agent run code\n</pre>', 'ignore'],
+    ['issue_comment', 'created', '```\n/agent run code\n```', 'ignore'],
     ['pull_request_review_comment', 'created', '/agent rename this', 'process'],
-    ['pull_request_review_comment', 'edited', '/agent rename this', 'ignore'],
+    ['pull_request_review_comment', 'edited', '/agent rename this', 'process'],
   ])('%s.%s with %j → %s', (event, action, body, expected) => {
     expect(classifyDelivery(event, { action, comment: { body } })).toBe(expected);
+  });
+
+  it('processes an edit that removed a command: the request it made may be waiting', () => {
+    const payload = {
+      action: 'edited',
+      comment: { body: 'never mind' },
+      changes: { body: { from: '/agent x' } },
+    };
+    expect(classifyDelivery('issue_comment', payload)).toBe('process');
+  });
+
+  it('agrees with the command parser on every comment', () => {
+    fc.assert(
+      fc.property(commentBody, (body) => {
+        const queued =
+          classifyDelivery('issue_comment', { action: 'created', comment: { body } }) === 'process';
+        expect(queued).toBe(parseCommand(body).found);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it.each([

@@ -73,7 +73,7 @@ describe('POST /api/github/webhooks', () => {
 
   it('records an irrelevant event without queueing it or keeping its payload', async () => {
     const response = await signed('d-ignored', 'issue_comment', {
-      action: 'edited',
+      action: 'deleted',
       comment: { body: '/agent x' },
     });
     expect(await response.json()).toEqual({ outcome: 'ignored' });

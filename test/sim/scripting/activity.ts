@@ -9,7 +9,7 @@ import { readRef, writeRef } from '../git/refs.ts';
 import type { PullIssue } from '../serialize/pull.ts';
 import type { Actor } from '../state/actor.ts';
 import { createComment, deleteComment, editComment } from '../state/comments.ts';
-import { createIssue, findIssue } from '../state/issues.ts';
+import { createIssue, editIssue, findIssue } from '../state/issues.ts';
 import { followHead, mergePull, openPull, updatePull } from '../state/pulls.ts';
 import { createReviewComment, editReviewComment, submitReview } from '../state/reviews.ts';
 import { accountByLogin, findRepo } from '../state/store.ts';
@@ -41,6 +41,11 @@ export function activityApi(sim: SimCore) {
       if (!issue) throw new Error(`simulator: no issue ${o.repo}#${o.issue}`);
       const { value, delivered } = createComment(sim, issue, asUser(sim, o.user), o.body);
       return { id: value.id, deliveries: await delivered };
+    },
+    async editIssue(o: { repo: string; issue: number; user: string; title?: string; body?: string | null }) {
+      const issue = findIssue(sim, findRepo(sim.store, o.repo), o.issue);
+      if (!issue) throw new Error(`simulator: no issue ${o.repo}#${o.issue}`);
+      return { deliveries: await editIssue(sim, issue, asUser(sim, o.user), o).delivered };
     },
     async editComment(o: { commentId: number; user: string; body: string }) {
       const comment = sim.store.comments.get(o.commentId);

@@ -58,6 +58,34 @@ export function createIssue(
   return { value: issue, delivered };
 }
 
+/** Edits an issue's title or body, as the issue's page does; sends `issues` `edited`. */
+export function editIssue(
+  sim: SimCore,
+  issue: Issue,
+  actor: Actor,
+  fields: { title?: string; body?: string | null },
+): Emitted<Issue> {
+  const changes: Record<string, { from: string | null }> = {};
+  if (fields.title !== undefined && fields.title !== issue.title) {
+    changes.title = { from: issue.title };
+    issue.title = fields.title;
+  }
+  if (fields.body !== undefined && fields.body !== issue.body) {
+    changes.body = { from: issue.body };
+    issue.body = fields.body;
+  }
+  issue.updatedAt = isoNow(sim.clock.now());
+  const repo = sim.store.repos.get(issue.repoId)!;
+  const delivered = sim.webhooks.emit({
+    event: 'issues',
+    action: 'edited',
+    repo,
+    sender: mustAccount(sim.store, actor.userId),
+    build: () => ({ changes, issue: issueJson(sim, issue) }),
+  });
+  return { value: issue, delivered };
+}
+
 export function findIssue(sim: SimCore, repo: Repo, number: number): Issue | undefined {
   return sim.store.issues.get(issueKey(repo.id, number));
 }
