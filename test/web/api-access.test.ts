@@ -338,7 +338,9 @@ describe('acting on tasks', () => {
       `SELECT actor, payload FROM task_events WHERE task_id = $1 AND type = 'approve'`,
       [waitingTask],
     );
-    expect(events.rows).toEqual([{ actor: 'maria', payload: { via: 'api' } }]);
+    expect(events.rows).toEqual([
+      { actor: 'maria', payload: { via: 'api', revision: 1, approverId: expect.any(Number) } },
+    ]);
     const again = await call('maria', 'POST', `/api/v1/tasks/${waitingTask}/approve`);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'cannot_manage' });

@@ -52,7 +52,7 @@ async function move(
   const actor = input.actor.login;
   switch (action) {
     case 'cancel':
-      return cancelTask(deps, input.octokit, task, actor);
+      return cancelTask(deps, input.octokit, task, { login: actor, via });
     case 'retry':
       return transitionTask(deps.pool, task.id, {
         type: 'retry',
@@ -66,6 +66,7 @@ async function move(
         task,
         approver: input.actor,
         writtenAt: input.writtenAt ?? new Date(),
+        via,
       });
     case 'reject':
       return transitionTask(deps.pool, task.id, {

@@ -18,6 +18,8 @@ export type ApproveInput = {
   approver: Actor;
   /** When the approval was written (GitHub's time for a comment; now for the API). */
   writtenAt: Date;
+  /** Where the approval came from, kept with the event. */
+  via: 'comment' | 'api';
 };
 
 /** The approval's outcome; a refusal's reason says what changed. */
@@ -56,7 +58,7 @@ export async function approveTask(
     type: 'approve',
     actor: approver.login,
     onlyRevision: task.requestRevision,
-    payload: { revision: task.requestRevision, approverId: approver.id },
+    payload: { via: input.via, revision: task.requestRevision, approverId: approver.id },
     fields: { approvedBy: approver.login, approvedById: approver.id },
   });
 }

@@ -49,17 +49,21 @@ async function leftOver(octokit: Octokit, task: Task): Promise<{ fields: TaskFie
 const NOT_PUBLISHING: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s) && s !== 'publishing');
 const NOTHING = { fields: {}, note: '' };
 
+type Canceller = { login: string; via: 'comment' | 'api' };
+
 function cancel(
   deps: AppDeps,
   taskId: number,
-  actor: string,
+  by: Canceller,
   onlyFrom: readonly TaskState[],
   extra: { fields: TaskFields; note: string },
 ) {
+  const actor = by.login;
   return transitionTask(deps.pool, taskId, {
     type: 'cancel',
     actor,
     onlyFrom,
+    payload: { via: by.via },
     fields: { ...extra.fields, errorCode: null, errorMessage: `Cancelled by @${actor}.${extra.note}` },
   });
 }
@@ -68,10 +72,10 @@ export async function cancelTask(
   deps: AppDeps,
   octokit: Octokit,
   task: Task,
-  actor: string,
+  by: Canceller,
 ): Promise<TransitionOutcome> {
   if (task.state !== 'publishing') {
-    const outcome = await cancel(deps, task.id, actor, NOT_PUBLISHING, NOTHING);
+    const outcome = await cancel(deps, task.id, by, NOT_PUBLISHING, NOTHING);
     // It reached publishing meanwhile: cancel the way a publishing task is cancelled.
     if (outcome.ok || outcome.task?.state !== 'publishing') return outcome;
   }
@@ -84,8 +88,8 @@ export async function cancelTask(
           task: current,
           reason: `it was published before the cancel took effect, in ${current.prUrl}; close that pull request if you do not want the change`,
         };
-      return cancel(deps, task.id, actor, NOT_PUBLISHING, NOTHING);
+      return cancel(deps, task.id, by, NOT_PUBLISHING, NOTHING);
     }
-    return cancel(deps, task.id, actor, ['publishing'], await leftOver(octokit, current));
+    return cancel(deps, task.id, by, ['publishing'], await leftOver(octokit, current));
   });
 }
