@@ -1,12 +1,12 @@
 // `npm start`: configuration → Postgres (embedded unless DATABASE_URL) → migrations → queue →
-// HTTP server. SIGINT/SIGTERM drain and exit 0.
+// HTTP server. SIGINT/SIGTERM drain and exit 0. A start-up failure is one message with the fix.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmbeddedPostgres } from '../platform/db/embedded-postgres.ts';
 import { createLogger } from '../platform/logging/create-logger.ts';
 import { loadConfiguration } from './load-configuration.ts';
-import { startApp } from './start-app.ts';
+import { type OpenDatabase, openDatabase } from './open-database.ts';
+import { type RunningApp, startApp } from './start-app.ts';
+import { reportStartupFailure } from './startup-failure.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -20,35 +20,21 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const config = await loadConfiguration(process.env);
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 
-let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
-let databaseUrl = config.databaseUrl;
-if (!databaseUrl) {
-  const dir = path.resolve(config.embeddedPostgres.dir);
-  embedded = await startEmbeddedPostgres({
-    dir,
-    port: config.embeddedPostgres.port,
-    onLog: (line) => log.debug({ component: 'postgres' }, line),
-  });
-  databaseUrl = embedded.url;
-  log.info(
-    { dir, port: embedded.port },
-    'embedded PostgreSQL started (set DATABASE_URL to use your own server)',
-  );
-  embedded.exited.then((code) => {
+let stopping = false;
+let database: OpenDatabase | undefined;
+let app: RunningApp | undefined;
+try {
+  database = await openDatabase(config, log);
+  database.embedded?.exited.then((code) => {
     if (!stopping) {
       log.fatal({ code }, 'embedded PostgreSQL exited unexpectedly');
       process.exit(1);
     }
   });
-}
-
-let stopping = false;
-let app: Awaited<ReturnType<typeof startApp>>;
-try {
   const role = flags['worker-only'] ? 'worker' : flags['http-only'] ? 'http' : 'all';
   app = await startApp({
     config,
-    databaseUrl,
+    databaseUrl: database.url,
     log,
     role,
     // The queue worker died (e.g. the database was gone too long): exit 1 so the process is
@@ -56,18 +42,29 @@ try {
     onFatal: () => void shutdown('queue worker stopped', 1),
   });
 } catch (error) {
-  log.fatal({ err: error }, 'start-up failed');
   stopping = true;
-  await embedded?.stop();
-  process.exit(1);
+  const context = { databaseUrl: config.databaseUrl, host: config.host, port: config.port };
+  const exitCode = reportStartupFailure(error, context, log);
+  await database?.embedded?.stop();
+  process.exit(exitCode);
 }
+
+/**
+ * Under `npm start` one Ctrl-C or `kill -TERM -<group>` arrives twice: from the terminal or the
+ * sender, and again from npm, which forwards signals to its script. A repeat within this window is
+ * that echo; a signal after it is a person insisting, and ends the process at once.
+ */
+const SIGNAL_ECHO_MS = 1_000;
+let firstSignalAt = 0;
 
 async function shutdown(signal: string, exitCode = 0): Promise<void> {
   if (stopping) {
+    if (Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
     log.warn({ signal }, 'second signal: exiting now');
     process.exit(1);
   }
   stopping = true;
+  firstSignalAt = Date.now();
   log.info({ signal }, 'signal received');
   const deadline = setTimeout(() => {
     log.error('shutdown took too long; exiting');
@@ -75,8 +72,8 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   }, config.shutdownTimeoutMs + 10_000);
   deadline.unref();
   try {
-    await app.stop();
-    await embedded?.stop();
+    await app?.stop();
+    await database?.embedded?.stop();
     process.exit(exitCode);
   } catch (error) {
     log.error({ err: error }, 'shutdown failed');

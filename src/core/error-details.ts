@@ -41,5 +41,11 @@ export type ErrorDetails = {
   too_many_events: Record<string, never>;
   bad_request: { reason: string };
   result_refused: { reason: string };
+  // Start-up failures (src/boot/startup-failure.ts): one message with the fix, then exit.
+  postgres_unreachable: { dir: string };
+  embedded_postgres_failed: { reason: string };
+  database_unreachable: { target: string; reason: string };
+  port_in_use: { host: string; port: number };
+  startup_failed: { reason: string };
 };
 export type ErrorCode = keyof ErrorDetails;

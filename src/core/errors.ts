@@ -48,6 +48,11 @@ export const ERROR_KINDS = {
   too_many_events: { status: 429, permanent: true },
   bad_request: { status: 400, permanent: true },
   result_refused: { status: 409, permanent: true },
+  postgres_unreachable: { status: 503, permanent: true },
+  embedded_postgres_failed: { status: 503, permanent: true },
+  database_unreachable: { status: 503, permanent: false },
+  port_in_use: { status: 503, permanent: false },
+  startup_failed: { status: 503, permanent: true },
 } as const satisfies Record<ErrorCode, ErrorKind>;
 
 export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];
