@@ -1,19 +1,23 @@
 // The App's HTTP server: health and readiness for everyone; with App credentials the webhook
-// route and the runner API, without them Probot's registration flow (setup mode).
+// route and the runner API, without them the GitHub App registration flow (setup mode).
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { parse as parseYaml } from 'yaml';
 import { mountWebhookRoute } from '../flows/ingest/webhook-route.ts';
 import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
 import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
+import { mountNextSteps, mountRegistration, type Registration } from '../flows/setup/register-app.ts';
+import { updateEnvFile } from '../platform/config/env-file.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
-import { mountSetupProxy, type SetupServer, startProbotSetup } from '../platform/http/setup-proxy.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import type { Readiness } from '../web/readiness.ts';
 
-export type HttpParts = { server: Server; url: string; setup: SetupServer | undefined };
+export type HttpParts = { server: Server; url: string };
 
 type HttpOptions = {
   config: AppConfig;
@@ -21,9 +25,13 @@ type HttpOptions = {
   log: Logger;
   readiness(): Promise<Readiness>;
   accepting(): boolean;
+  /** Setup mode: the App was registered and its credentials saved (main.ts goes on as the App). */
+  onRegistered?: (registration: Registration) => void;
 };
 
-async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: SetupServer | undefined }> {
+const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../app.yml');
+
+function buildRoutes(options: HttpOptions): Hono {
   const { config, pool, log, accepting } = options;
   const http = new Hono();
   http.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -31,10 +39,16 @@ async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: S
     const readiness = await options.readiness();
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
+  mountNextSteps(http, config);
   if (!config.github) {
-    const probotSetup = await startProbotSetup(log);
-    mountSetupProxy(http, probotSetup.origin);
-    return { http, setup: probotSetup.server };
+    mountRegistration(http, {
+      config,
+      log,
+      manifestBase: parseYaml(readFileSync(MANIFEST_FILE, 'utf8')) as Record<string, unknown>,
+      save: (values) => updateEnvFile(path.resolve('.env'), values),
+      onRegistered: (registration) => options.onRegistered?.(registration),
+    });
+    return http;
   }
   mountWebhookRoute(http, {
     path: config.webhookPath,
@@ -50,7 +64,7 @@ async function buildRoutes(options: HttpOptions): Promise<{ http: Hono; setup: S
     verifyToken: createOidcVerifier({ ...config.oidc, audience: config.publicUrl }),
     accepting,
   });
-  return { http, setup: undefined };
+  return http;
 }
 
 async function listen(app: Hono, host: string, port: number): Promise<Server> {
@@ -62,17 +76,10 @@ async function listen(app: Hono, host: string, port: number): Promise<Server> {
 
 export async function startHttp(options: HttpOptions): Promise<HttpParts> {
   const { config } = options;
-  const { http, setup } = await buildRoutes(options);
-  let server: Server;
-  try {
-    server = await listen(http, config.host, config.port);
-  } catch (error) {
-    await setup?.stop().catch(() => {});
-    throw error;
-  }
+  const server = await listen(buildRoutes(options), config.host, config.port);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  return { server, url, setup };
+  return { server, url };
 }
 
 /** Stops taking requests; resolves once open connections are closed. */
@@ -82,7 +89,6 @@ export async function closeHttp(parts: HttpParts, afterIdle: () => Promise<void>
     parts.server.closeIdleConnections();
   });
   await afterIdle();
-  await parts.setup?.stop();
   parts.server.closeAllConnections();
   await closed;
 }

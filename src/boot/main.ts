@@ -2,6 +2,8 @@
 // HTTP server. SIGINT/SIGTERM drain and exit 0. A start-up failure is one message with the fix.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { SETUP_PATHS } from '../core/setup/app-manifest.ts';
+import type { Registration } from '../flows/setup/register-app.ts';
 import { createLogger } from '../platform/logging/create-logger.ts';
 import { loadConfiguration } from './load-configuration.ts';
 import { type OpenDatabase, openDatabase } from './open-database.ts';
@@ -17,12 +19,54 @@ const { values: flags } = parseArgs({
 });
 
 if (existsSync('.env')) process.loadEnvFile('.env');
-const config = await loadConfiguration(process.env);
+let config = await loadConfiguration(process.env);
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
 
 let stopping = false;
 let database: OpenDatabase | undefined;
 let app: RunningApp | undefined;
+/** Setup mode → the App, once registered: the setup server gives way to the App in this process. */
+let switching: Promise<void> | undefined;
+const role = flags['worker-only'] ? 'worker' : flags['http-only'] ? 'http' : 'all';
+
+function start(databaseUrl: string): Promise<RunningApp> {
+  return startApp({
+    config,
+    databaseUrl,
+    log,
+    role,
+    // The queue worker died (e.g. the database was gone too long): exit 1 so the process is
+    // restarted; its jobs are released to the other replicas meanwhile.
+    onFatal: () => void shutdown('queue worker stopped', 1),
+    onRegistered: (registration) => {
+      switching ??= continueAsApp(databaseUrl, registration).catch((error: unknown) => {
+        process.exitCode = reportStartupFailure(error, { host: config.host, port: config.port }, log);
+        void shutdown('start-up failed', process.exitCode);
+      });
+    },
+  });
+}
+
+async function continueAsApp(databaseUrl: string, registration: Registration): Promise<void> {
+  log.info(
+    { appId: registration.appId, slug: registration.slug },
+    'GitHub App registered; its credentials are saved in .env; starting as the App',
+  );
+  await app?.stop();
+  app = undefined;
+  Object.assign(process.env, registration.env);
+  config = await loadConfiguration(process.env);
+  if (stopping) return;
+  app = await start(databaseUrl);
+  log.info(
+    {
+      install: `${registration.htmlUrl}/installations/new`,
+      nextSteps: `${config.publicUrl}${SETUP_PATHS.installed}`,
+    },
+    'next: install the App on a repository (the browser is on that page), then follow the next steps',
+  );
+}
+
 try {
   database = await openDatabase(config, log);
   database.embedded?.exited.then((code) => {
@@ -31,16 +75,7 @@ try {
       process.exit(1);
     }
   });
-  const role = flags['worker-only'] ? 'worker' : flags['http-only'] ? 'http' : 'all';
-  app = await startApp({
-    config,
-    databaseUrl: database.url,
-    log,
-    role,
-    // The queue worker died (e.g. the database was gone too long): exit 1 so the process is
-    // restarted; its jobs are released to the other replicas meanwhile.
-    onFatal: () => void shutdown('queue worker stopped', 1),
-  });
+  app = await start(database.url);
 } catch (error) {
   stopping = true;
   const context = { databaseUrl: config.databaseUrl, host: config.host, port: config.port };
@@ -72,6 +107,7 @@ async function shutdown(signal: string, exitCode = 0): Promise<void> {
   }, config.shutdownTimeoutMs + 10_000);
   deadline.unref();
   try {
+    await switching;
     await app?.stop();
     await database?.embedded?.stop();
     process.exit(exitCode);

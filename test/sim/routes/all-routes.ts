@@ -1,6 +1,7 @@
 // Every REST route the simulator knows.
 import type { Route } from '../server/route.ts';
 import { actionRoutes } from './actions.ts';
+import { appHookRoutes } from './app-hooks.ts';
 import { appRoutes } from './apps.ts';
 import { checkRoutes } from './checks.ts';
 import { contentRoutes } from './contents.ts';
@@ -15,6 +16,7 @@ import { repoRoutes } from './repos.ts';
 
 export const allRoutes: Route[] = [
   ...appRoutes,
+  ...appHookRoutes,
   ...deliveryRoutes,
   ...repoRoutes,
   ...issueRoutes,

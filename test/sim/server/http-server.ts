@@ -1,8 +1,10 @@
 // The simulator's HTTP front: REST under /api/v3, the OIDC issuer and token endpoint under /_oidc,
-// job logs under /_logs, the control API under /_sim. Anything else is a 404 and is logged.
+// job logs under /_logs, the control API under /_sim, the App manifest form of the web UI.
+// Anything else is a 404 and is logged.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { serveJobLog, serveOidcToken } from '../actions/runner-endpoints.ts';
 import type { SimCore } from '../core.ts';
+import { MANIFEST_FORM, serveManifestForm } from '../web/manifest-form.ts';
 import { handleApi } from './api-handler.ts';
 import { DOCS_URL } from './http-error.ts';
 import { readBody, writeJson } from './respond.ts';
@@ -33,6 +35,7 @@ async function route(
   if (path.startsWith('/_logs/')) return serveJobLog(core, res, url);
   const body = await readBody(req);
   if (path.startsWith('/_sim/')) return control(req, res, url, body);
+  if (MANIFEST_FORM.test(path)) return serveManifestForm(core, req, res, url, body);
   if (path === '/api/v3' || path.startsWith('/api/v3/')) return handleApi(core, router, req, res, url, body);
   core.requests.add({
     method: req.method ?? 'GET',
