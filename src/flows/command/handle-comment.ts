@@ -40,7 +40,8 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
 
   const octokit = deps.github.forRepo(source.installationId, source.repo.id, 'respond');
   const target = { owner: source.repo.owner, repo: source.repo.name, issueNumber: source.issue.number };
-  const loaded = await loadRepoConfig(octokit, source.repo.owner, source.repo.name);
+  const configReader = deps.github.forConfig(source.installationId, source.repo.owner);
+  const loaded = await loadRepoConfig(configReader, source.repo.owner, source.repo.name);
   const config = loaded.ok ? loaded.config : defaults();
   const perHour = config['rate-limit']['replies-per-user-per-hour'];
   const reply = async (body: string) => {
