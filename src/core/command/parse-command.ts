@@ -5,7 +5,7 @@
 // never count. The first command line wins; the prompt is the rest of that line plus every
 // following line of the comment.
 
-export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help'] as const;
+export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help', 'doctor'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export type RunFlags = { engine?: string };
@@ -14,6 +14,7 @@ export type Command =
   | { kind: 'run'; prompt: string; flags: RunFlags }
   | { kind: 'status' }
   | { kind: 'help' }
+  | { kind: 'doctor' }
   | { kind: 'cancel' | 'retry' | 'approve'; taskId?: number }
   | { kind: 'reject'; taskId?: number; reason?: string };
 
@@ -72,7 +73,8 @@ function parseSubcommand(firstLine: string): Command | undefined {
   const word = words[0]?.toLowerCase();
   if (!SUBCOMMANDS.includes(word as Subcommand)) return undefined;
   const kind = word as Subcommand;
-  if (kind === 'status' || kind === 'help') return words.length === 1 ? { kind } : undefined;
+  if (kind === 'status' || kind === 'help' || kind === 'doctor')
+    return words.length === 1 ? { kind } : undefined;
   const taskId = parseTaskRef(words[1]);
   if (taskId === 'invalid') return undefined;
   if (kind === 'reject') {

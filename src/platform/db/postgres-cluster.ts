@@ -71,3 +71,25 @@ export async function stopStaleServer(dataDir: string): Promise<void> {
     reason: `another PostgreSQL server (pid ${pid}) still holds ${dataDir}; stop it (kill ${pid}) and start again`,
   });
 }
+
+/**
+ * The connection string of the embedded server already running on `dir` (an App started with
+ * `npm start`), or undefined when none is: a second process reads the same cluster through it
+ * instead of starting — and stopping — another server.
+ */
+export function runningServerUrl(dir: string): string | undefined {
+  const pidFile = path.join(dir, 'data', 'postmaster.pid');
+  const passwordFile = path.join(dir, 'password');
+  if (!existsSync(pidFile) || !existsSync(passwordFile)) return undefined;
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
