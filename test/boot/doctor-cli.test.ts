@@ -86,10 +86,9 @@ describe('npm run doctor', () => {
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     // What listens at PUBLIC_URL: the App's webhook route answers 202, any other path 404.
-    stray = createServer((req, res) => res.writeHead(req.url === '/api/github/webhooks' ? 202 : 404).end()).listen(
-      port,
-      '127.0.0.1',
-    );
+    stray = createServer((req, res) =>
+      res.writeHead(req.url === '/api/github/webhooks' ? 202 : 404).end(),
+    ).listen(port, '127.0.0.1');
     await once(stray, 'listening');
     app = sim.registerApp({
       slug: 'agent-dispatch',

@@ -16,7 +16,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export const WORKFLOW_TEMPLATE = readFileSync(path.join(ROOT, 'workflows-templates/agent.yml'), 'utf8');
 /** The action as the template pins it (a release's commit SHA): the simulator runs this checkout for it. */
 export const ACTION_USES =
-  /uses:\s*(agent-dispatch\/agent-dispatch@[^\s#]+)/.exec(WORKFLOW_TEMPLATE)?.[1] ?? 'agent-dispatch/agent-dispatch@v1';
+  /uses:\s*(agent-dispatch\/agent-dispatch@[^\s#]+)/.exec(WORKFLOW_TEMPLATE)?.[1] ??
+  'agent-dispatch/agent-dispatch@v1';
 export const COMMAND_CONFIG = { engine: 'command', command: 'bash ./agent.sh' };
 const MANIFEST = parseYaml(readFileSync(path.join(ROOT, 'app.yml'), 'utf8')) as {
   default_permissions: Record<string, 'read' | 'write'>;
