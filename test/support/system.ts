@@ -42,6 +42,8 @@ export type SystemOptions = {
   /** The runner's tool cache (RUNNER_TOOL_CACHE); default: the one all tests share, so an
    *  engine CLI is downloaded once per machine. */
   toolCacheDir?: string;
+  /** The simulator plays GitHub Enterprise Server of this version. */
+  enterprise?: { version: string };
 };
 
 export type System = {
@@ -57,6 +59,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const sim = await startSimulator({
     actions: { [ACTION_USES]: ROOT },
     toolCacheDir: options.toolCacheDir ?? sharedToolCache(),
+    ...(options.enterprise && { enterprise: options.enterprise }),
   });
   const github = sim.registerApp({
     slug: 'agent-dispatch',

@@ -1,4 +1,5 @@
-// The simulator's HTTP front: REST under /api/v3, the OIDC issuer and token endpoint under /_oidc,
+// The simulator's HTTP front: REST under /api/v3, the OIDC issuer (/_oidc, or /_services/token as
+// on GitHub Enterprise Server) and the job's token endpoint (/_oidc/token),
 // job logs under /_logs, the control API under /_sim, the App manifest form of the web UI.
 // Anything else is a 404 and is logged.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,8 +28,9 @@ async function route(
   const url = new URL(req.url ?? '/', core.url);
   const path = url.pathname;
   if (path === '/_oidc/token') return serveOidcToken(core, req, res, url);
+  // The issuer's discovery document and keys, under /_oidc (or /_services/token, as on GHES).
+  if (core.actions.issuer && (await core.actions.issuer.handle(req, res))) return;
   if (path.startsWith('/_oidc/')) {
-    if (core.actions.issuer && (await core.actions.issuer.handle(req, res))) return;
     writeJson(res, 404, { message: 'Not Found' });
     return;
   }
