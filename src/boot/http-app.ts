@@ -27,6 +27,8 @@ type HttpOptions = {
   accepting(): boolean;
   /** Setup mode: the App was registered and its credentials saved (main.ts goes on as the App). */
   onRegistered?: (registration: Registration) => void;
+  /** The worker tier: only /healthz and /readyz, for the orchestrator's probes. */
+  healthOnly?: boolean;
 };
 
 const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../app.yml');
@@ -39,6 +41,7 @@ function buildRoutes(options: HttpOptions): Hono {
     const readiness = await options.readiness();
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
+  if (options.healthOnly) return http;
   mountNextSteps(http, config);
   if (!config.github) {
     mountRegistration(http, {

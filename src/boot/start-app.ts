@@ -18,8 +18,9 @@ export type StartAppOptions = {
   databaseUrl: string;
   log: Logger;
   /**
-   * `all` (default): HTTP server and queue workers. `worker`: workers only, no HTTP server (to
-   * scale work out). `http`: HTTP server only (webhooks and the runner API), no workers.
+   * `all` (default): HTTP server and queue workers. `worker`: workers, and an HTTP server that
+   * answers only /healthz and /readyz (for probes; to scale work out). `http`: HTTP server only
+   * (webhooks and the runner API), no workers.
    */
   role?: 'all' | 'worker' | 'http';
   /** Replace the job handlers (tests that inspect the queue without running it). */
@@ -32,7 +33,7 @@ export type StartAppOptions = {
 };
 
 export type RunningApp = {
-  /** Base URL of the HTTP server (undefined in worker-only mode). */
+  /** Base URL of the HTTP server (in worker-only mode it serves only the health checks). */
   url: string | undefined;
   pool: Db;
   readiness(): Promise<Readiness>;
@@ -116,21 +117,22 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     await migrateQueue(pool, log);
     const tasks = await jobsFor(options, pool, githubStop.signal);
     if (options.role !== 'http') worker = await startQueue(options, pool, tasks);
-    if (options.role !== 'worker')
-      http = await startHttp({
-        config,
-        pool,
-        log,
-        readiness,
-        accepting: () => !shuttingDown,
-        ...(options.onRegistered && { onRegistered: options.onRegistered }),
-      });
+    http = await startHttp({
+      config,
+      pool,
+      log,
+      readiness,
+      accepting: () => !shuttingDown,
+      healthOnly: options.role === 'worker',
+      ...(options.onRegistered && { onRegistered: options.onRegistered }),
+    });
   } catch (error) {
     await worker?.stop().catch(() => {});
     await pool.end().catch(() => {});
     throw error;
   }
-  if (http) announce(options, http.url);
+  if (options.role === 'worker') log.info({ url: http.url }, 'listening for health checks only (worker)');
+  else announce(options, http.url);
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
