@@ -106,7 +106,10 @@ describe('decideRepoChecks', () => {
   });
 
   it('blocks a workflow that sends the job to another App URL', () => {
-    const literal = WORKFLOW_TEMPLATE.replaceAll('${{ vars.AGENT_DISPATCH_URL }}', 'https://old.example');
+    const literal = WORKFLOW_TEMPLATE.replaceAll(
+      `$${'{{'} vars.AGENT_DISPATCH_URL }}`,
+      'https://old.example',
+    );
     const checks = decideRepoChecks(
       { ...facts, workflow: { value: literal } },
       { publicUrl: 'https://a.example' },

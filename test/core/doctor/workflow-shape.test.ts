@@ -13,7 +13,7 @@ describe('analyseWorkflow', () => {
     expect(analyseWorkflow(WORKFLOW_TEMPLATE, 'agent')).toEqual({
       problems: [],
       secrets: ['ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'OPENAI_API_KEY'],
-      appUrl: '${{ vars.AGENT_DISPATCH_URL }}',
+      appUrl: `$${'{{'} vars.AGENT_DISPATCH_URL }}`,
     });
   });
 
@@ -52,7 +52,10 @@ describe('analyseWorkflow', () => {
     ],
     [
       'an untrusted expression',
-      swap('      - id: task\n', '      - run: echo "${{ github.event.issue.title }}"\n      - id: task\n'),
+      swap(
+        '      - id: task\n',
+        `      - run: echo "$${'{{'} github.event.issue.title }}"\n      - id: task\n`,
+      ),
       /expands event or input text/,
       false,
     ],
