@@ -112,11 +112,7 @@ describe('Quick start from a fresh 0700 clone', () => {
     );
     const client = new pg.Client({ connectionString: databaseUrl() });
     await client.connect();
-    await client
-      .query('CREATE TABLE quick_start_marker (note text); INSERT INTO quick_start_marker VALUES ($1)', [])
-      .catch(async () => {
-        await client.query('CREATE TABLE quick_start_marker (note text)');
-      });
+    await client.query('CREATE TABLE quick_start_marker (note text)');
     await client.query("INSERT INTO quick_start_marker VALUES ('kept')");
     await client.end();
 
