@@ -4,7 +4,7 @@
 import type { ConfigIssue, EngineName } from '../repo-config/schema.ts';
 import { type Check, fail, ok, skip } from './checks.ts';
 import { ENGINE_KEYS } from './engine-keys.ts';
-import { analyseWorkflow } from './workflow-shape.ts';
+import { analyseWorkflow, type WorkflowDocument } from './workflow-shape.ts';
 
 /** Undefined: could not be read (the reason is in `error`). */
 type Read<T> = { value: T } | { error: string };
@@ -15,8 +15,8 @@ export type RepoFacts = {
   config:
     | { ok: true; workflow: string; environment: string; engines: EngineName[] }
     | { ok: false; issues: ConfigIssue[] };
-  /** The workflow file's text on the default branch; null when it is not there. */
-  workflow: Read<string | null>;
+  /** The workflow file on the default branch, parsed; null when it is not there. */
+  workflow: Read<WorkflowDocument | null>;
   /** Whether the environment exists. */
   environment: Read<boolean>;
 };
@@ -41,9 +41,9 @@ function workflowChecks(
         false,
       ),
     ];
-  const text = facts.workflow.value;
-  if (text === null) return [fail(name, `\`${workflowPath}\` is not on the default branch`, TEMPLATE, true)];
-  const shape = analyseWorkflow(text, environment);
+  const file = facts.workflow.value;
+  if (file === null) return [fail(name, `\`${workflowPath}\` is not on the default branch`, TEMPLATE, true)];
+  const shape = analyseWorkflow(file, environment);
   const checks: Check[] = [
     shape.problems.length === 0
       ? ok(name, `\`${workflowPath}\`: dispatchable, least privilege (contents: read, id-token: write)`)

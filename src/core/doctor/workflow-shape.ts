@@ -1,6 +1,9 @@
 // Whether the agent workflow of a repository is still what the App expects and still least
-// privilege, read from its YAML (the repository's copy of workflows-templates/agent.yml). Pure.
-import { parse } from 'yaml';
+// privilege, from its parsed YAML (the repository's copy of workflows-templates/agent.yml; the
+// flow parses the file). Pure.
+
+/** The workflow file as YAML gave it, or why YAML could not read it. */
+export type WorkflowDocument = { parsed: unknown } | { error: string };
 
 export type WorkflowProblem = { message: string; fix: string; blocking: boolean };
 
@@ -56,18 +59,16 @@ function jobPermissionProblems(name: string, permissions: unknown): WorkflowProb
   return problems;
 }
 
-export function analyseWorkflow(text: string, environment: string): WorkflowShape {
-  let doc: Record<string, unknown>;
-  try {
-    doc = record(parse(text));
-  } catch (error) {
-    const message = `is not valid YAML (${(error as Error).message.split('\n')[0]})`;
+export function analyseWorkflow(file: WorkflowDocument, environment: string): WorkflowShape {
+  if ('error' in file) {
+    const message = `is not valid YAML (${file.error})`;
     return {
       problems: [{ message, fix: 'copy workflows-templates/agent.yml again', blocking: true }],
       secrets: [],
       appUrl: undefined,
     };
   }
+  const doc = record(file.parsed);
   const problems: WorkflowProblem[] = [];
   const triggers = triggersOf(doc.on);
   const inputs = record(record(record(doc.on).workflow_dispatch).inputs);

@@ -1,5 +1,6 @@
 // What the doctor reads about a repository: its configuration (through the config loader), the
 // workflow file on the default branch, the environment. Reads only.
+import { parse } from 'yaml';
 import type { RepoFacts } from '../../core/doctor/repo-checks.ts';
 import type { LoadedRepoConfig } from '../../github/load-repo-config.ts';
 import type { GitHubClients, Octokit } from '../../github/octokit.ts';
@@ -20,7 +21,12 @@ async function readFile(octokit: Octokit, repo: RepoRef, path: string): Promise<
       mediaType: { format: 'raw' },
     });
     const raw = data as unknown;
-    return { value: typeof raw === 'string' ? raw : Buffer.from(raw as ArrayBuffer).toString('utf8') };
+    const text = typeof raw === 'string' ? raw : Buffer.from(raw as ArrayBuffer).toString('utf8');
+    try {
+      return { value: { parsed: parse(text) } };
+    } catch (error) {
+      return { value: { error: (error as Error).message.split('\n')[0] ?? 'unreadable' } };
+    }
   } catch (error) {
     if ((error as { status?: number }).status === 404) return { value: null };
     return { error: reason(error) };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { decideAppChecks } from '../../../src/core/doctor/app-checks.ts';
 import { fail, ok, renderMarkdown, renderText, skip } from '../../../src/core/doctor/checks.ts';
 import { decideRepoChecks, type RepoFacts } from '../../../src/core/doctor/repo-checks.ts';
@@ -88,7 +89,7 @@ describe('decideRepoChecks', () => {
     fullName: 'acme/widgets',
     installed: true,
     config: { ok: true, workflow: 'agent.yml', environment: 'agent', engines: ['claude-code'] },
-    workflow: { value: WORKFLOW_TEMPLATE },
+    workflow: { value: { parsed: parse(WORKFLOW_TEMPLATE) } },
     environment: { value: false },
   };
 
@@ -111,7 +112,7 @@ describe('decideRepoChecks', () => {
       'https://old.example',
     );
     const checks = decideRepoChecks(
-      { ...facts, workflow: { value: literal } },
+      { ...facts, workflow: { value: { parsed: parse(literal) } } },
       { publicUrl: 'https://a.example' },
     );
     expect(checks.find((c) => c.name === 'App URL')).toMatchObject({ status: 'fail', blocking: true });

@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { analyseWorkflow } from '../../../src/core/doctor/workflow-shape.ts';
+import { parse } from 'yaml';
+import {
+  analyseWorkflow as analyseParsed,
+  type WorkflowDocument,
+} from '../../../src/core/doctor/workflow-shape.ts';
 import { WORKFLOW_TEMPLATE } from '../../support/system.ts';
+
+/** What the flow hands over: the file parsed, or YAML's complaint. */
+function document(text: string): WorkflowDocument {
+  try {
+    return { parsed: parse(text) };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+const analyseWorkflow = (text: string, environment: string) => analyseParsed(document(text), environment);
 
 const swap = (from: string | RegExp, to: string) => {
   const changed = WORKFLOW_TEMPLATE.replace(from, to);
