@@ -35,12 +35,11 @@ describe('deploy/kubernetes, rendered by kubectl kustomize', () => {
   const resources = parseAllDocuments(rendered).map((doc) => doc.toJS() as Resource);
   const named = (kind: string, name: string) =>
     resources.find((r) => r.kind === kind && r.metadata.name === name);
-  const podOf = (resource: Resource | undefined) =>
-    (
-      resource?.spec.template as {
-        spec: { containers: Container[]; securityContext: Record<string, unknown> };
-      }
-    ).spec;
+  type Pod = { containers: Container[]; securityContext: Record<string, unknown> };
+  const podOf = (resource: Resource | undefined): Pod => {
+    if (!resource) throw new Error('no such resource');
+    return (resource.spec.template as { spec: Pod }).spec;
+  };
 
   it('holds an HTTP deployment, a worker deployment, a migration job, a service and a TLS ingress in one namespace', () => {
     expect(resources.map((r) => `${r.kind}/${r.metadata.name}`).sort()).toEqual(
@@ -56,7 +55,7 @@ describe('deploy/kubernetes, rendered by kubectl kustomize', () => {
     );
     for (const r of resources.filter((r) => r.kind !== 'Namespace'))
       expect(r.metadata.namespace).toBe('agent-dispatch');
-    expect((named('Ingress', 'agent-dispatch')?.spec.tls as unknown[]).length).toBe(1);
+    expect(named('Ingress', 'agent-dispatch')?.spec.tls).toHaveLength(1);
   });
 
   it.each([
