@@ -1,25 +1,25 @@
 // The App's HTTP server: health and readiness for everyone; with App credentials the webhook
-// route and the runner API, without them Probot's registration flow (setup mode).
+// route, the runner API and the web part (sign-in, API, pages, metrics); without them the GitHub
+// App registration flow (setup mode).
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { parse as parseYaml } from 'yaml';
 import { mountWebhookRoute } from '../flows/ingest/webhook-route.ts';
 import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
 import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
+import { mountNextSteps, mountRegistration, type Registration } from '../flows/setup/register-app.ts';
+import { updateEnvFile } from '../platform/config/env-file.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import type { Db } from '../platform/db/pool.ts';
-import { mountSetupProxy, type SetupServer, startProbotSetup } from '../platform/http/setup-proxy.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { startWeb, type WebParts } from '../web/mount-web.ts';
 import type { Readiness } from '../web/readiness.ts';
 
-export type HttpParts = {
-  server: Server;
-  url: string;
-  setup: SetupServer | undefined;
-  web: WebParts | undefined;
-};
+export type HttpParts = { server: Server; url: string; web: WebParts | undefined };
 
 type HttpOptions = {
   config: AppConfig;
@@ -29,9 +29,25 @@ type HttpOptions = {
   githubStop: AbortSignal;
   readiness(): Promise<Readiness>;
   accepting(): boolean;
+  /** Setup mode: the App was registered and its credentials saved (main.ts goes on as the App). */
+  onRegistered?: (registration: Registration) => void;
+  /** The worker tier: only /healthz and /readyz, for the orchestrator's probes. */
+  healthOnly?: boolean;
 };
 
-type Routes = { http: Hono; setup: SetupServer | undefined; web: WebParts | undefined };
+type Routes = { http: Hono; web: WebParts | undefined };
+
+const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../app.yml');
+
+function mountSetup(http: Hono, options: HttpOptions): void {
+  mountRegistration(http, {
+    config: options.config,
+    log: options.log,
+    manifestBase: parseYaml(readFileSync(MANIFEST_FILE, 'utf8')) as Record<string, unknown>,
+    save: (values) => updateEnvFile(path.resolve('.env'), values),
+    onRegistered: (registration) => options.onRegistered?.(registration),
+  });
+}
 
 async function buildRoutes(options: HttpOptions): Promise<Routes> {
   const { config, pool, log, accepting } = options;
@@ -41,10 +57,11 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
     const readiness = await options.readiness();
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
+  if (options.healthOnly) return { http, web: undefined };
+  mountNextSteps(http, config);
   if (!config.github) {
-    const probotSetup = await startProbotSetup(log);
-    mountSetupProxy(http, probotSetup.origin);
-    return { http, setup: probotSetup.server, web: undefined };
+    mountSetup(http, options);
+    return { http, web: undefined };
   }
   mountWebhookRoute(http, {
     path: config.webhookPath,
@@ -63,7 +80,7 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
   });
   const web = await startWeb({ ...options, credentials: config.github });
   web.mount(http);
-  return { http, setup: undefined, web };
+  return { http, web };
 }
 
 async function listen(app: Hono, host: string, port: number): Promise<Server> {
@@ -75,18 +92,17 @@ async function listen(app: Hono, host: string, port: number): Promise<Server> {
 
 export async function startHttp(options: HttpOptions): Promise<HttpParts> {
   const { config } = options;
-  const { http, setup, web } = await buildRoutes(options);
+  const { http, web } = await buildRoutes(options);
   let server: Server;
   try {
     server = await listen(http, config.host, config.port);
   } catch (error) {
-    await setup?.stop().catch(() => {});
     await web?.close().catch(() => {});
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  return { server, url, setup, web };
+  return { server, url, web };
 }
 
 /** Stops taking requests; resolves once open connections are closed. */
@@ -96,7 +112,6 @@ export async function closeHttp(parts: HttpParts, afterIdle: () => Promise<void>
     parts.server.closeIdleConnections();
   });
   await afterIdle();
-  await parts.setup?.stop();
   // Live streams never end by themselves: they close with the remaining connections.
   await parts.web?.close();
   parts.server.closeAllConnections();

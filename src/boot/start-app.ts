@@ -1,7 +1,9 @@
 // Composition root: migrations, database pool, queue, Probot and the HTTP server, wired once per
 // App process. Several of these can run against one Postgres (replicas), or in one test process.
 import type { CronItem, TaskList } from 'graphile-worker';
+import { reachableByGitHub, webhookUrl } from '../core/setup/app-manifest.ts';
 import { reliabilityCron } from '../flows/reconcile/reconcile-jobs.ts';
+import type { Registration } from '../flows/setup/register-app.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createPool, type Db } from '../platform/db/pool.ts';
@@ -16,8 +18,9 @@ export type StartAppOptions = {
   databaseUrl: string;
   log: Logger;
   /**
-   * `all` (default): HTTP server and queue workers. `worker`: workers only, no HTTP server (to
-   * scale work out). `http`: HTTP server only (webhooks and the runner API), no workers.
+   * `all` (default): HTTP server and queue workers. `worker`: workers, and an HTTP server that
+   * answers only /healthz and /readyz (for probes; to scale work out). `http`: HTTP server only
+   * (webhooks and the runner API), no workers.
    */
   role?: 'all' | 'worker' | 'http';
   /** Replace the job handlers (tests that inspect the queue without running it). */
@@ -25,10 +28,12 @@ export type StartAppOptions = {
   cron?: CronItem[];
   /** The process cannot go on (its queue worker stopped on its own): exit and let it be restarted. */
   onFatal?: (error: unknown) => void;
+  /** Setup mode: the App was registered through the manifest flow and its credentials saved. */
+  onRegistered?: (registration: Registration) => void;
 };
 
 export type RunningApp = {
-  /** Base URL of the HTTP server (undefined in worker-only mode). */
+  /** Base URL of the HTTP server (in worker-only mode it serves only the health checks). */
   url: string | undefined;
   pool: Db;
   readiness(): Promise<Readiness>;
@@ -79,12 +84,18 @@ async function startQueue(options: StartAppOptions, pool: Db, tasks: TaskList): 
 
 function announce(options: StartAppOptions, url: string): void {
   const { config, log } = options;
-  log.info({ url, mode: config.mode }, 'listening');
-  if (config.mode !== 'setup') return;
-  log.warn(
-    { url },
-    `No GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) are configured. Open ${url} to register the App from app.yml; the credentials are written to .env. Then restart.`,
-  );
+  if (config.mode !== 'setup') {
+    log.info({ url, webhook: webhookUrl(config) }, 'listening');
+    return;
+  }
+  const fields = { url, webhook: webhookUrl(config) };
+  log.info(fields, `setup mode (no GitHub App credentials): open ${config.publicUrl} to register the App`);
+  if (!reachableByGitHub(config.publicUrl)) {
+    log.warn(
+      fields,
+      'GitHub cannot deliver webhooks to this PUBLIC_URL: set PUBLIC_URL to a public HTTPS URL that reaches this server before registering (docs/install.md)',
+    );
+  }
 }
 
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
@@ -106,22 +117,24 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     await migrateQueue(pool, log);
     const tasks = await jobsFor(options, pool, githubStop.signal);
     if (options.role !== 'http') worker = await startQueue(options, pool, tasks);
-    if (options.role !== 'worker')
-      http = await startHttp({
-        config,
-        pool,
-        log,
-        databaseUrl: options.databaseUrl,
-        githubStop: githubStop.signal,
-        readiness,
-        accepting: () => !shuttingDown,
-      });
+    http = await startHttp({
+      config,
+      pool,
+      log,
+      databaseUrl: options.databaseUrl,
+      githubStop: githubStop.signal,
+      readiness,
+      accepting: () => !shuttingDown,
+      healthOnly: options.role === 'worker',
+      ...(options.onRegistered && { onRegistered: options.onRegistered }),
+    });
   } catch (error) {
     await worker?.stop().catch(() => {});
     await pool.end().catch(() => {});
     throw error;
   }
-  if (http) announce(options, http.url);
+  if (options.role === 'worker') log.info({ url: http.url }, 'listening for health checks only (worker)');
+  else announce(options, http.url);
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {

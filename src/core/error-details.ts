@@ -61,5 +61,11 @@ export type ErrorDetails = {
   sign_in_unavailable: Record<string, never>;
   sign_in_failed: { reason: string };
   github_unavailable: { reason: string };
+  // Start-up failures (src/boot/startup-failure.ts): one message with the fix, then exit.
+  postgres_unreachable: { dir: string };
+  embedded_postgres_failed: { reason: string };
+  database_unreachable: { target: string; reason: string };
+  port_in_use: { host: string; port: number };
+  startup_failed: { reason: string };
 };
 export type ErrorCode = keyof ErrorDetails;

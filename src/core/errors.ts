@@ -59,6 +59,11 @@ export const ERROR_KINDS = {
   sign_in_unavailable: { status: 503, permanent: true },
   sign_in_failed: { status: 400, permanent: true },
   github_unavailable: { status: 502, permanent: false },
+  postgres_unreachable: { status: 503, permanent: true },
+  embedded_postgres_failed: { status: 503, permanent: true },
+  database_unreachable: { status: 503, permanent: false },
+  port_in_use: { status: 503, permanent: false },
+  startup_failed: { status: 503, permanent: true },
 } as const satisfies Record<ErrorCode, ErrorKind>;
 
 export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];

@@ -35,6 +35,8 @@ export const PURPOSES = {
   gate: { metadata: 'read', deployments: 'write', actions: 'read' },
   /** The `agent-dispatch/review` check: read the pull request and its reviews, write the check. */
   review: { metadata: 'read', pull_requests: 'read', checks: 'write' },
+  /** The doctor: read the workflow file and the environment. */
+  doctor: { metadata: 'read', contents: 'read', actions: 'read' },
 } as const satisfies Record<string, Permissions>;
 export type Purpose = keyof typeof PURPOSES;
 
@@ -56,12 +58,29 @@ export type WritePacingOptions = {
   signal: AbortSignal;
 };
 
+/**
+ * Reads configuration files across the repositories of one account: `.github/agent.yml`, the
+ * account's `.github` repository and any `_extends` target. Each request gets a token for the
+ * one repository it names (`contents: read`), so the loader can follow `_extends` without a
+ * token for the whole installation. A repository outside the installation (or another account's)
+ * answers 404 to the loader and is listed in `unreadable`.
+ */
+export type ConfigReader = { octokit: Octokit; unreadable: Set<string> };
+
 export type GitHubClients = {
   /** Authenticated as the App (JWT): `/app/...` routes. */
   app(): Octokit;
   /** An installation token limited to one repository and one purpose's permissions. */
   forRepo(installationId: number, repoId: number, purpose: Purpose): Octokit;
+  /** Configuration reads in the repositories of `owner` (the installation's account). */
+  forConfig(installationId: number, owner: string): ConfigReader;
 };
+
+const CONFIG_PERMISSIONS: Permissions = { metadata: 'read', contents: 'read' };
+
+function notReadable(fullName: string, reason: string): Error {
+  return Object.assign(new Error(`${fullName}: ${reason}`), { status: 404 });
+}
 
 const MAX_WAIT_IN_JOB_SECONDS = 60;
 /**
@@ -159,6 +178,33 @@ export function createGitHubClients(
     };
   };
 
+  /** An installation's client whose every request carries the token `mint` chooses for it. */
+  const installationClient = (
+    installationId: number,
+    mint: (endpoint: { owner?: string; repo?: string }) => Promise<string>,
+  ): Octokit => {
+    const strategy = () => ({
+      hook: async (
+        req: typeof baseRequest,
+        route: Parameters<typeof baseRequest>[0],
+        parameters?: Parameters<typeof baseRequest>[1],
+      ) => {
+        const endpoint = req.endpoint.merge(route as string, parameters);
+        endpoint.headers.authorization = `token ${await mint(endpoint as { owner?: string; repo?: string })}`;
+        return req(endpoint as never);
+      },
+    });
+    return observed(
+      `installation:${installationId}`,
+      new ProbotOctokit({
+        ...common,
+        ...limitsFor(`installation:${installationId}`),
+        authStrategy: strategy as never,
+        auth: {},
+      }),
+    );
+  };
+
   return {
     app() {
       return observed(
@@ -173,33 +219,41 @@ export function createGitHubClients(
     },
     forRepo(installationId, repoId, purpose) {
       const permissions = PURPOSES[purpose];
-      const strategy = () => ({
-        hook: async (
-          req: typeof baseRequest,
-          route: Parameters<typeof baseRequest>[0],
-          parameters?: Parameters<typeof baseRequest>[1],
-        ) => {
-          // Cached by auth-app per (installation, repositories, permissions) until near expiry.
+      // Cached by auth-app per (installation, repositories, permissions) until near expiry.
+      return installationClient(installationId, async () => {
+        const { token } = await appAuth({
+          type: 'installation',
+          installationId,
+          repositoryIds: [repoId],
+          permissions,
+        });
+        return token;
+      });
+    },
+    forConfig(installationId, owner) {
+      const unreadable = new Set<string>();
+      const octokit = installationClient(installationId, async (endpoint) => {
+        const fullName = `${endpoint.owner}/${endpoint.repo}`;
+        if (!endpoint.repo || endpoint.owner?.toLowerCase() !== owner.toLowerCase()) {
+          unreadable.add(fullName);
+          throw notReadable(fullName, `outside ${owner}`);
+        }
+        try {
           const { token } = await appAuth({
             type: 'installation',
             installationId,
-            repositoryIds: [repoId],
-            permissions,
+            repositoryNames: [endpoint.repo],
+            permissions: CONFIG_PERMISSIONS,
           });
-          const endpoint = req.endpoint.merge(route as string, parameters);
-          endpoint.headers.authorization = `token ${token}`;
-          return req(endpoint as never);
-        },
+          return token;
+        } catch (error) {
+          // 422: the repository does not exist or the installation does not cover it.
+          if ((error as { status?: number }).status !== 422) throw error;
+          unreadable.add(fullName);
+          throw notReadable(fullName, 'not accessible to the installation');
+        }
       });
-      return observed(
-        `installation:${installationId}`,
-        new ProbotOctokit({
-          ...common,
-          ...limitsFor(`installation:${installationId}`),
-          authStrategy: strategy as never,
-          auth: {},
-        }),
-      );
+      return { octokit, unreadable };
     },
   };
 }

@@ -187,6 +187,15 @@ export async function queuedTasks(db: Queryable, repoId: number): Promise<Task[]
 }
 
 /** How many of a repository's tasks hold a concurrency slot. */
+/** Whether the repository ever had a task (its first command is checked against its setup). */
+export async function repoHasTasks(db: Queryable, repoId: number): Promise<boolean> {
+  const result = await db.query<{ found: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM tasks WHERE repo_id = $1) AS found',
+    [repoId],
+  );
+  return result.rows[0]?.found ?? false;
+}
+
 export async function countActive(db: Queryable, repoId: number): Promise<number> {
   const active = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM tasks WHERE repo_id = $1 AND state = ANY($2)',

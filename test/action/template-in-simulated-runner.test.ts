@@ -1,5 +1,5 @@
 // The workflow template, run by the test suite's simulated runner with this repository as the
-// action (as the simulator maps `agent-dispatch/agent-dispatch@v1`), against the protocol peer:
+// action (the simulator maps the reference the template pins to it), against the protocol peer:
 // prepare → checkout at the task's commit → run, outputs and summary included.
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { executeJob } from '../sim/runner/execute-job.ts';
 import { createBareRepo, jobOptions, type SeedRepo } from '../sim/runner/fixtures.ts';
+import { ACTION_USES } from '../support/system.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -27,7 +28,7 @@ it("runs prepare, checkout of the task's commit and run, and the App receives th
     }),
   });
   const options = jobOptions(await readFile(join(ROOT, 'workflows-templates/agent.yml'), 'utf8'), repo, {
-    actions: { 'agent-dispatch/agent-dispatch@v1': ROOT },
+    actions: { [ACTION_USES]: ROOT },
     oidc: peer.oidc,
   });
   options.context.inputs = { task_id: '42' };

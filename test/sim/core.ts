@@ -22,6 +22,8 @@ export type SimCore = {
   url: string;
   /** REST base: `${url}/api/v3`. */
   apiUrl: string;
+  /** Set when the simulator plays GitHub Enterprise Server (webhook headers, the OIDC issuer's path). */
+  enterprise?: { version: string };
   dataDir: string;
   toolCacheDir: string;
   clock: Clock;

@@ -40,6 +40,12 @@ export type SimulatorOptions = {
   clock?: Clock;
   /** Entries of a recursive tree listing before it is truncated (default 100,000, as on GitHub). */
   recursiveTreeEntries?: number;
+  /**
+   * Play GitHub Enterprise Server of this version: webhooks carry `X-GitHub-Enterprise-Version`
+   * and `-Host`, and Actions' OIDC issuer is `${url}/_services/token`, as on GHES. (REST is under
+   * /api/v3 either way.)
+   */
+  enterprise?: { version: string };
 };
 
 export type Simulator = ReturnType<typeof setupApi> &
@@ -88,6 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     webhooks: createWebhookSender(getCore, clock, options.webhookTimeoutMs ?? 10_000),
     actions,
     work: createWorkTracker(),
+    ...(options.enterprise && { enterprise: options.enterprise }),
   };
   const sim = core;
   const router = createRouter(allRoutes);
@@ -103,7 +110,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const { port } = server.address() as AddressInfo;
   sim.url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   sim.apiUrl = `${sim.url}/api/v3`;
-  actions.issuer = await createOidcIssuer({ issuer: `${sim.url}/_oidc` });
+  const oidcIssuerUrl = `${sim.url}${options.enterprise ? '/_services/token' : '/_oidc'}`;
+  actions.issuer = await createOidcIssuer({ issuer: oidcIssuerUrl });
 
   const setup = setupApi(sim);
   const activity = activityApi(sim);
@@ -111,7 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   simulator = Object.assign(Object.create(null) as object, setup, activity, {
     url: sim.url,
     apiUrl: sim.apiUrl,
-    oidcIssuerUrl: `${sim.url}/_oidc`,
+    oidcIssuerUrl,
     actions: actions.actions,
     faults: sim.faults,
     core: sim,

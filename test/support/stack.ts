@@ -25,6 +25,8 @@ export type StackOptions = {
   /** Replace the workflow file (default: the template maintainers copy). */
   workflow?: string;
   users?: Record<string, Role>;
+  /** The simulator plays GitHub Enterprise Server of this version. */
+  enterprise?: { version: string };
 };
 
 export type Stack = {

@@ -13,8 +13,11 @@ import { sharedToolCache } from '../sim/model/claude-code.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-export const ACTION_USES = 'agent-dispatch/agent-dispatch@v1';
 export const WORKFLOW_TEMPLATE = readFileSync(path.join(ROOT, 'workflows-templates/agent.yml'), 'utf8');
+/** The action as the template pins it (a release's commit SHA): the simulator runs this checkout for it. */
+export const ACTION_USES =
+  /uses:\s*(agent-dispatch\/agent-dispatch@[^\s#]+)/.exec(WORKFLOW_TEMPLATE)?.[1] ??
+  'agent-dispatch/agent-dispatch@v1';
 export const COMMAND_CONFIG = { engine: 'command', command: 'bash ./agent.sh' };
 const MANIFEST = parseYaml(readFileSync(path.join(ROOT, 'app.yml'), 'utf8')) as {
   default_permissions: Record<string, 'read' | 'write'>;
@@ -39,6 +42,8 @@ export type SystemOptions = {
   /** The runner's tool cache (RUNNER_TOOL_CACHE); default: the one all tests share, so an
    *  engine CLI is downloaded once per machine. */
   toolCacheDir?: string;
+  /** The simulator plays GitHub Enterprise Server of this version. */
+  enterprise?: { version: string };
 };
 
 export type System = {
@@ -54,6 +59,7 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const sim = await startSimulator({
     actions: { [ACTION_USES]: ROOT },
     toolCacheDir: options.toolCacheDir ?? sharedToolCache(),
+    ...(options.enterprise && { enterprise: options.enterprise }),
   });
   const github = sim.registerApp({
     slug: 'agent-dispatch',

@@ -11,6 +11,7 @@ export function helpText(options: { engines: string[]; defaultEngine: string }):
     '| `/agent cancel [task]` | Cancel a task (the latest live one by default). |',
     '| `/agent retry [task]` | Start a new attempt of a failed, cancelled or timed-out task. |',
     '| `/agent approve [task]` / `/agent reject [task] [reason]` | Approve or reject a request waiting for a maintainer. |',
+    "| `/agent doctor` | Check this repository's setup and the App's (people with write access). |",
     '| `/agent help` | Show this help. |',
     '',
     'Text in code blocks and quotes never starts a command.',

@@ -9,7 +9,7 @@
 
 import { encode } from '../render/encode.ts';
 
-export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help'] as const;
+export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help', 'doctor'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export type RunFlags = { engine?: string };
@@ -18,6 +18,7 @@ export type Command =
   | { kind: 'run'; prompt: string; flags: RunFlags }
   | { kind: 'status' }
   | { kind: 'help' }
+  | { kind: 'doctor' }
   | { kind: 'cancel' | 'retry' | 'approve'; taskId?: number }
   | { kind: 'reject'; taskId?: number; reason?: string };
 
@@ -111,7 +112,8 @@ function parseSubcommand(firstLine: string): Command | undefined {
   const word = words[0]?.toLowerCase();
   if (!SUBCOMMANDS.includes(word as Subcommand)) return undefined;
   const kind = word as Subcommand;
-  if (kind === 'status' || kind === 'help') return words.length === 1 ? { kind } : undefined;
+  if (kind === 'status' || kind === 'help' || kind === 'doctor')
+    return words.length === 1 ? { kind } : undefined;
   const taskId = parseTaskRef(words[1]);
   if (taskId === 'invalid') return undefined;
   if (kind === 'reject') {

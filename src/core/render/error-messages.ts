@@ -118,4 +118,14 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
   sign_in_failed: (d) => `Sign-in with GitHub did not complete: ${d.reason}. Start again at /auth/login.`,
   github_unavailable: (d) =>
     `GitHub could not be asked who you are or what you may see (${d.reason}); try again shortly.`,
+  postgres_unreachable: (d) =>
+    `Running as root, the embedded PostgreSQL server runs as the 'postgres' user, which cannot reach ${d.dir} (a parent directory is not searchable by other users). Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch/postgres (move ${d.dir} there first to keep its data), or set DATABASE_URL to use your own PostgreSQL server.`,
+  embedded_postgres_failed: (d) =>
+    `The embedded PostgreSQL server could not start: ${d.reason}. Set DATABASE_URL to use your own PostgreSQL server instead.`,
+  database_unreachable: (d) =>
+    `Cannot use the PostgreSQL database at ${d.target}: ${d.reason}. Check DATABASE_URL (leave it unset to run the embedded server).`,
+  port_in_use: (d) =>
+    `Cannot listen on ${d.host}:${d.port}: another process is using that port. Stop it, or set PORT to a free port.`,
+  startup_failed: (d) =>
+    `${d.reason.replace(/[.\s]+$/, '')}. Run with LOG_LEVEL=debug to see where it failed.`,
 };

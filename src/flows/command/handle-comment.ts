@@ -9,6 +9,7 @@ import { repliesPaused } from '../../core/render/notices.ts';
 import { allowedEngines, parseRepoConfig, type RepoConfig } from '../../core/repo-config/schema.ts';
 import { loadRepoConfig } from '../../github/load-repo-config.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { answerDoctor, setupChecklist } from '../doctor/doctor-reply.ts';
 import { reactOnce } from '../feedback/react.ts';
 import { replyOnce } from '../feedback/reply.ts';
 import { claimReply } from '../feedback/reply-budget.ts';
@@ -38,7 +39,8 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
 
   const octokit = deps.github.forRepo(source.installationId, source.repo.id, 'respond');
   const target = { owner: source.repo.owner, repo: source.repo.name, issueNumber: source.issue.number };
-  const loaded = await loadRepoConfig(octokit, source.repo.owner, source.repo.name);
+  const configReader = deps.github.forConfig(source.installationId, source.repo.owner);
+  const loaded = await loadRepoConfig(configReader, source.repo.owner, source.repo.name);
   const config = loaded.ok ? loaded.config : defaults();
   const perHour = config['rate-limit']['replies-per-user-per-hour'];
   const reply = async (body: string) => {
@@ -75,8 +77,8 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
   }
   const command = parsed.command;
   log.info({ command: command.kind, sender: source.sender.login }, 'command received');
-  // Cancelling and listing must work even when the config file is broken.
-  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status') {
+  // Cancelling, listing and the doctor must work even when the config file is broken.
+  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status' && command.kind !== 'doctor') {
     await reply(errorMessage('invalid_config', { issues: loaded.issues }));
     return;
   }
@@ -87,9 +89,16 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
     case 'status':
       await reply(await statusReply(deps.pool, source));
       return;
-    case 'run':
-      await startTask(deps, { source, octokit, config, command, reply, log });
+    case 'doctor':
+      await answerDoctor(deps, { source, octokit, loaded, reply });
       return;
+    case 'run': {
+      // A repository's first task: when its setup lacks what the task needs, the checklist.
+      const checklist = await setupChecklist(deps, source, loaded);
+      if (checklist) await reply(checklist);
+      else await startTask(deps, { source, octokit, config, command, reply, log });
+      return;
+    }
     default:
       await manageTask(deps, { source, octokit, config, command, reply, log });
   }

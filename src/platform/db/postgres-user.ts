@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { AppError } from '../../core/errors.ts';
 
 export type RunAs = { uid: number; gid: number } | undefined;
 
@@ -22,24 +23,29 @@ export function postgresUser(): RunAs {
   });
   const after = lookup();
   if (!after) {
-    throw new Error(
-      `Running as root, embedded PostgreSQL needs a 'postgres' user and could not create one: ${created.error?.message ?? created.stderr.trim()}`,
-    );
+    throw new AppError('embedded_postgres_failed', {
+      reason: `running as root, it runs as a 'postgres' user, and none could be created (${created.error?.message ?? created.stderr.trim()}); create one with \`useradd --system postgres\``,
+    });
   }
   return after;
 }
 
 export function prepareDirectory(dir: string, runAs: RunAs): void {
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new AppError('embedded_postgres_failed', {
+      reason: `${dir} cannot be created (${(error as NodeJS.ErrnoException).code})`,
+    });
+  }
   if (!runAs) return;
   // The postgres user must own its directory and be able to reach it through every parent.
   chmodSync(dir, 0o755);
   chownSync(dir, runAs.uid, runAs.gid);
-  const reach = spawnSync('/bin/sh', ['-c', 'cd "$1"', 'reach', dir], { ...runAs, encoding: 'utf8' });
-  if (reach.status !== 0) {
-    throw new Error(
-      `The 'postgres' user cannot reach ${dir} (a parent directory is not searchable by other users). ` +
-        'Set EMBEDDED_POSTGRES_DIR to a directory it can reach, such as /var/lib/agent-dispatch, or set DATABASE_URL.',
-    );
-  }
+  if (!canEnter(dir, runAs)) throw new AppError('postgres_unreachable', { dir });
+}
+
+/** Whether `user` can enter `dir` (search permission on it and every parent). */
+export function canEnter(dir: string, user: { uid: number; gid: number }): boolean {
+  return spawnSync('/bin/sh', ['-c', 'cd "$1"', 'reach', dir], user).status === 0;
 }

@@ -59,9 +59,23 @@ describe('verifyWebhook', () => {
     expect(result).toMatchObject({ ok: false, status: 401 });
   });
 
+  it.each(['projects_v2_item', 'sub_issues', 'security_and_analysis'])(
+    'accepts the event name %s',
+    async (event) => {
+      const body = '{}';
+      const result = await verifyWebhook(
+        SECRET,
+        { event, deliveryId: 'd', signature256: await sign(SECRET, body) },
+        Buffer.from(body),
+      );
+      expect(result).toMatchObject({ ok: true, event });
+    },
+  );
+
   it.each([
     [{ event: undefined, deliveryId: 'd' }, /X-GitHub-Event/],
     [{ event: 'Bad Event', deliveryId: 'd' }, /X-GitHub-Event/],
+    [{ event: '2fa_event', deliveryId: 'd' }, /X-GitHub-Event/],
     [{ event: 'ping', deliveryId: undefined }, /X-GitHub-Delivery/],
     [{ event: 'ping', deliveryId: '../etc' }, /X-GitHub-Delivery/],
   ])('refuses signed requests with bad headers %o', async (headers, reason) => {

@@ -11,6 +11,8 @@ export type AppProcess = {
   child: ChildProcess;
   url: string;
   pid: number;
+  /** Its working directory (where it reads and writes .env). */
+  cwd: string;
   /** Everything it wrote (JSON log lines). */
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -47,6 +49,7 @@ export function startAppProcess(env: Record<string, string>, port: number): AppP
   return {
     child,
     url,
+    cwd,
     pid: child.pid ?? -1,
     output: () => text,
     exited,

@@ -1,6 +1,7 @@
 // Every REST route the simulator knows.
 import type { Route } from '../server/route.ts';
 import { actionRoutes } from './actions.ts';
+import { appHookRoutes } from './app-hooks.ts';
 import { appRoutes } from './apps.ts';
 import { checkRoutes } from './checks.ts';
 import { contentRoutes } from './contents.ts';
@@ -16,6 +17,7 @@ import { userRoutes } from './user.ts';
 
 export const allRoutes: Route[] = [
   ...appRoutes,
+  ...appHookRoutes,
   ...deliveryRoutes,
   ...repoRoutes,
   ...issueRoutes,

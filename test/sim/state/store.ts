@@ -35,6 +35,8 @@ export type Store = {
   gates: Map<number, Gate>;
   /** Commits the simulator wrote through the Git Data API (GitHub signs those). */
   signedCommits: Set<string>;
+  /** One-time codes of the App manifest flow → the App made from the manifest. */
+  manifestCodes: Map<string, { appId: number; clientSecret: string; expiresAt: number }>;
 };
 
 export function createStore(): Store {
@@ -57,6 +59,7 @@ export function createStore(): Store {
     deployments: new Map(),
     gates: new Map(),
     signedCommits: new Set(),
+    manifestCodes: new Map(),
   };
 }
 

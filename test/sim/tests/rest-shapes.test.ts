@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppFromManifest } from '../state/manifests.ts';
 import { openApiProblems } from './support/openapi.ts';
 import { createWorld, type World } from './support/world.ts';
 
@@ -371,6 +372,25 @@ const calls: Call[] = [
     }),
   },
   { who: 'app', route: 'GET /app/hook/deliveries' },
+  { who: 'app', route: 'GET /app/hook/config' },
+  {
+    who: 'app',
+    route: 'PATCH /app/hook/config',
+    // `url` is Octokit's own option (the request's URL): the body goes in `data`.
+    params: () => ({ data: { url: 'https://agents.example.com/api/github/webhooks' } }),
+  },
+  {
+    who: 'maria',
+    route: 'POST /app-manifests/{code}/conversions',
+    params: () => ({
+      code: createAppFromManifest(
+        world.sim.core,
+        { name: 'From a manifest', url: 'https://agents.example.com/' },
+        'maria',
+      ).code,
+    }),
+    status: 201,
+  },
   {
     who: 'app',
     route: 'GET /app/hook/deliveries/{delivery_id}',

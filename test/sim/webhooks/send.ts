@@ -66,7 +66,13 @@ async function post(
   }
 }
 
-function headersFor(app: App, event: string, deliveryGuid: string, body: string): Record<string, string> {
+function headersFor(
+  core: SimCore,
+  app: App,
+  event: string,
+  deliveryGuid: string,
+  body: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
     accept: '*/*',
     'content-type': 'application/json',
@@ -76,6 +82,10 @@ function headersFor(app: App, event: string, deliveryGuid: string, body: string)
     'x-github-hook-id': String(app.hookId),
     'x-github-hook-installation-target-id': String(app.id),
     'x-github-hook-installation-target-type': 'integration',
+    ...(core.enterprise && {
+      'x-github-enterprise-version': core.enterprise.version,
+      'x-github-enterprise-host': new URL(core.url).host,
+    }),
   };
   if (app.webhookSecret) {
     headers['x-hub-signature'] = signSha1(app.webhookSecret, body);
@@ -133,7 +143,7 @@ export function createWebhookSender(core: () => SimCore, clock: Clock, timeoutMs
       status: 'pending',
       statusCode: 0,
       url: app.webhookUrl ?? '',
-      request: { headers: headersFor(app, spec.event, deliveryGuid, body), payload, body },
+      request: { headers: headersFor(core(), app, spec.event, deliveryGuid, body), payload, body },
       response: { headers: {}, payload: null },
     };
     deliveries.push(record);

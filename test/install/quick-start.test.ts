@@ -1,0 +1,136 @@
+// The README's Quick start, literally: a fresh clone in a `mktemp -d` directory (mode 0700), as
+// the user running the suite (root on these machines and in CI), `npm ci` then `npm start` as
+// its own process group: /readyz answers 200, SIGTERM to the group ends it with exit 0 and
+// nothing left running, and a second start finds the same data.
+import { execFileSync, spawn } from 'node:child_process';
+import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/platform/http/free-port.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes of a process group (from /proc: the group's members, whatever they are). */
+function groupMembers(pgid: number): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, group]) => group === pgid)
+    .map(([pid]) => pid as number);
+}
+
+describe('Quick start from a fresh 0700 clone', () => {
+  let home: string;
+  let clone: string;
+  let port: number;
+
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-quick-start-'));
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    clone = path.join(home, 'agent-dispatch');
+    // The working tree as a clone would have it: every file git tracks (or would), no build output.
+    execFileSync('git', ['clone', '--quiet', '--no-local', ROOT, clone]);
+    const changed = execFileSync('git', ['ls-files', '-mo', '--exclude-standard', '-z'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    for (const file of changed.split('\0').filter(Boolean)) {
+      execFileSync('cp', ['--parents', file, clone], { cwd: ROOT });
+    }
+    // The machine's npm cache stands in for the registry.
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: clone, stdio: 'pipe' });
+    port = await freePort();
+  }, 300_000);
+  afterAll(() => {
+    const link = path.join(clone, '.data', 'postgres');
+    const moved = lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()
+      ? realpathSync(link)
+      : undefined;
+    if (moved) rmSync(moved, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  async function npmStart(): Promise<{ pgid: number; exit: Promise<number | null>; output: () => string }> {
+    // Its own process group, as a terminal gives it one.
+    const child = spawn('npm', ['start'], {
+      cwd: clone,
+      detached: true,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        LOG_FORMAT: 'json',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      text += chunk;
+    });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline && child.exitCode === null) {
+      const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (status === 200) return { pgid: child.pid ?? 0, exit, output: () => text };
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`/readyz never answered 200:\n${text}`);
+  }
+
+  function databaseUrl(): string {
+    const dir = realpathSync(path.join(clone, '.data', 'postgres'));
+    const password = readFileSync(path.join(dir, 'password'), 'utf8').trim();
+    const pidFile = readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n');
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pidFile[3]}/postgres`;
+  }
+
+  it('npm ci && npm start: ready, SIGTERM exits 0 with nothing left running, and the data survives a restart', async () => {
+    const first = await npmStart();
+    const postgresPid = Number(
+      readFileSync(
+        path.join(realpathSync(path.join(clone, '.data', 'postgres')), 'data', 'postmaster.pid'),
+        'utf8',
+      ).split('\n')[0],
+    );
+    const client = new pg.Client({ connectionString: databaseUrl() });
+    await client.connect();
+    await client.query('CREATE TABLE quick_start_marker (note text)');
+    await client.query("INSERT INTO quick_start_marker VALUES ('kept')");
+    await client.end();
+
+    process.kill(-first.pgid, 'SIGTERM');
+    expect(await first.exit, first.output()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(groupMembers(first.pgid)).toEqual([]);
+    expect(alive(postgresPid)).toBe(false);
+    expect(first.output()).not.toMatch(/^\s+at /m);
+
+    const second = await npmStart();
+    const again = new pg.Client({ connectionString: databaseUrl() });
+    await again.connect();
+    const { rows } = await again.query('SELECT note FROM quick_start_marker');
+    await again.end();
+    expect(rows).toEqual([{ note: 'kept' }]);
+    expect(second.output()).not.toContain('database migrated');
+    process.kill(-second.pgid, 'SIGTERM');
+    expect(await second.exit).toBe(0);
+  }, 300_000);
+});
