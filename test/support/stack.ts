@@ -42,6 +42,8 @@ export type Stack = {
   waitForTask(predicate: (task: Task) => boolean, what: string, timeoutMs?: number): Promise<Task>;
   waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
   settle(): Promise<void>;
+  /** Runs a cron job of the App now instead of at the next minute; resolves once a worker ran it. */
+  runCronJob(identifier: (typeof RELIABILITY_JOBS)[keyof typeof RELIABILITY_JOBS]): Promise<void>;
   events(taskId: number): Promise<string[]>;
   stop(): Promise<void>;
 };
@@ -109,6 +111,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       } catch (error) {
         throw new Error(`${(error as Error).message}; pending jobs: ${JSON.stringify(await pending())}`);
       }
+    },
+    async runCronJob(identifier) {
+      const added = await app.pool.query<{ id: string }>('SELECT id FROM graphile_worker.add_job($1)', [
+        identifier,
+      ]);
+      const id = added.rows[0]!.id;
+      await until(
+        async () => {
+          const left = await app.pool.query('SELECT 1 FROM graphile_worker.jobs WHERE id = $1', [id]);
+          return left.rowCount === 0 ? true : undefined;
+        },
+        `the ${identifier} job to run`,
+        30_000,
+      );
     },
     async events(taskId) {
       return (await taskEvents(app.pool, taskId)).map((e) => e.type);
