@@ -19,10 +19,19 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-test-pg-'));
-  const server = await startEmbeddedPostgres({ dir, ephemeral: true });
+  let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  try {
+    server = await startEmbeddedPostgres({ dir, ephemeral: true });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   project.provide('adminDatabaseUrl', server.url);
   return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await server.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 }

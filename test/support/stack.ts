@@ -61,7 +61,13 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-  const system = await startSystem({ ...options, databaseUrl: db.url, log });
+  let system: Awaited<ReturnType<typeof startSystem>>;
+  try {
+    system = await startSystem({ ...options, databaseUrl: db.url, log });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
   const { sim, app, github, repo, config } = system;
 
   const stack: Stack = {
@@ -130,8 +136,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return (await taskEvents(app.pool, taskId)).map((e) => e.type);
     },
     async stop() {
-      await system.stop();
-      await db.drop();
+      try {
+        await system.stop();
+      } finally {
+        await db.drop();
+      }
     },
   };
   return stack;

@@ -55,6 +55,15 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     actions: { [ACTION_USES]: ROOT },
     toolCacheDir: options.toolCacheDir ?? sharedToolCache(),
   });
+  try {
+    return await startOnSimulator(sim, options);
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+}
+
+async function startOnSimulator(sim: Simulator, options: SystemOptions): Promise<System> {
   const github = sim.registerApp({
     slug: 'agent-dispatch',
     webhookSecret: 'e2e-webhook-secret-0123456789',
@@ -86,6 +95,21 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   const config = result.config;
   const log = options.log ?? createLogger({ level: 'silent', format: 'json' });
   const app = await startApp({ config, databaseUrl: options.databaseUrl, log });
+  try {
+    return await populate(sim, options, { app, github, config, publicUrl });
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+}
+
+/** The repository, its users, the installation and the environment, once the App listens. */
+async function populate(
+  sim: Simulator,
+  options: SystemOptions,
+  started: { app: RunningApp; github: RegisteredApp; config: AppConfig; publicUrl: string },
+): Promise<System> {
+  const { app, github, config, publicUrl } = started;
   sim.setWebhook(github.slug, { url: `${app.url}/api/github/webhooks` });
 
   const users: Record<string, Role> = { alice: 'write', ...options.users };

@@ -50,7 +50,22 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     ...options.simulator,
     actions: { [ACTION_USES]: options.actionDir ?? ROOT },
   });
-  const proxy = await startRoundRobinProxy();
+  let proxy: RoundRobinProxy | undefined;
+  try {
+    proxy = await startRoundRobinProxy();
+    return await onSimulator(sim, proxy, options);
+  } catch (error) {
+    await proxy?.close();
+    await sim.close();
+    throw error;
+  }
+}
+
+async function onSimulator(
+  sim: Simulator,
+  proxy: RoundRobinProxy,
+  options: ProcessStackOptions,
+): Promise<ProcessStack> {
   const github = sim.registerApp({
     slug: 'agent-dispatch',
     webhookUrl: `${proxy.url}/api/github/webhooks`,
