@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/http/free-port.ts';
+import { reservedPort } from '../support/ports.ts';
 
 const MAIN = path.resolve('src/boot/main.ts');
 
@@ -64,8 +64,15 @@ describe('npm start (src/boot/main.ts)', () => {
   it('as root, says which directory the postgres user cannot reach', async () => {
     const hidden = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-hidden-'));
     try {
-      const port = await freePort();
-      const app = start({ PORT: String(port), EMBEDDED_POSTGRES_DIR: path.join(hidden, 'pg') }, cwd);
+      const port = await reservedPort();
+      const app = start(
+        {
+          PORT: String(port),
+          EMBEDDED_POSTGRES_DIR: path.join(hidden, 'pg'),
+          EMBEDDED_POSTGRES_PORT: String(await reservedPort()),
+        },
+        cwd,
+      );
       if (process.getuid?.() === 0) {
         expect(await app.exit).toBe(1);
         expect(app.output()).toContain(`The 'postgres' user cannot reach ${path.join(hidden, 'pg')}`);
@@ -96,8 +103,13 @@ describe('npm start (src/boot/main.ts)', () => {
   });
 
   it('starts embedded Postgres, gets ready, stops cleanly on SIGTERM and keeps its data', async () => {
-    const port = await freePort();
-    const env = { PORT: String(port), EMBEDDED_POSTGRES_DIR: path.join(cwd, 'pg') };
+    // Both processes use the same ports: ports nobody else is handed in between.
+    const port = await reservedPort();
+    const env = {
+      PORT: String(port),
+      EMBEDDED_POSTGRES_DIR: path.join(cwd, 'pg'),
+      EMBEDDED_POSTGRES_PORT: String(await reservedPort()),
+    };
     const dataDir = path.join(cwd, 'pg', 'data');
 
     const first = start(env, cwd);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres.ts';
+import { reservedPort } from './ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-test-pg-'));
   let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
   try {
-    server = await startEmbeddedPostgres({ dir, ephemeral: true });
+    server = await startEmbeddedPostgres({ dir, ephemeral: true, port: await reservedPort() });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
 import { type AppConfig, formatConfigProblems, readConfig } from '../../src/platform/config/read-config.ts';
-import { freePort } from '../../src/platform/http/free-port.ts';
 import { createLogger, type Logger } from '../../src/platform/logging/create-logger.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import { sharedToolCache } from '../sim/model/claude-code.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
+import { reservedPort } from './ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const ACTION_USES = 'agent-dispatch/agent-dispatch@v1';
@@ -70,7 +70,8 @@ async function startOnSimulator(sim: Simulator, options: SystemOptions): Promise
     permissions: MANIFEST.default_permissions,
     events: MANIFEST.default_events,
   });
-  const port = await freePort();
+  // Named before the App listens (PUBLIC_URL is the jobs' audience): a port nobody else is handed.
+  const port = await reservedPort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const result = readConfig({
     APP_ID: String(github.id),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../../src/platform/db/embedded-postgres.ts';
 import { testClient } from '../../support/database.ts';
+import { reservedPort } from '../../support/ports.ts';
 
 const installed = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
 const packageRoot = path.resolve(path.dirname(installed.postgres), '..', '..');
@@ -35,7 +36,7 @@ describe('embedded PostgreSQL', () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), 'pg-cluster-'));
     dirs.push(dir);
-    server = await startEmbeddedPostgres({ dir, ephemeral: true, binaries });
+    server = await startEmbeddedPostgres({ dir, ephemeral: true, binaries, port: await reservedPort() });
     const client = await testClient(server.url);
     const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
     await client.end();
