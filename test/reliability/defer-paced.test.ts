@@ -47,11 +47,12 @@ describe('jobs waiting for a GitHub write slot', () => {
       tasks,
       shutdownTimeoutMs: 5_000,
     });
+    const deadline = Date.now() + 15_000;
     await addJob(db.pool, 'busy', { n: 1 }, { jobKey: 'busy:1' });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The other job is queued once the busy one went back to wait for its slot.
+    while (runs.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     await addJob(db.pool, 'other', {});
 
-    const deadline = Date.now() + 15_000;
     while (runs.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(runs.map((r) => r.job)).toEqual(['busy', 'other', 'busy']);
     const [first, , again] = runs as [Run, Run, Run];
