@@ -65,10 +65,11 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 
 type Backend = { pid: number; application_name: string; state: string | null; query: string };
 
+/** Connections of clients to the database (an autovacuum worker has no client to cut). */
 async function backends(client: pg.Client, name: string): Promise<Backend[]> {
   const found = await client.query<Backend>(
     `SELECT pid, application_name, state, query FROM pg_stat_activity
-      WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
     [name],
   );
   return found.rows;
