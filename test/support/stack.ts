@@ -119,18 +119,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }
     },
     async runCronJob(identifier) {
-      const added = await app.pool.query<{ id: string }>('SELECT id FROM graphile_worker.add_job($1)', [
-        identifier,
-      ]);
-      const id = added.rows[0]!.id;
+      // One attempt, as the cron's own jobs have.
+      const added = await app.pool.query<{ id: string }>(
+        'SELECT id FROM graphile_worker.add_job($1, max_attempts => 1)',
+        [identifier],
+      );
+      // Until no job of this task is queued or running, ours or one the cron queued meanwhile:
+      // when the minute's run holds the reconciler's lock, ours ends at once while that one works.
       await until(
         async () => {
-          const left = await app.pool.query('SELECT 1 FROM graphile_worker.jobs WHERE id = $1', [id]);
-          return left.rowCount === 0 ? true : undefined;
+          const live = await app.pool.query(
+            `SELECT 1 FROM graphile_worker.jobs
+              WHERE task_identifier = $1 AND (locked_at IS NOT NULL OR attempts < max_attempts)`,
+            [identifier],
+          );
+          return live.rowCount === 0 ? true : undefined;
         },
         `the ${identifier} job to run`,
         30_000,
       );
+      const failed = await app.pool.query<{ last_error: string }>(
+        'SELECT last_error FROM graphile_worker.jobs WHERE id = $1',
+        [added.rows[0]!.id],
+      );
+      if (failed.rows[0]) throw new Error(`the ${identifier} job failed: ${failed.rows[0].last_error}`);
     },
     async events(taskId) {
       return (await taskEvents(app.pool, taskId)).map((e) => e.type);
