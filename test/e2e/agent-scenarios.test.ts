@@ -227,7 +227,7 @@ describe('the /agent loop: acceptance scenarios', () => {
     // reconciler sends no copy of its own); then GitHub sends it to the App 10 times at once.
     const guid = await divertWebhooks(stack.sim, 'agent-dispatch', async (receiver) => {
       await stack.comment(issue, 'alice', '/agent MODE=none check duplicates');
-      return receiver.received.filter((d) => d.event === 'issue_comment').at(-1)!.guid;
+      return receiver.received.filter((d) => d.event === 'issue_comment').at(-1)!.delivery;
     });
     // What the cron does at every minute boundary: it sends no copy of its own.
     await stack.runCronJob(RELIABILITY_JOBS.redeliver);

@@ -26,10 +26,11 @@ describe('hostile webhooks', () => {
       await stack.comment(issue, 'alice', '/agent add hello.txt');
       return receiver.received.filter((d) => d.event === 'issue_comment').at(-1)!;
     });
+    expect(delivery.verified).toBe(true);
     genuine = {
-      guid: delivery.guid,
-      body: delivery.body,
-      signature256: String(delivery.headers['x-hub-signature-256']),
+      guid: delivery.delivery,
+      body: delivery.raw,
+      signature256: delivery.headers['x-hub-signature-256']!,
     };
     // What the cron does at every minute boundary: it leaves the genuine delivery alone.
     await stack.runCronJob(RELIABILITY_JOBS.redeliver);

@@ -88,7 +88,7 @@ describe('a replayed deployment_protection_rule delivery', () => {
           receiver.received.find(
             (d) =>
               d.event === 'deployment_protection_rule' &&
-              d.body.includes(`/runs/${dispatched.runId}/deployment_protection_rule`),
+              d.raw.includes(`/runs/${dispatched.runId}/deployment_protection_rule`),
           ),
         "the hand-made run's own protection rule request",
       );
