@@ -30,6 +30,8 @@ describe('jobs waiting for a GitHub write slot', () => {
       busy: async (_payload, helpers) => {
         record('busy', helpers);
         if (runs.filter((r) => r.job === 'busy').length === 1) {
+          // Queued while the only worker slot is taken: it can run only once this job lets go.
+          await addJob(db.pool, 'other', {});
           retryAt = Date.now() + 1_500;
           // As Probot reports a handler's failure: inside an AggregateError, as a cause.
           const deferred = new WritePacingDeferred('no GitHub write slot', new Date(retryAt));
@@ -47,12 +49,9 @@ describe('jobs waiting for a GitHub write slot', () => {
       tasks,
       shutdownTimeoutMs: 5_000,
     });
-    const deadline = Date.now() + 15_000;
     await addJob(db.pool, 'busy', { n: 1 }, { jobKey: 'busy:1' });
-    // The other job is queued once the busy one went back to wait for its slot.
-    while (runs.length < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    await addJob(db.pool, 'other', {});
 
+    const deadline = Date.now() + 15_000;
     while (runs.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(runs.map((r) => r.job)).toEqual(['busy', 'other', 'busy']);
     const [first, , again] = runs as [Run, Run, Run];
