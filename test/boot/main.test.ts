@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reservedPort } from '../support/ports.ts';
 
 const MAIN = path.resolve('src/boot/main.ts');
+/** Every App process a test started, so none outlives a test that failed half-way. */
+const started: Array<{ child: ChildProcess; exit: Promise<number | null> }> = [];
 
 function start(
   env: Record<string, string>,
@@ -25,6 +27,7 @@ function start(
     text += chunk;
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  started.push({ child, exit });
   return { child, output: () => text, exit };
 }
 
@@ -59,7 +62,13 @@ describe('npm start (src/boot/main.ts)', () => {
   const cwd = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-main-'));
   // Running as root, embedded Postgres runs as the `postgres` user, which must reach the directory.
   chmodSync(cwd, 0o755);
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  afterAll(async () => {
+    // Its embedded Postgres stops with it (its supervisor watches the App's pipe).
+    for (const app of started)
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    await Promise.all(started.map((app) => app.exit));
+    rmSync(cwd, { recursive: true, force: true });
+  });
 
   it('as root, says which directory the postgres user cannot reach', async () => {
     const hidden = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-hidden-'));

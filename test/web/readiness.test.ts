@@ -44,9 +44,12 @@ describe('readiness across a database outage', () => {
     });
   });
   afterAll(async () => {
-    await app?.stop();
-    await postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await app?.stop();
+    } finally {
+      await postgres?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers /healthz while the process runs', async () => {
