@@ -1,12 +1,21 @@
 // `npm run test:stress`: the whole suite twice at the same time on this machine, as when two
 // people (or two CI jobs) run `npm test` side by side — each run with its own embedded Postgres,
-// both sharing the machine's cores, ports, /tmp and tool cache. Prints both results and exits
-// non-zero if either failed. A failure here is a real bug (a race, a shared resource, an
-// assumption about timing): see docs/testing.md.
+// both sharing the machine's cores, ports, temporary directory and tool cache. Prints both
+// results and exits non-zero if either failed or if the runs left anything in their temporary
+// directory. A failure here is a real bug (a race, a shared resource, an assumption about
+// timing): see docs/testing.md.
 //
 //   scripts/node scripts/test-stress.ts [--suites N] [-- <vitest arguments, e.g. test files>]
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,7 +51,17 @@ const { values, positionals } = parseArgs({
 const suites = Number(values.suites);
 if (!Number.isInteger(suites) || suites < 1) throw new Error('--suites takes a positive integer');
 
-function runSuite(index: number, dir: string): Promise<SuiteResult> {
+/** Kept on purpose: Node's compile cache (one per Node version, reused by every run). */
+const CACHES = new Set(['node-compile-cache']);
+
+const children: ChildProcess[] = [];
+// Ctrl-C reaches the runs too (one process group): let them stop, then report and clean up.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {
+  for (const child of children) child.kill('SIGTERM');
+});
+
+function runSuite(index: number, dir: string, tmp: string): Promise<SuiteResult> {
   const log = path.join(dir, `suite-${index}.log`);
   const json = path.join(dir, `suite-${index}.json`);
   // Each run starts its own embedded Postgres (test/support/global-postgres.ts) unless
@@ -52,8 +71,13 @@ function runSuite(index: number, dir: string): Promise<SuiteResult> {
   const child = spawn(
     process.execPath,
     [VITEST, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...positionals],
-    { cwd: ROOT, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: ROOT,
+      env: { ...env, TMPDIR: tmp, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
+  children.push(child);
   const out = createWriteStream(log);
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
@@ -109,25 +133,27 @@ function describe(result: SuiteResult): string {
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-stress-'));
-const tmpBefore = new Set(readdirSync(tmpdir()));
+// Both runs share one temporary directory (so they still meet there, as two runs on one /tmp
+// do), and nothing else on the machine writes to it: what is left in it afterwards, they left.
+// Open to all like /tmp: the embedded Postgres runs as the postgres user when started as root.
+const tmp = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-stress-tmp-'));
+chmodSync(tmp, 0o1777);
 const date = new Date();
 console.log(
   `${date.toISOString()} · ${hostname()} · ${availableParallelism()} cores · Node ${process.versions.node} · ` +
     `${suites} suites at once${positionals.length > 0 ? ` (vitest ${positionals.join(' ')})` : ''}`,
 );
-console.log(`logs: ${dir}`);
+console.log(`logs: ${dir} · TMPDIR of the runs: ${tmp}`);
 const started = performance.now();
-const results = await Promise.all(Array.from({ length: suites }, (_, i) => runSuite(i + 1, dir)));
+const results = await Promise.all(Array.from({ length: suites }, (_, i) => runSuite(i + 1, dir, tmp)));
 const wall = (performance.now() - started) / 1000;
 
 console.log('');
 for (const result of results) console.log(describe(result));
-const left = readdirSync(tmpdir()).filter((entry) => !tmpBefore.has(entry) && entry !== path.basename(dir));
-if (left.length > 0) {
-  // Other programs on the machine may have made some of these meanwhile.
-  console.log(`new in ${tmpdir()} since the start: ${left.join(', ')}`);
-}
-const ok = results.every(passed);
+const left = readdirSync(tmp).filter((entry) => !CACHES.has(entry));
+if (left.length > 0) console.log(`left behind in TMPDIR: ${left.join(', ')}`);
+rmSync(tmp, { recursive: true, force: true });
+const ok = results.every(passed) && left.length === 0;
 console.log(`\n${ok ? 'PASS' : 'FAIL'}: ${suites} suites at once, ${wall.toFixed(1)} s in all`);
 if (ok) rmSync(dir, { recursive: true, force: true });
 else {
