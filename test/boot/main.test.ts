@@ -18,6 +18,8 @@ function start(
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: with it go what it runs meanwhile (initdb) if a test fails half-way.
+    detached: true,
   });
   let text = '';
   child.stdout?.on('data', (chunk) => {
@@ -63,10 +65,17 @@ describe('npm start (src/boot/main.ts)', () => {
   // Running as root, embedded Postgres runs as the `postgres` user, which must reach the directory.
   chmodSync(cwd, 0o755);
   afterAll(async () => {
-    // Its embedded Postgres stops with it (its supervisor watches the App's pipe).
-    for (const app of started)
-      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    for (const app of started) {
+      if (app.child.exitCode !== null || app.child.signalCode !== null) continue;
+      try {
+        process.kill(-app.child.pid!, 'SIGKILL');
+      } catch {}
+    }
     await Promise.all(started.map((app) => app.exit));
+    // Its embedded Postgres stops once it is gone (its supervisor watches the App's pipe): the
+    // directory is removed after that, or the server would write into it again.
+    const pid = postgresPidOf(path.join(cwd, 'pg', 'data'));
+    while (pid && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
     rmSync(cwd, { recursive: true, force: true });
   });
 
