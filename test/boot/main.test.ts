@@ -6,9 +6,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/http/free-port.ts';
+import { reservedPort } from '../support/ports.ts';
 
 const MAIN = path.resolve('src/boot/main.ts');
+/** Every App process a test started, so none outlives a test that failed half-way. */
+const started: Array<{ child: ChildProcess; exit: Promise<number | null> }> = [];
 
 function start(
   env: Record<string, string>,
@@ -18,6 +20,8 @@ function start(
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: with it go what it runs meanwhile (initdb) if a test fails half-way.
+    detached: true,
   });
   let text = '';
   child.stdout?.on('data', (chunk) => {
@@ -27,6 +31,7 @@ function start(
     text += chunk;
   });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  started.push({ child, exit });
   return { child, output: () => text, exit };
 }
 
@@ -62,13 +67,33 @@ describe('npm start (src/boot/main.ts)', () => {
   const cwd = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-main-'));
   // Running as root, embedded Postgres runs as the `postgres` user, which must reach the directory.
   chmodSync(cwd, 0o755);
-  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+  afterAll(async () => {
+    for (const app of started) {
+      if (app.child.exitCode !== null || app.child.signalCode !== null) continue;
+      try {
+        process.kill(-app.child.pid!, 'SIGKILL');
+      } catch {}
+    }
+    await Promise.all(started.map((app) => app.exit));
+    // Its embedded Postgres stops once it is gone (its supervisor watches the App's pipe): the
+    // directory is removed after that, or the server would write into it again.
+    const pid = postgresPidOf(path.join(cwd, 'pg', 'data'));
+    while (pid && alive(pid)) await new Promise((resolve) => setTimeout(resolve, 100));
+    rmSync(cwd, { recursive: true, force: true });
+  });
 
   it('as root, says which directory the postgres user cannot reach', async () => {
     const hidden = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-hidden-'));
     try {
-      const port = await freePort();
-      const app = start({ PORT: String(port), EMBEDDED_POSTGRES_DIR: path.join(hidden, 'pg') }, cwd);
+      const port = await reservedPort();
+      const app = start(
+        {
+          PORT: String(port),
+          EMBEDDED_POSTGRES_DIR: path.join(hidden, 'pg'),
+          EMBEDDED_POSTGRES_PORT: String(await reservedPort()),
+        },
+        cwd,
+      );
       if (process.getuid?.() === 0) {
         expect(await app.exit).toBe(1);
         // A directory chosen with EMBEDDED_POSTGRES_DIR is never moved: one message with the fix.
@@ -164,8 +189,13 @@ describe('npm start (src/boot/main.ts)', () => {
   });
 
   it('starts embedded Postgres, gets ready, stops cleanly on SIGTERM and keeps its data', async () => {
-    const port = await freePort();
-    const env = { PORT: String(port), EMBEDDED_POSTGRES_DIR: path.join(cwd, 'pg') };
+    // Both processes use the same ports: ports nobody else is handed in between.
+    const port = await reservedPort();
+    const env = {
+      PORT: String(port),
+      EMBEDDED_POSTGRES_DIR: path.join(cwd, 'pg'),
+      EMBEDDED_POSTGRES_PORT: String(await reservedPort()),
+    };
     const dataDir = path.join(cwd, 'pg', 'data');
 
     const first = start(env, cwd);

@@ -25,8 +25,11 @@ describe('limits and read-outs', () => {
     });
   }, 60_000);
   afterAll(async () => {
-    await stack?.stop();
-    rmSync(gates, { recursive: true, force: true });
+    try {
+      await stack?.stop();
+    } finally {
+      rmSync(gates, { recursive: true, force: true });
+    }
   });
 
   const open = (issue: number) => writeFileSync(path.join(gates, `open-${issue}`), '');

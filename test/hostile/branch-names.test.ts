@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSafeBranchName } from '../../src/core/publish/branch-name.ts';
-import { type Stack, startStack } from '../support/stack.ts';
+import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 import { ended, REPO, taskOn } from './support.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash
@@ -23,7 +23,12 @@ const TITLES: [string, string][] = [
 describe('hostile branch names', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ files: { 'agent.sh': AGENT_SCRIPT } });
+    // All five at once: the repository's default cap of two would run them in three waves one
+    // after the other, which this test (about names, not the cap) has no use for.
+    stack = await startStack({
+      files: { 'agent.sh': AGENT_SCRIPT },
+      agentConfig: { ...COMMAND_CONFIG, concurrency: TITLES.length },
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();

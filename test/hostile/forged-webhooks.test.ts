@@ -2,6 +2,8 @@
 // an oversized one 413; ten copies of one genuine delivery make one task and one run.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELIABILITY_JOBS } from '../../src/flows/reconcile/reconcile-jobs.ts';
+import { divertWebhooks } from '../support/divert-webhooks.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, expectOnly, footprint, runsOf } from './support.ts';
 
@@ -11,21 +13,29 @@ echo "hello" > hello.txt
 
 describe('hostile webhooks', () => {
   let stack: Stack;
-  /** A genuine `/agent` comment delivery the App never received. */
+  /**
+   * A genuine `/agent` comment delivery the App never received. It went elsewhere, and GitHub's
+   * log has it as delivered: nothing (the redelivery reconciler included) sends it to the App
+   * but the tests below.
+   */
   let genuine: { guid: string; body: string; signature256: string };
   beforeAll(async () => {
     stack = await startStack({ files: { 'agent.sh': AGENT_SCRIPT } });
     const issue = await stack.issue('Forgery target');
-    stack.sim.setWebhookReachable('agent-dispatch', false);
-    await stack.comment(issue, 'alice', '/agent add hello.txt');
-    stack.sim.setWebhookReachable('agent-dispatch', true);
-    const record = stack.sim.deliveries.filter((d) => d.event === 'issue_comment').at(-1)!;
+    const delivery = await divertWebhooks(stack.sim, 'agent-dispatch', async (receiver) => {
+      await stack.comment(issue, 'alice', '/agent add hello.txt');
+      return receiver.received.filter((d) => d.event === 'issue_comment').at(-1)!;
+    });
+    expect(delivery.verified).toBe(true);
     genuine = {
-      guid: record.guid,
-      body: record.request.body,
-      signature256: record.request.headers['x-hub-signature-256']!,
+      guid: delivery.delivery,
+      body: delivery.raw,
+      signature256: delivery.headers['x-hub-signature-256']!,
     };
+    // What the cron does at every minute boundary: it leaves the genuine delivery alone.
+    await stack.runCronJob(RELIABILITY_JOBS.redeliver);
     await stack.settle();
+    expect(stack.sim.deliveries.filter((d) => d.guid === genuine.guid)).toHaveLength(1);
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();

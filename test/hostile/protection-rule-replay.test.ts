@@ -4,6 +4,8 @@
 // own facts — a hand-made run is rejected and its job never runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../src/core/task/task.ts';
+import { RELIABILITY_JOBS } from '../../src/flows/reconcile/reconcile-jobs.ts';
+import { divertWebhooks } from '../support/divert-webhooks.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, expectOnly, footprint, REPO, taskOn } from './support.ts';
 
@@ -72,19 +74,29 @@ describe('a replayed deployment_protection_rule delivery', () => {
   });
 
   it('judges a signed request for another run on that run: a hand-made run is rejected', async () => {
-    // A hand-made run whose own request the App never received.
-    stack.sim.setWebhookReachable('agent-dispatch', false);
-    const { runId } = await stack.sim.dispatchWorkflow({
-      repo: REPO,
-      user: 'mallory',
-      workflow: 'agent.yml',
-      inputs: { task_id: String(task.id) },
+    // A hand-made run whose own request the App never received (nor will: it went elsewhere,
+    // and GitHub's log has it as delivered, so the redelivery reconciler leaves it alone).
+    const runId = await divertWebhooks(stack.sim, 'agent-dispatch', async (receiver) => {
+      const dispatched = await stack.sim.dispatchWorkflow({
+        repo: REPO,
+        user: 'mallory',
+        workflow: 'agent.yml',
+        inputs: { task_id: String(task.id) },
+      });
+      await stack.waitFor(
+        async () =>
+          receiver.received.find(
+            (d) =>
+              d.event === 'deployment_protection_rule' &&
+              d.raw.includes(`/runs/${dispatched.runId}/deployment_protection_rule`),
+          ),
+        "the hand-made run's own protection rule request",
+      );
+      return dispatched.runId;
     });
-    await stack.waitFor(
-      async () => [...stack.sim.core.store.gates.values()].find((g) => g.runId === runId),
-      'the hand-made run to wait at the gate',
-    );
-    stack.sim.setWebhookReachable('agent-dispatch', true);
+    // What the cron does at every minute boundary: it does not send that request to the App.
+    await stack.runCronJob(RELIABILITY_JOBS.redeliver);
+    expect(answers(runId)).toEqual([]);
     const response = await stack.sim.deliverRawTo('agent-dispatch', {
       event: 'deployment_protection_rule',
       body: forRun(runId),

@@ -1,9 +1,9 @@
 // Three App processes on one Postgres, webhooks and runner-API calls spread across them by a
 // round-robin forwarder: the outcome is the one a single App gives — each command one task, one
 // run, one pull request and one status comment.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database.ts';
 import { type ProcessStack, startProcessStack } from './support/process-stack.ts';
 
 const REPOS = 3;
@@ -15,7 +15,7 @@ describe('three replicas', () => {
   let sql: pg.Pool;
   beforeAll(async () => {
     db = await createTestDatabase();
-    sql = new pg.Pool({ connectionString: db.url });
+    sql = testPool(db.url);
     stack = await startProcessStack({
       databaseUrl: db.url,
       repos: REPOS,

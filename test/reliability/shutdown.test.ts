@@ -1,9 +1,8 @@
 // SIGTERM while a pull request is being opened: the App process exits 0 within its shutdown
 // time, the unfinished publish goes back to the queue, and the next process completes it —
 // one branch, one pull request with its labels, no half-made pull request.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../support/database.ts';
 import { type ProcessStack, startProcessStack } from './support/process-stack.ts';
 
 const PULLS = '/repos/{owner}/{repo}/pulls';
@@ -68,7 +67,7 @@ describe('graceful shutdown during a publish', () => {
       () => (stack.sim.requests.some((r) => r.method === 'POST' && r.route === PULLS) ? true : undefined),
       'GitHub to open the pull request',
     );
-    const sql = new pg.Pool({ connectionString: db.url });
+    const sql = testPool(db.url);
     try {
       const before = await sql.query(`SELECT state FROM tasks`);
       expect(before.rows).toEqual([{ state: 'publishing' }]);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres.ts';
+import { reservedPort } from './ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,10 +20,19 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-test-pg-'));
-  const server = await startEmbeddedPostgres({ dir, ephemeral: true });
+  let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  try {
+    server = await startEmbeddedPostgres({ dir, ephemeral: true, port: await reservedPort() });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   project.provide('adminDatabaseUrl', server.url);
   return async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await server.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
 }

@@ -44,6 +44,8 @@ export type Stack = {
   waitForTask(predicate: (task: Task) => boolean, what: string, timeoutMs?: number): Promise<Task>;
   waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
   settle(): Promise<void>;
+  /** Runs a cron job of the App now instead of at the next minute; resolves once a worker ran it. */
+  runCronJob(identifier: (typeof RELIABILITY_JOBS)[keyof typeof RELIABILITY_JOBS]): Promise<void>;
   events(taskId: number): Promise<string[]>;
   stop(): Promise<void>;
 };
@@ -61,7 +63,13 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
-  const system = await startSystem({ ...options, databaseUrl: db.url, log });
+  let system: Awaited<ReturnType<typeof startSystem>>;
+  try {
+    system = await startSystem({ ...options, databaseUrl: db.url, log });
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
   const { sim, app, github, repo, config } = system;
 
   const stack: Stack = {
@@ -112,12 +120,41 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         throw new Error(`${(error as Error).message}; pending jobs: ${JSON.stringify(await pending())}`);
       }
     },
+    async runCronJob(identifier) {
+      // One attempt, as the cron's own jobs have.
+      const added = await app.pool.query<{ id: string }>(
+        'SELECT id FROM graphile_worker.add_job($1, max_attempts => 1)',
+        [identifier],
+      );
+      // Until no job of this task is queued or running, ours or one the cron queued meanwhile:
+      // when the minute's run holds the reconciler's lock, ours ends at once while that one works.
+      await until(
+        async () => {
+          const live = await app.pool.query(
+            `SELECT 1 FROM graphile_worker.jobs
+              WHERE task_identifier = $1 AND (locked_at IS NOT NULL OR attempts < max_attempts)`,
+            [identifier],
+          );
+          return live.rowCount === 0 ? true : undefined;
+        },
+        `the ${identifier} job to run`,
+        30_000,
+      );
+      const failed = await app.pool.query<{ last_error: string }>(
+        'SELECT last_error FROM graphile_worker.jobs WHERE id = $1',
+        [added.rows[0]!.id],
+      );
+      if (failed.rows[0]) throw new Error(`the ${identifier} job failed: ${failed.rows[0].last_error}`);
+    },
     async events(taskId) {
       return (await taskEvents(app.pool, taskId)).map((e) => e.type);
     },
     async stop() {
-      await system.stop();
-      await db.drop();
+      try {
+        await system.stop();
+      } finally {
+        await db.drop();
+      }
     },
   };
   return stack;

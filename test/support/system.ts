@@ -6,11 +6,11 @@ import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
 import { type AppConfig, formatConfigProblems, readConfig } from '../../src/platform/config/read-config.ts';
-import { freePort } from '../../src/platform/http/free-port.ts';
 import { createLogger, type Logger } from '../../src/platform/logging/create-logger.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import { sharedToolCache } from '../sim/model/claude-code.ts';
 import type { RegisteredApp, RepoHandle } from '../sim/scripting/setup.ts';
+import { reservedPort } from './ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const WORKFLOW_TEMPLATE = readFileSync(path.join(ROOT, 'workflows-templates/agent.yml'), 'utf8');
@@ -61,13 +61,23 @@ export async function startSystem(options: SystemOptions): Promise<System> {
     toolCacheDir: options.toolCacheDir ?? sharedToolCache(),
     ...(options.enterprise && { enterprise: options.enterprise }),
   });
+  try {
+    return await startOnSimulator(sim, options);
+  } catch (error) {
+    await sim.close();
+    throw error;
+  }
+}
+
+async function startOnSimulator(sim: Simulator, options: SystemOptions): Promise<System> {
   const github = sim.registerApp({
     slug: 'agent-dispatch',
     webhookSecret: 'e2e-webhook-secret-0123456789',
     permissions: MANIFEST.default_permissions,
     events: MANIFEST.default_events,
   });
-  const port = await freePort();
+  // Named before the App listens (PUBLIC_URL is the jobs' audience): a port nobody else is handed.
+  const port = await reservedPort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const result = readConfig({
     APP_ID: String(github.id),
@@ -96,6 +106,21 @@ export async function startSystem(options: SystemOptions): Promise<System> {
   sim.setCallbackUrls(github.slug, [`${publicUrl}/auth/callback`]);
   const log = options.log ?? createLogger({ level: 'silent', format: 'json' });
   const app = await startApp({ config, databaseUrl: options.databaseUrl, log });
+  try {
+    return await populate(sim, options, { app, github, config, publicUrl });
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+}
+
+/** The repository, its users, the installation and the environment, once the App listens. */
+async function populate(
+  sim: Simulator,
+  options: SystemOptions,
+  started: { app: RunningApp; github: RegisteredApp; config: AppConfig; publicUrl: string },
+): Promise<System> {
+  const { app, github, config, publicUrl } = started;
   sim.setWebhook(github.slug, { url: `${app.url}/api/github/webhooks` });
 
   const users: Record<string, Role> = { alice: 'write', ...options.users };

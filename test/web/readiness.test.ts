@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../src/platform/db/embedded-postgres.ts';
 import { testAppConfig } from '../support/app-config.ts';
+import { reservedPort } from '../support/ports.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 
 async function readyz(app: RunningApp) {
@@ -34,7 +35,8 @@ describe('readiness across a database outage', () => {
   let app: RunningApp;
 
   beforeAll(async () => {
-    postgres = await startEmbeddedPostgres({ dir, ephemeral: true });
+    // Restarted on the same port below: a port nobody else is handed in between.
+    postgres = await startEmbeddedPostgres({ dir, ephemeral: true, port: await reservedPort() });
     app = await startApp({
       config: testAppConfig(),
       databaseUrl: postgres.url,
@@ -42,9 +44,12 @@ describe('readiness across a database outage', () => {
     });
   });
   afterAll(async () => {
-    await app?.stop();
-    await postgres?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await app?.stop();
+    } finally {
+      await postgres?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers /healthz while the process runs', async () => {

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
-import type pg from 'pg';
+import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -17,17 +17,27 @@ export const MIGRATIONS_TABLE = 'pgmigrations';
 type Log = (message: string) => void;
 
 export async function migrate(databaseUrl: string, log: Log = () => {}): Promise<string[]> {
-  const applied = await runner({
-    databaseUrl,
-    dir: MIGRATIONS_DIR,
-    migrationsTable: MIGRATIONS_TABLE,
-    direction: 'up',
-    checkOrder: true,
-    advisoryLockMode: 'wait',
-    log,
-    logger: { debug: () => {}, info: log, warn: log, error: log },
-  });
-  return applied.map((migration) => migration.name);
+  // Our own connection, not node-pg-migrate's: it does not wait for its connection to close and
+  // sets no 'error' listener on it, so a connection cut right after (Postgres restarting, a
+  // database dropped) would be an uncaught exception. A cut during a query rejects that query.
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const applied = await runner({
+      dbClient: client,
+      dir: MIGRATIONS_DIR,
+      migrationsTable: MIGRATIONS_TABLE,
+      direction: 'up',
+      checkOrder: true,
+      advisoryLockMode: 'wait',
+      log,
+      logger: { debug: () => {}, info: log, warn: log, error: log },
+    });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await client.end();
+  }
 }
 
 export function migrationNames(): string[] {

@@ -1,9 +1,9 @@
 import { sign } from '@octokit/webhooks-methods';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../../src/boot/start-app.ts';
 import { TEST_WEBHOOK_SECRET, testAppConfig } from '../../support/app-config.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
 import { testLogger } from '../../support/quiet-logger.ts';
 
 // No workers run jobs here (empty task list), so queued jobs stay visible in the queue table.
@@ -20,7 +20,7 @@ describe('POST /api/github/webhooks', () => {
       log: testLogger(),
       tasks: () => ({}),
     });
-    sql = new pg.Pool({ connectionString: db.url });
+    sql = testPool(db.url);
   });
   afterAll(async () => {
     await sql?.end();

@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../../src/platform/db/embedded-postgres.ts';
+import { testClient } from '../../support/database.ts';
+import { reservedPort } from '../../support/ports.ts';
 
 const installed = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
 const packageRoot = path.resolve(path.dirname(installed.postgres), '..', '..');
@@ -35,9 +36,8 @@ describe('embedded PostgreSQL', () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), 'pg-cluster-'));
     dirs.push(dir);
-    server = await startEmbeddedPostgres({ dir, ephemeral: true, binaries });
-    const client = new pg.Client({ connectionString: server.url });
-    await client.connect();
+    server = await startEmbeddedPostgres({ dir, ephemeral: true, binaries, port: await reservedPort() });
+    const client = await testClient(server.url);
     const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
     await client.end();
     expect(rows).toEqual([{ one: 1 }]);

@@ -1,15 +1,15 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, migrationNames } from '../../../src/platform/db/migrate.ts';
 import { pendingMigrations } from '../../../src/store/health.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
 
 describe('migrations', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   beforeEach(async () => {
     db = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = testPool(db.url);
   });
   afterEach(async () => {
     await pool.end();
@@ -42,6 +42,23 @@ describe('migrations', () => {
     const rows = await pool.query('SELECT name, count(*)::int AS n FROM pgmigrations GROUP BY name');
     expect(rows.rows.every((r) => r.n === 1)).toBe(true);
     expect(rows.rows).toHaveLength(migrationNames().length);
+  });
+
+  it('returns once its own connection is closed, so nothing of it outlives the call', async () => {
+    const own = (
+      await pool.query<{ name: string }>('SELECT current_setting($1) AS name', ['application_name'])
+    ).rows[0]!.name;
+    const left: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await migrate(db.url);
+      const others = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name IS DISTINCT FROM $1`,
+        [own],
+      );
+      left.push(others.rows[0]!.n);
+    }
+    expect(left).toEqual(left.map(() => 0));
   });
 
   it('refuses a second task for the same command comment', async () => {

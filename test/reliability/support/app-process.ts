@@ -1,7 +1,7 @@
 // The App as an operator runs it (`node src/boot/main.ts`), as a child process, for tests and the
 // chaos suite: start it, wait until it is ready, signal it, see how it exited.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -42,8 +42,12 @@ export function startAppProcess(env: Record<string, string>, port: number): AppP
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // The working directory goes with the process ('close': its output is read, it has exited).
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => {
+      rmSync(cwd, { recursive: true, force: true });
+      resolve({ code, signal });
+    }),
   );
   const url = `http://127.0.0.1:${port}`;
   return {

@@ -1,11 +1,10 @@
 // A database outage for one test database, on the shared test server: new connections are
 // refused and existing ones are cut, as when Postgres is down; then it comes back.
-import pg from 'pg';
-import { adminDatabaseUrl } from '../../support/database.ts';
+import type pg from 'pg';
+import { adminDatabaseUrl, testClient } from '../../support/database.ts';
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminDatabaseUrl() });
-  await client.connect();
+  const client = await testClient(adminDatabaseUrl());
   try {
     return await work(client);
   } finally {

@@ -27,23 +27,18 @@ export async function startGitHubFixture(
 ): Promise<GitHubFixture> {
   const { files, ...simOptions } = options;
   const sim = await startSimulator(simOptions);
-  const db = await createAppDatabase();
-  const app = sim.registerApp({
-    slug: 'agent-dispatch',
-    permissions: { issues: 'write', contents: 'write', pull_requests: 'write', actions: 'write' },
-  });
-  sim.addUser('alice');
-  const repo = await sim.createRepo({
-    owner: 'acme',
-    name: 'widgets',
-    files: { 'README.md': '# w\n', ...files },
-  });
-  const { id: installationId } = await sim.installApp({
-    app: app.slug,
-    account: 'acme',
-    repositories: 'all',
-  });
-  const issue = (await sim.createIssue({ repo: repo.fullName, user: 'alice', title: 'Pacing' })).number;
+  let created: GitHubFixture['db'] | undefined;
+  let world: Awaited<ReturnType<typeof populate>>;
+  try {
+    created = await createAppDatabase();
+    world = await populate(sim, files);
+  } catch (error) {
+    await sim.close();
+    await created?.close();
+    throw error;
+  }
+  const db = created;
+  const { app, repo, installationId, issue } = world;
   const stop = new AbortController();
   return {
     sim,
@@ -66,8 +61,31 @@ export async function startGitHubFixture(
       ),
     async close() {
       stop.abort();
-      await sim.close();
-      await db.close();
+      try {
+        await sim.close();
+      } finally {
+        await db.close();
+      }
     },
   };
+}
+
+async function populate(sim: Simulator, files: Record<string, string> = {}) {
+  const app = sim.registerApp({
+    slug: 'agent-dispatch',
+    permissions: { issues: 'write', contents: 'write', pull_requests: 'write', actions: 'write' },
+  });
+  sim.addUser('alice');
+  const repo = await sim.createRepo({
+    owner: 'acme',
+    name: 'widgets',
+    files: { 'README.md': '# w\n', ...files },
+  });
+  const { id: installationId } = await sim.installApp({
+    app: app.slug,
+    account: 'acme',
+    repositories: 'all',
+  });
+  const issue = (await sim.createIssue({ repo: repo.fullName, user: 'alice', title: 'Pacing' })).number;
+  return { app, repo, installationId, issue };
 }

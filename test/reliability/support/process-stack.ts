@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { freePort } from '../../../src/platform/http/free-port.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../sim/index.ts';
 import type { RegisteredApp, RepoHandle } from '../../sim/scripting/setup.ts';
+import { reservedPort } from '../../support/ports.ts';
 import { ACTION_USES, WORKFLOW_TEMPLATE } from '../../support/stack.ts';
 import { type AppProcess, startAppProcess } from './app-process.ts';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.ts';
@@ -50,7 +50,22 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     ...options.simulator,
     actions: { [ACTION_USES]: options.actionDir ?? ROOT },
   });
-  const proxy = await startRoundRobinProxy();
+  let proxy: RoundRobinProxy | undefined;
+  try {
+    proxy = await startRoundRobinProxy();
+    return await onSimulator(sim, proxy, options);
+  } catch (error) {
+    await proxy?.close();
+    await sim.close();
+    throw error;
+  }
+}
+
+async function onSimulator(
+  sim: Simulator,
+  proxy: RoundRobinProxy,
+  options: ProcessStackOptions,
+): Promise<ProcessStack> {
   const github = sim.registerApp({
     slug: 'agent-dispatch',
     webhookUrl: `${proxy.url}/api/github/webhooks`,
@@ -91,7 +106,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     repos,
     replicas,
     async startReplica(env = {}) {
-      const port = await freePort();
+      const port = await reservedPort();
       const replica = startAppProcess(
         {
           APP_ID: String(github.id),

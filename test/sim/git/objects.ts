@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { guid } from '../state/ids.ts';
-import { git, gitSucceeds, gitText } from './run-git.ts';
+import { git, gitObjectRead, gitSucceeds, gitText, OBJECT_ID } from './run-git.ts';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 export const treeModes = ['100644', '100755', '040000', '160000', '120000'] as const;
@@ -25,9 +25,9 @@ export type CommitData = {
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 export async function objectType(gitDir: string, sha: string): Promise<ObjectType | null> {
-  if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+  if (!OBJECT_ID.test(sha)) return null;
   try {
-    return (await gitText(gitDir, ['cat-file', '-t', sha])).trim() as ObjectType;
+    return (await gitObjectRead(gitDir, ['cat-file', '-t', sha])).toString('utf8').trim() as ObjectType;
   } catch {
     return null;
   }
@@ -38,12 +38,13 @@ export async function writeBlob(gitDir: string, content: Buffer): Promise<string
 }
 
 export async function readBlob(gitDir: string, sha: string): Promise<Buffer> {
-  return git(gitDir, ['cat-file', 'blob', sha]);
+  const args = ['cat-file', 'blob', sha];
+  return OBJECT_ID.test(sha) ? gitObjectRead(gitDir, args) : git(gitDir, args);
 }
 
 export async function readTree(gitDir: string, treeish: string, recursive: boolean): Promise<TreeItem[]> {
   const args = ['ls-tree', '-l', '-z', ...(recursive ? ['-r', '-t'] : []), treeish];
-  const text = await gitText(gitDir, args);
+  const text = (await (OBJECT_ID.test(treeish) ? gitObjectRead : git)(gitDir, args)).toString('utf8');
   return text
     .split('\0')
     .filter(Boolean)
@@ -142,7 +143,7 @@ function parsePerson(value: string): Person {
 
 export async function readCommit(gitDir: string, sha: string): Promise<CommitData | null> {
   if ((await objectType(gitDir, sha)) !== 'commit') return null;
-  const raw = await gitText(gitDir, ['cat-file', 'commit', sha]);
+  const raw = (await gitObjectRead(gitDir, ['cat-file', 'commit', sha])).toString('utf8');
   const split = raw.indexOf('\n\n');
   const headerText = split === -1 ? raw : raw.slice(0, split);
   const message = split === -1 ? '' : raw.slice(split + 2);
@@ -184,7 +185,10 @@ export async function readCommit(gitDir: string, sha: string): Promise<CommitDat
 
 export async function resolveCommit(gitDir: string, rev: string): Promise<string | null> {
   try {
-    return (await gitText(gitDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim() || null;
+    const args = ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`];
+    // A branch moves; a commit id names the same commit for ever.
+    const answer = await (OBJECT_ID.test(rev) ? gitObjectRead : git)(gitDir, args);
+    return answer.toString('utf8').trim() || null;
   } catch {
     return null;
   }
@@ -214,7 +218,8 @@ export async function mergeBase(gitDir: string, a: string, b: string): Promise<s
 export async function entryAt(gitDir: string, commit: string, filePath: string): Promise<TreeItem | null> {
   const clean = filePath.replace(/^\/+|\/+$/g, '');
   if (!clean) return { path: '', mode: '040000', type: 'tree', sha: await treeOf(gitDir, commit) };
-  const text = await gitText(gitDir, ['ls-tree', '-l', '-z', commit, '--', clean]);
+  const args = ['ls-tree', '-l', '-z', commit, '--', clean];
+  const text = (await (OBJECT_ID.test(commit) ? gitObjectRead : git)(gitDir, args)).toString('utf8');
   const line = text.split('\0').find(Boolean);
   if (!line) return null;
   const tab = line.indexOf('\t');
@@ -224,5 +229,6 @@ export async function entryAt(gitDir: string, commit: string, filePath: string):
 }
 
 export async function treeOf(gitDir: string, commit: string): Promise<string> {
-  return (await gitText(gitDir, ['rev-parse', `${commit}^{tree}`])).trim();
+  const args = ['rev-parse', `${commit}^{tree}`];
+  return (await (OBJECT_ID.test(commit) ? gitObjectRead : git)(gitDir, args)).toString('utf8').trim();
 }

@@ -59,3 +59,32 @@ export async function gitSucceeds(gitDir: string, args: string[]): Promise<boole
     throw error;
   }
 }
+
+/** A full object id: what it names never changes. */
+export const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+// Reads of objects named by their full id, kept: a git process per REST call was most of the
+// simulator's CPU under load (spawning from the test process, which holds the App too, blocks
+// its event loop for each one). Bounded by bytes; the oldest answers go first.
+const CACHE_BYTES = 64 * 1024 * 1024;
+const answers = new Map<string, Buffer>();
+let cachedBytes = 0;
+
+/**
+ * `git` for a read whose answer cannot change: every object it names is a full object id. Only
+ * successful answers are kept (a missing object may be written later).
+ */
+export async function gitObjectRead(gitDir: string, args: string[]): Promise<Buffer> {
+  const key = `${gitDir}\0${args.join('\0')}`;
+  const known = answers.get(key);
+  if (known) return Buffer.from(known);
+  const answer = await git(gitDir, args);
+  answers.set(key, Buffer.from(answer));
+  cachedBytes += answer.length;
+  for (const [oldest, value] of answers) {
+    if (cachedBytes <= CACHE_BYTES) break;
+    answers.delete(oldest);
+    cachedBytes -= value.length;
+  }
+  return answer;
+}

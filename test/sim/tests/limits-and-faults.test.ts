@@ -4,9 +4,13 @@ import { createWorld, type World } from './support/world.ts';
 
 let world: World;
 const repo = { owner: 'acme', repo: 'widgets' };
+/** The simulator's clock: the machine's, unless a test stops it to move time on by itself. */
+let stoppedAt: number | undefined;
+let ahead = 0;
+const clock = { now: () => stoppedAt ?? Date.now() + ahead };
 
 beforeAll(async () => {
-  world = await createWorld();
+  world = await createWorld({ clock });
   const issue = await world.sim.createIssue({ repo: 'acme/widgets', user: 'carol', title: 'Many comments' });
   for (let i = 0; i < 7; i++) {
     await world.sim.createComment({
@@ -177,15 +181,24 @@ describe('injected faults', () => {
 
   it('applies a fault for a time window, then stops', async () => {
     const octokit = world.tokenOctokit(world.sim.installationToken(world.installationId));
-    world.sim.faults.inject({
-      route: '/repos/{owner}/{repo}',
-      kind: { type: 'status', status: 503 },
-      forMs: 150,
-    });
-    expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
-    expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await caught(octokit.rest.repos.get(repo))).toBeNull();
+    // Simulated time, not the machine's: requests on a loaded machine take what they take.
+    stoppedAt = clock.now();
+    try {
+      world.sim.faults.inject({
+        route: '/repos/{owner}/{repo}',
+        kind: { type: 'status', status: 503 },
+        forMs: 150,
+      });
+      expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
+      stoppedAt += 149;
+      expect((await caught(octokit.rest.repos.get(repo)))?.status).toBe(503);
+      stoppedAt += 1;
+      expect(await caught(octokit.rest.repos.get(repo))).toBeNull();
+    } finally {
+      // The clock goes on from there.
+      ahead = stoppedAt - Date.now();
+      stoppedAt = undefined;
+    }
   });
 
   it('records injected faults in the request log', () => {

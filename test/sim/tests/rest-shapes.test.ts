@@ -2,6 +2,7 @@ import type { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppFromManifest } from '../state/manifests.ts';
 import { openApiProblems } from './support/openapi.ts';
+import { waitUntil } from './support/wait.ts';
 import { createWorld, type World } from './support/world.ts';
 
 const WORKFLOW = `name: Agent
@@ -424,13 +425,10 @@ function remember(route: string, data: Record<string, unknown> | Record<string, 
 describe('REST responses', () => {
   it.each(calls)('$route answers as GitHub documents it', async ({ who, route, params, status }) => {
     if (route === 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs') {
-      for (
-        let i = 0;
-        i < 100 && world.sim.jobs(Number(ids.run)).every((job) => job.status !== 'waiting');
-        i++
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      // The calls below review the job's deployment: it must be waiting at its environment.
+      await waitUntil('the dispatched job to wait for its environment', () =>
+        world.sim.jobs(Number(ids.run)).some((job) => job.status === 'waiting'),
+      );
     }
     const response = await client(who)
       .request(route, params?.() ?? {})

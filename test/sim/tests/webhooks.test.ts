@@ -1,5 +1,6 @@
 import { Webhooks } from '@octokit/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from './support/wait.ts';
 import { webhookProblems } from './support/webhook-schemas.ts';
 import { createWorld, SECRET, type World } from './support/world.ts';
 
@@ -85,7 +86,9 @@ beforeAll(async () => {
     workflow: 'agent.yml',
     inputs: { task_id: '7' },
   });
-  await waitFor(() => world.receiver.received.some((r) => r.event === 'deployment_protection_rule'));
+  await waitUntil('the App is asked to judge the run', () =>
+    world.receiver.received.some((r) => r.event === 'deployment_protection_rule'),
+  );
   const token = sim.installationToken(world.installationId);
   await world
     .tokenOctokit(token)
@@ -117,10 +120,6 @@ function withoutSchemaLag(payload: Record<string, unknown>): Record<string, unkn
       events: installation.events.filter((e) => e !== 'deployment_protection_rule'),
     },
   };
-}
-
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 const kinds = [
