@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { freePort } from '../../src/platform/http/free-port.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import type { RegisteredApp } from '../sim/scripting/setup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { reservedPort } from '../support/ports.ts';
 import { WORKFLOW_TEMPLATE } from '../support/system.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -83,7 +83,7 @@ describe('npm run doctor', () => {
   beforeAll(async () => {
     sim = await startSimulator();
     db = await createTestDatabase();
-    const port = await freePort();
+    const port = await reservedPort();
     publicUrl = `http://127.0.0.1:${port}`;
     // What listens at PUBLIC_URL: the App's webhook route answers 202, any other path 404.
     stray = createServer((req, res) =>

@@ -160,7 +160,7 @@ describe('npm start (src/boot/main.ts)', () => {
   });
 
   it('says which port is taken, and how to choose another', async () => {
-    const port = await freePort();
+    const port = await reservedPort();
     const holder = createServer().listen(port, '127.0.0.1');
     await once(holder, 'listening');
     try {
@@ -179,7 +179,7 @@ describe('npm start (src/boot/main.ts)', () => {
   }, 60_000);
 
   it('says which database it cannot reach, without its password', async () => {
-    const closed = await freePort();
+    const closed = await reservedPort();
     const app = start({ DATABASE_URL: `postgres://agent:s3cret@127.0.0.1:${closed}/dispatch` }, cwd);
     expect(await app.exit).toBe(1);
     expect(app.output()).toBe(

@@ -6,7 +6,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/boot/start-app.ts';
 import { readConfig } from '../../src/platform/config/read-config.ts';
-import { freePort } from '../../src/platform/http/free-port.ts';
+import { reservedPort } from '../support/ports.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -34,7 +34,7 @@ describe('live transcripts across replicas', () => {
   beforeAll(async () => {
     stack = await startStack({ files: { 'agent.sh': AGENT } });
     stack.sim.setSecret(stack.repo.fullName, 'ANTHROPIC_API_KEY', PLANTED);
-    const port = await freePort();
+    const port = await reservedPort();
     const env = Object.fromEntries(
       Object.entries({
         APP_ID: String(stack.github.id),

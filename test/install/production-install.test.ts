@@ -7,10 +7,10 @@ import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdtempSync, rmS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/http/free-port.ts';
 import { testAppConfig } from '../support/app-config.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { execForm, ROOT, stages } from '../support/dockerfile.ts';
+import { reservedPort } from '../support/ports.ts';
 
 const final = stages().at(-1);
 const build = stages()[0];
@@ -72,7 +72,7 @@ describe('a production install, as the image makes it', () => {
         .filter((i) => i.keyword === 'ENV')
         .flatMap((i) => i.args.map((a) => a.split('='))) ?? [],
     );
-    const port = await freePort();
+    const port = await reservedPort();
     const key = testAppConfig().github?.privateKey ?? '';
     const [command = '', ...args] = execForm(
       final?.instructions.find((i) => i.keyword === 'CMD')?.text ?? '[]',

@@ -6,9 +6,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/http/free-port.ts';
+import { testClient } from '../support/database.ts';
+import { reservedPort } from '../support/ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -51,7 +51,7 @@ describe('Quick start from a fresh 0700 clone', () => {
     }
     // The machine's npm cache stands in for the registry.
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: clone, stdio: 'pipe' });
-    port = await freePort();
+    port = await reservedPort();
   }, 300_000);
   afterAll(() => {
     const link = path.join(clone, '.data', 'postgres');
@@ -110,8 +110,7 @@ describe('Quick start from a fresh 0700 clone', () => {
         'utf8',
       ).split('\n')[0],
     );
-    const client = new pg.Client({ connectionString: databaseUrl() });
-    await client.connect();
+    const client = await testClient(databaseUrl());
     await client.query('CREATE TABLE quick_start_marker (note text)');
     await client.query("INSERT INTO quick_start_marker VALUES ('kept')");
     await client.end();
@@ -124,8 +123,7 @@ describe('Quick start from a fresh 0700 clone', () => {
     expect(first.output()).not.toMatch(/^\s+at /m);
 
     const second = await npmStart();
-    const again = new pg.Client({ connectionString: databaseUrl() });
-    await again.connect();
+    const again = await testClient(databaseUrl());
     const { rows } = await again.query('SELECT note FROM quick_start_marker');
     await again.end();
     expect(rows).toEqual([{ note: 'kept' }]);

@@ -1,7 +1,7 @@
 // /metrics: Prometheus text, only with the metrics token on the main listener (or on a listener
 // of its own), with what the App did: webhooks, task transitions and states, jobs, GitHub requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/platform/http/free-port.ts';
+import { reservedPort } from '../support/ports.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -9,7 +9,7 @@ let stack: Stack;
 let metricsPort: number;
 
 beforeAll(async () => {
-  metricsPort = await freePort();
+  metricsPort = await reservedPort();
   stack = await startStack({
     files: { 'agent.sh': 'echo hi > hi.txt\n' },
     env: { METRICS_TOKEN: TOKEN, METRICS_PORT: String(metricsPort) },

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { emitterEventNames } from '@octokit/webhooks';
 import { sign } from '@octokit/webhooks-methods';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../../src/boot/start-app.ts';
 import { classifyDelivery } from '../../../src/core/ingest/classify-delivery.ts';
 import { TEST_WEBHOOK_SECRET, testAppConfig } from '../../support/app-config.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
 import { testLogger } from '../../support/quiet-logger.ts';
 
 const require = createRequire(import.meta.url);
@@ -45,7 +45,7 @@ describe('every GitHub event, signed', () => {
       log: testLogger(),
       tasks: () => ({}),
     });
-    sql = new pg.Pool({ connectionString: db.url });
+    sql = testPool(db.url);
   });
   afterAll(async () => {
     await sql?.end();

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { freePort } from '../../../src/platform/http/free-port.ts';
 import { type AppProcess, startAppProcess } from '../../reliability/support/app-process.ts';
 import { type Simulator, startSimulator } from '../../sim/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { reservedPort } from '../../support/ports.ts';
 
 const MANIFEST = parseYaml(readFileSync(path.resolve(import.meta.dirname, '../../../app.yml'), 'utf8')) as {
   default_permissions: Record<string, string>;
@@ -48,7 +48,7 @@ describe('registering the App from its manifest', () => {
   beforeAll(async () => {
     sim = await startSimulator();
     db = await createTestDatabase();
-    const port = await freePort();
+    const port = await reservedPort();
     publicUrl = `http://127.0.0.1:${port}`;
     app = startAppProcess(
       { DATABASE_URL: db.url, GITHUB_API_URL: sim.apiUrl, PUBLIC_URL: publicUrl, LOG_LEVEL: 'info' },
