@@ -64,3 +64,24 @@ export function templatePin(template: string): { sha: string; tag: string } | un
   ).exec(template);
   return match ? { sha: match[1] ?? '', tag: match[2] ?? '' } : undefined;
 }
+
+/** One release of the action, as action/releases.json records it (tags need not travel with a clone). */
+export type Release = { tag: string; commit: string; date: string };
+
+/** The releases in action/releases.json's text, oldest first (an absent file: none). */
+export function parseReleases(text: string | undefined): Release[] {
+  if (text === undefined) return [];
+  const releases: unknown = JSON.parse(text);
+  if (!Array.isArray(releases)) throw new Error('action/releases.json: not a list of releases');
+  for (const release of releases as Release[]) {
+    if (!parseVersion(String(release?.tag)) || !/^[0-9a-f]{40}$/.test(String(release?.commit))) {
+      throw new Error(`action/releases.json: not a release: ${JSON.stringify(release)}`);
+    }
+  }
+  return releases as Release[];
+}
+
+/** The record's text with `release` appended (the release script formats it as Biome does). */
+export function recordRelease(releases: Release[], release: Release): string {
+  return `[\n${[...releases, release].map((entry) => `  ${JSON.stringify(entry)}`).join(',\n')}\n]\n`;
+}

