@@ -13,6 +13,11 @@ export type EncodeForm =
   | 'inline'
   /** Markdown text that keeps its line breaks (for quoting); each line escaped, none indented. */
   | 'lines'
+  /**
+   * Like 'inline', but a `single-backtick` code span stays a code span (fenced anew, so it still
+   * cannot be left): for messages that name fields and files, whose words may come from outside.
+   */
+  | 'inline-code'
   /** An inline code span whose backtick fence is longer than any run inside. */
   | 'span'
   /** A fenced code block (backticks longer than any run inside), as it was written. */
@@ -122,6 +127,11 @@ export function encode(text: string, form: EncodeForm, options: EncodeOptions = 
       return neutralise(clean.replace(/\t/g, '  '));
     case 'inline':
       return escapeMarkdown(neutralise(oneLine(clean)));
+    case 'inline-code':
+      return oneLine(clean)
+        .split(/`([^`]+)`/)
+        .map((part, i) => (i % 2 === 1 ? codeSpan(part) : escapeMarkdown(neutralise(part))))
+        .join('');
     case 'lines':
       return clean
         .split('\n')

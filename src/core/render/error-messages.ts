@@ -44,7 +44,9 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
     [
       'The task was not started because `.github/agent.yml` is invalid:',
       '',
-      ...d.issues.map((i) => `- ${encode(i.field, 'span')}: ${encode(i.message, 'inline', { max: 500 })}`),
+      ...d.issues.map(
+        (i) => `- ${encode(i.field, 'span')}: ${encode(i.message, 'inline-code', { max: 500 })}`,
+      ),
       '',
       'Fix the file on the default branch and comment again. The schema is in `docs/agent-config.schema.json` of Agent Dispatch.',
     ].join('\n'),

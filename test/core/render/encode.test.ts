@@ -144,6 +144,26 @@ describe('encode: properties against a CommonMark + GFM renderer', () => {
     );
   });
 
+  it('inline text with code keeps its code spans and renders nothing else', () => {
+    const html = render(
+      encode('`acme/.github:.github/agent.yml` cannot be read; change `_extends`', 'inline-code'),
+    );
+    expect(html).toBe(
+      '<p><code>acme/.github:.github/agent.yml</code> cannot be read; change <code>_extends</code></p>',
+    );
+    fc.assert(
+      fc.property(hostileText, (text) => {
+        const html = render(`- field: ${encode(text, 'inline-code')}\n- end`);
+        expect(tagsOf(html).filter((t) => !['ul', 'li', 'code'].includes(t ?? ''))).toEqual([]);
+        expect(html.match(/<li>/g)).toHaveLength(2);
+        expect(html).toMatch(/<li>end<\/li>/);
+        const outside = decode(html.replace(/<code>[\s\S]*?<\/code>/g, ' '));
+        for (const live of LIVE) expect(outside).not.toMatch(live);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('a code span holds the whole text and nothing else', () => {
     fc.assert(
       fc.property(hostileText, (text) => {
