@@ -1,6 +1,5 @@
 import type { RepoPermission, Voucher } from '../core/access/decide-access.ts';
 import type { Task } from '../core/task/task.ts';
-import type { CommandSource } from '../flows/command/command-source.ts';
 import type { Octokit } from './octokit.ts';
 
 /**
@@ -9,7 +8,7 @@ import type { Octokit } from './octokit.ts';
  */
 export async function readPermission(
   octokit: Octokit,
-  source: Pick<CommandSource, 'repo' | 'sender'>,
+  source: { repo: { owner: string; name: string }; sender: { login: string; id: number } },
 ): Promise<RepoPermission | null> {
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
