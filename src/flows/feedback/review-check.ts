@@ -46,8 +46,8 @@ async function rolesOf(octokit: Octokit, target: PullTarget, reviews: Review[]):
   const roles = new Map<number, Role>();
   for (const review of reviews) {
     const permission = await readPermission(octokit, {
-      repo: { ...target.repo, defaultBranch: '' },
-      sender: { login: review.login, id: review.userId, type: review.userType },
+      repo: target.repo,
+      sender: { login: review.login, id: review.userId },
     });
     roles.set(review.userId, roleOf(permission));
   }
