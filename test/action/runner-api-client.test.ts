@@ -10,11 +10,13 @@ import { createRunnerApi } from '../../action/src/runner-api/runner-api-client.t
 import type { TaskResult } from '../../action/src/runner-api/task-result.ts';
 import { createTokenSource } from '../../action/src/runner-api/token-source.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
+import { type RunnerCommands, readWorkflowCommands } from './support/runner-commands.ts';
 
 const SHA = 'a'.repeat(40);
 const quiet: Log = { info() {}, warning() {}, error() {}, mask() {}, group() {}, endGroup() {} };
 
 let peer: RunnerApiPeer;
+let runner: RunnerCommands;
 
 function client() {
   const waits: number[] = [];
@@ -26,6 +28,7 @@ function client() {
   };
   // @actions/core's getIDToken reads the runner's variables from the process environment.
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  runner = readWorkflowCommands();
   // A clock that moves only when the client waits.
   let clock = 0;
   const retry = {
@@ -66,7 +69,10 @@ describe('runner API client', () => {
   beforeEach(async () => {
     peer = await startRunnerApiPeer({ taskId: 42, spec: specFor(42, SHA) });
   });
-  afterEach(() => peer.close());
+  afterEach(() => {
+    runner?.restore();
+    return peer.close();
+  });
 
   it('fetches the spec with an OIDC token whose audience is the App URL, and masks the token', async () => {
     const { api, masked } = client();
@@ -75,6 +81,8 @@ describe('runner API client', () => {
     expect(peer.audiences).toEqual([peer.url]);
     expect(apiCalls()[0]?.authorization).toBe(`Bearer ${peer.issuedTokens[0]}`);
     expect(masked).toEqual(peer.issuedTokens);
+    // @actions/core masks it too, on the runner's channel (stdout), not in the suite's output.
+    expect(runner.masked()).toEqual(peer.issuedTokens);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { createRunnerApi } from '../../action/src/runner-api/runner-api-client.t
 import { createTokenSource } from '../../action/src/runner-api/token-source.ts';
 import { waitForTask } from '../../action/src/steps/wait-for-task.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
+import { type RunnerCommands, readWorkflowCommands } from './support/runner-commands.ts';
 
 const quiet: Log = { info() {}, warning() {}, error() {}, mask() {}, group() {}, endGroup() {} };
 const change = { path: 'a', status: 'added', mode: '100644', content: '' } as const;
@@ -23,7 +24,11 @@ const report = {
 };
 
 let peer: RunnerApiPeer;
-afterEach(() => peer.close());
+let runner: RunnerCommands;
+afterEach(() => {
+  runner?.restore();
+  return peer.close();
+});
 
 async function setUp(states: string[]) {
   peer = await startRunnerApiPeer({
@@ -37,6 +42,7 @@ async function setUp(states: string[]) {
   };
   // @actions/core's getIDToken reads the runner's variables from the process environment.
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  runner = readWorkflowCommands();
   const tokens = createTokenSource({ audience: peer.url, request: createIdTokenRequester(env), log: quiet });
   const api = createRunnerApi({ appUrl: peer.url, taskId: 42, tokens, log: quiet });
   await api.postResult({ outcome: 'completed', changes: [change], patch: '', report });
