@@ -11214,11 +11214,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -18638,15 +18638,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -20201,8 +20201,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -20298,10 +20298,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20330,9 +20330,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -20343,8 +20343,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -20537,7 +20537,7 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 function escapeData2(value) {
   return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function createRunnerLog(write = (text) => process.stdout.write(text), mask) {
+function createRunnerLog(write = (text2) => process.stdout.write(text2), mask) {
   const command = (name, message) => write(`::${name}::${escapeData2(message)}
 `);
   return {
@@ -20618,9 +20618,9 @@ function readTaskId(env, event, problems) {
     );
     return void 0;
   }
-  const text = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
-  const id = Number(text);
-  if (!TASK_ID.test(text) || !Number.isSafeInteger(id)) {
+  const text2 = typeof raw === "number" ? String(raw) : typeof raw === "string" ? raw.trim() : "";
+  const id = Number(text2);
+  if (!TASK_ID.test(text2) || !Number.isSafeInteger(id)) {
     problems.push(
       `the workflow_dispatch input "task_id" is ${JSON.stringify(raw)}: it must be a positive integer`
     );
@@ -21906,14 +21906,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count2 = units;
+  let count3 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count2--;
+      count3--;
       i++;
     }
   }
-  return count2;
+  return count3;
 }
 function getLengthableOrigin(input3) {
   if (Array.isArray(input3))
@@ -22537,18 +22537,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -24043,7 +24043,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -24057,7 +24057,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
@@ -26296,8 +26296,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getBelarusianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -28944,8 +28944,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count2, one, many) {
-  return Math.abs(count2) === 1 ? one : many;
+function getArmenianPlural(count3, one, many) {
+  return Math.abs(count3) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -30029,8 +30029,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text) => {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+var capitalizeFirstCharacter = (text2) => {
+  return text2.charAt(0).toUpperCase() + text2.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -31683,8 +31683,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count2, one, few, many) {
-  const absCount = Math.abs(count2);
+function getRussianPlural(count3, one, few, many) {
+  const absCount = Math.abs(count3);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -40424,8 +40424,8 @@ var AppRefusal = class extends ActionError {
     this.retryAfterMs = retryAfterMs;
   }
 };
-function refusalOf(where, response, text, now) {
-  const { code, message } = readAppError(text);
+function refusalOf(where, response, text2, now) {
+  const { code, message } = readAppError(text2);
   return new AppRefusal(
     response.status,
     code,
@@ -40433,12 +40433,12 @@ function refusalOf(where, response, text, now) {
     parseRetryAfter(response.headers.get("retry-after"), now)
   );
 }
-function readAppError(text) {
+function readAppError(text2) {
   let json2;
   try {
-    json2 = JSON.parse(text);
+    json2 = JSON.parse(text2);
   } catch {
-    return { code: null, message: text.trim().slice(0, 300) || null };
+    return { code: null, message: text2.trim().slice(0, 300) || null };
   }
   const parsed = runnerErrorSchema.safeParse(json2);
   return parsed.success ? parsed.data.error : { code: null, message: null };
@@ -40459,9 +40459,9 @@ async function requestApp(endpoint, request) {
   const token = await endpoint.tokens.get();
   const where = `${request.method} ${new URL(endpoint.base + request.path).pathname}`;
   const response = await send(endpoint, request, token, where);
-  const text = await response.text().catch(() => "");
-  if (!response.ok) throw refusalOf(where, response, text, endpoint.now());
-  return readJsonBody(where, response.status, text);
+  const text2 = await response.text().catch(() => "");
+  if (!response.ok) throw refusalOf(where, response, text2, endpoint.now());
+  return readJsonBody(where, response.status, text2);
 }
 async function send(endpoint, request, token, where) {
   try {
@@ -40487,10 +40487,10 @@ async function send(endpoint, request, token, where) {
     );
   }
 }
-function readJsonBody(where, status, text) {
-  if (text === "") return void 0;
+function readJsonBody(where, status, text2) {
+  if (text2 === "") return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
     throw new ActionError("bad-spec", `${where}: the App answered ${status} with a body that is not JSON`);
   }
@@ -40592,8 +40592,8 @@ function retryingCalls(options) {
     now: options.now ?? Date.now
   };
   return (method, path2, body) => {
-    const text = body === void 0 ? void 0 : JSON.stringify(body);
-    return withRetry(() => requestApp(endpoint, { method, path: path2, body: text }), {
+    const text2 = body === void 0 ? void 0 : JSON.stringify(body);
+    return withRetry(() => requestApp(endpoint, { method, path: path2, body: text2 }), {
       ...options.retry,
       classify: classifyAppFailure,
       onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
@@ -41148,12 +41148,12 @@ function buildResult(input3) {
 }
 
 // action/src/steps/job-summary.ts
-function escapeCell(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function escapeCell(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 var dash = "—";
-function link(text, url2) {
-  return url2 !== null && /^https?:\/\/[^\s()<>"]+$/.test(url2) ? `[${escapeCell(text)}](${url2})` : escapeCell(text);
+function link(text2, url2) {
+  return url2 !== null && /^https?:\/\/[^\s()<>"]+$/.test(url2) ? `[${escapeCell(text2)}](${url2})` : escapeCell(text2);
 }
 var count = (value) => value === null ? dash : value.toLocaleString("en-US");
 function formatDuration(ms) {
@@ -41242,8 +41242,8 @@ var MAX_LINE_CHARS = 4 * 1024 * 1024;
 function createLineSplitter(onLine) {
   const decoder = new StringDecoder("utf8");
   let pending = "";
-  const take = (text) => {
-    pending += text;
+  const take = (text2) => {
+    pending += text2;
     let newline = pending.indexOf("\n");
     while (newline !== -1) {
       onLine(pending.slice(0, newline).replace(/\r$/, ""));
@@ -41265,16 +41265,16 @@ function createLineSplitter(onLine) {
   };
 }
 function parseJsonLine(line) {
-  const text = line.trim();
-  if (!text.startsWith("{")) return null;
+  const text2 = line.trim();
+  if (!text2.startsWith("{")) return null;
   try {
-    return read.obj(JSON.parse(text)) ?? null;
+    return read.obj(JSON.parse(text2)) ?? null;
   } catch {
     return null;
   }
 }
-function oneLine(text, max = 200) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function oneLine(text2, max = 200) {
+  const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 var read = {
@@ -41376,13 +41376,13 @@ function noResult(progress) {
 function outcomeOf(result, progress) {
   const usage = usageOf(result, progress);
   const subtype = read.str(result.subtype) ?? "";
-  const text = read.str(result.result);
+  const text2 = read.str(result.result);
   const failed = result.is_error === true || subtype !== "success";
   const limit = limitOf(subtype, usage.turns);
   return {
     usage,
-    summary: failed ? null : text,
-    error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text ?? "no message", 1e3)}` : null,
+    summary: failed ? null : text2,
+    error: failed && limit === null ? `Claude Code failed (${subtype || "error"}): ${oneLine(text2 ?? "no message", 1e3)}` : null,
     limit
   };
 }
@@ -41411,8 +41411,8 @@ import { join as join6 } from "node:path";
 
 // action/src/engines/engine-report.ts
 var MAX_SUMMARY_CHARS = 4e3;
-function clipSummary(text) {
-  return text?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
+function clipSummary(text2) {
+  return text2?.trim().slice(0, MAX_SUMMARY_CHARS) || null;
 }
 function minutes(ms) {
   const value = ms / 6e4;
@@ -41725,7 +41725,7 @@ function privateHome(ctx) {
   return home;
 }
 function showEvents(parser, ctx) {
-  const show = (text) => ctx.output.stdout(Buffer.from(`${text}
+  const show = (text2) => ctx.output.stdout(Buffer.from(`${text2}
 `));
   return (line) => {
     const event = parseJsonLine(line);
@@ -42068,9 +42068,9 @@ function commandEnvironment(ctx, files) {
   };
 }
 function readUsageFile(path2, ctx) {
-  const text = readOptional(path2);
-  if (text === null) return null;
-  const usage = parseUsageClaims(text);
+  const text2 = readOptional(path2);
+  if (text2 === null) return null;
+  const usage = parseUsageClaims(text2);
   if (usage === null) {
     ctx.log.warning(
       "AGENT_USAGE_FILE does not hold a JSON object of non-negative numbers; usage is not reported."
@@ -42284,10 +42284,10 @@ import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 function engineOutput(write) {
   const decoder = new StringDecoder2("utf8");
   let atLineStart = true;
-  const put = (text) => {
-    if (text === "") return;
-    write(text);
-    atLineStart = text.endsWith("\n");
+  const put = (text2) => {
+    if (text2 === "") return;
+    write(text2);
+    atLineStart = text2.endsWith("\n");
   };
   const take = (chunk) => put(decoder.write(chunk));
   return {
@@ -42303,6 +42303,7 @@ function engineOutput(write) {
 import { createServer } from "node:http";
 
 // action/src/proxy/limits.ts
+var MAX_IN_FLIGHT = 8;
 function money(usd) {
   return `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 }
@@ -42321,24 +42322,81 @@ function nextCallRefused(limits, use) {
   }
   return null;
 }
+function decideAdmission(limits, use, inFlight, worstUsd, maxInFlight = MAX_IN_FLIGHT) {
+  const hit = nextCallRefused(limits, use);
+  if (hit !== null) return { refuse: hit };
+  if (inFlight.calls >= maxInFlight) return { wait: true };
+  if (limits.maxCostUsd !== null && inFlight.calls > 0 && use.costUsd + inFlight.reservedUsd + (worstUsd ?? 0) > limits.maxCostUsd) {
+    return { wait: true };
+  }
+  return { admit: true };
+}
 
 // action/src/proxy/admission.ts
-function createAdmission(limits, spentUsd) {
-  let calls = 0;
-  let refused = 0;
-  let limit = null;
-  return {
-    admit() {
-      const hit = nextCallRefused(limits, { calls, costUsd: spentUsd() });
-      if (hit === null) {
-        calls += 1;
-        return null;
+function createAdmission(limits, spentUsd, maxInFlight = MAX_IN_FLIGHT) {
+  const counts = { calls: 0, refused: 0, limit: null, peakInFlight: 0, waited: 0 };
+  const inFlight = /* @__PURE__ */ new Map();
+  const queue = [];
+  const reservedUsd = () => [...inFlight.values()].reduce((sum, usd) => sum + usd, 0);
+  function ticketFor(worstUsd) {
+    const id = /* @__PURE__ */ Symbol("call");
+    inFlight.set(id, worstUsd ?? 0);
+    counts.calls += 1;
+    counts.peakInFlight = Math.max(counts.peakInFlight, inFlight.size);
+    return {
+      running(usd) {
+        const reserved = inFlight.get(id);
+        if (reserved !== void 0 && usd > reserved) inFlight.set(id, usd);
+      },
+      release() {
+        if (inFlight.delete(id)) pump();
       }
-      limit ??= hit;
-      refused += 1;
-      return hit;
+    };
+  }
+  function pump() {
+    while (queue.length > 0) {
+      const next = queue[0];
+      const decision = decideAdmission(
+        limits,
+        { calls: counts.calls, costUsd: spentUsd() },
+        { calls: inFlight.size, reservedUsd: reservedUsd() },
+        next.worstUsd,
+        maxInFlight
+      );
+      if ("wait" in decision) return;
+      queue.shift();
+      if ("admit" in decision) {
+        next.done({ ok: true, ticket: ticketFor(next.worstUsd) });
+      } else {
+        counts.refused += 1;
+        counts.limit ??= decision.refuse;
+        next.done({ ok: false, hit: decision.refuse });
+      }
+    }
+  }
+  return {
+    admit(worstUsd, signal) {
+      return new Promise((resolve2) => {
+        if (signal?.aborted) return resolve2({ ok: false, gone: true });
+        const waiting = { worstUsd, done: resolve2 };
+        queue.push(waiting);
+        pump();
+        if (!queue.includes(waiting)) return;
+        counts.waited += 1;
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const at = queue.indexOf(waiting);
+            if (at < 0) return;
+            queue.splice(at, 1);
+            resolve2({ ok: false, gone: true });
+            pump();
+          },
+          { once: true }
+        );
+      });
     },
-    counts: () => ({ calls, refused, limit })
+    counts: () => ({ ...counts })
   };
 }
 
@@ -42444,16 +42502,22 @@ function errorBody(provider, refusal) {
   }
 }
 function sendRefusal(res, provider, refusal) {
-  const text = JSON.stringify(errorBody(provider, refusal));
+  const text2 = JSON.stringify(errorBody(provider, refusal));
   res.writeHead(refusal.status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(text)
+    "content-length": Buffer.byteLength(text2)
   });
-  res.end(text);
+  res.end(text2);
 }
 function refuse(req, res, provider, refusal) {
   req.resume();
   sendRefusal(res, provider, refusal);
+}
+function requestTooLarge(limit) {
+  return {
+    status: 413,
+    message: `Agent Dispatch proxy: the request is larger than ${limit} bytes and was not forwarded.`
+  };
 }
 
 // action/src/proxy/authorise-request.ts
@@ -42518,28 +42582,44 @@ function answerHeaders(headers) {
 }
 function forwardRequest(req, res, forwarding) {
   const { upstream, provider } = forwarding;
+  let ended = false;
+  let answered = false;
+  const end = (how) => {
+    if (ended) return;
+    ended = true;
+    forwarding.onEnd?.(how);
+  };
   const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
     method: forwarding.method,
-    headers: { ...requestHeaders(req.headers), ...upstreamCredentials(provider, forwarding.apiKey) }
+    headers: {
+      ...requestHeaders(req.headers),
+      "content-length": String(forwarding.body.length),
+      ...upstreamCredentials(provider, forwarding.apiKey)
+    }
   });
   outgoing.on("response", (answer) => {
+    answered = true;
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer.headers));
-    forwarding.onAnswer(answer);
+    forwarding.onAnswer?.(answer);
+    answer.on("end", () => end("ended"));
+    answer.on("error", () => end("cut"));
+    answer.on("close", () => {
+      if (!answer.complete) end("cut");
+    });
     answer.pipe(res);
   });
   outgoing.on("error", (error62) => {
-    if (res.headersSent) res.destroy(error62);
+    if (res.headersSent || res.destroyed) res.destroy(error62);
     else sendRefusal(res, provider, upstreamUnreachable(error62));
+    end(answered ? "cut" : "unreached");
   });
-  req.on("aborted", () => outgoing.destroy());
   res.on("close", () => {
-    if (!res.writableFinished) outgoing.destroy();
+    if (res.writableFinished) return;
+    outgoing.destroy();
+    end(answered ? "cut" : "abandoned");
   });
-  req.pipe(outgoing);
+  outgoing.end(forwarding.body);
 }
-
-// action/src/proxy/usage-meter.ts
-import { StringDecoder as StringDecoder3 } from "node:string_decoder";
 
 // action/src/proxy/prices.ts
 var PRICES = [
@@ -42593,6 +42673,9 @@ function costOf(model, tokens) {
   return tokens.input * perToken(price.input) + tokens.cacheRead * perToken(price.cacheRead ?? price.input) + tokens.cacheWrite * perToken(price.cacheWrite ?? price.input) + tokens.output * perToken(price.output);
 }
 
+// action/src/proxy/usage-meter.ts
+import { StringDecoder as StringDecoder3 } from "node:string_decoder";
+
 // action/src/proxy/provider-usage.ts
 var num = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
 var obj = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
@@ -42645,31 +42728,73 @@ function geminiTokens(usage) {
     output: num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount)
   };
 }
+var text = (value) => typeof value === "string" ? value : "";
+function generatedText(provider, message) {
+  switch (provider) {
+    case "anthropic": {
+      const delta = obj(message.delta);
+      return message.type === "content_block_delta" && delta ? text(delta.text) + text(delta.partial_json) + text(delta.thinking) : "";
+    }
+    case "openai": {
+      if (typeof message.type === "string" && message.type.endsWith(".delta")) return text(message.delta);
+      const choices = Array.isArray(message.choices) ? message.choices : [];
+      return choices.map((choice) => obj(obj(choice)?.delta)).map((delta) => {
+        const calls = Array.isArray(delta?.tool_calls) ? delta.tool_calls : [];
+        return text(delta?.content) + text(delta?.reasoning_content) + calls.map((call) => text(obj(obj(call)?.function)?.arguments)).join("");
+      }).join("");
+    }
+    case "gemini": {
+      const candidates = Array.isArray(message.candidates) ? message.candidates : [];
+      return candidates.flatMap((candidate) => {
+        const parts = obj(obj(candidate)?.content)?.parts;
+        return Array.isArray(parts) ? parts : [];
+      }).map((part) => {
+        const p = obj(part);
+        return text(p?.text) + (p?.functionCall ? JSON.stringify(p.functionCall) : "");
+      }).join("");
+    }
+  }
+}
 
 // action/src/proxy/usage-meter.ts
 var MAX_JSON_BYTES = 16 * 1024 * 1024;
+var ESTIMATE_BYTES_PER_TOKEN = 3;
 function createUsageMeter(options) {
   let call = { model: options.modelHint ?? null, tokens: { ...NO_TOKENS }, sawUsage: false };
+  const seen = {};
+  let generatedBytes = 0;
   const take = (message) => {
     const said = readUsage2(options.provider, message);
+    generatedBytes += Buffer.byteLength(generatedText(options.provider, message));
+    for (const key of Object.keys(said.tokens ?? {})) seen[key] = true;
     call = {
       model: said.model ?? call.model,
       tokens: said.tokens ? { ...call.tokens, ...said.tokens } : call.tokens,
       sawUsage: call.sawUsage || said.tokens !== null
     };
   };
-  const framing = /text\/event-stream/i.test(options.contentType ?? "") ? eventStream(take) : jsonBody(take);
+  const sse = /text\/event-stream/i.test(options.contentType ?? "");
+  const framing = sse ? eventStream(take) : jsonBody(take);
   return {
     feed: framing.feed,
-    end() {
+    current: () => call,
+    end(complete) {
       framing.end();
-      return call;
+      if (complete && (call.sawUsage || !sse || generatedBytes === 0)) return call;
+      const generated = sse ? generatedBytes : framing.bytes();
+      const estimate = (bytes) => Math.ceil(bytes / ESTIMATE_BYTES_PER_TOKEN);
+      const tokens = { ...call.tokens };
+      if (!seen.input && !seen.cacheRead && !seen.cacheWrite)
+        tokens.input = estimate(options.requestBytes ?? 0);
+      tokens.output = Math.max(tokens.output, estimate(generated));
+      return { model: call.model, tokens, sawUsage: true, estimated: true };
     }
   };
 }
 function eventStream(take) {
   const decoder = new StringDecoder3("utf8");
   let buffered = "";
+  let bytes = 0;
   const readLine = (line) => {
     if (!line.startsWith("data:")) return;
     const data = line.slice(5).trim();
@@ -42679,6 +42804,7 @@ function eventStream(take) {
   };
   return {
     feed(chunk) {
+      bytes += chunk.length;
       buffered += decoder.write(chunk);
       const lines = buffered.split(/\r?\n/);
       buffered = lines.pop() ?? "";
@@ -42687,7 +42813,9 @@ function eventStream(take) {
     end() {
       buffered += decoder.end();
       if (buffered !== "") readLine(buffered);
-    }
+      buffered = "";
+    },
+    bytes: () => bytes
   };
 }
 function jsonBody(take) {
@@ -42695,36 +42823,111 @@ function jsonBody(take) {
   let bytes = 0;
   return {
     feed(chunk) {
-      if (chunks === null) return;
       bytes += chunk.length;
+      if (chunks === null) return;
       if (bytes > MAX_JSON_BYTES) chunks = null;
       else chunks.push(chunk);
     },
     end() {
       if (chunks === null) return;
       const message = parseObject(Buffer.concat(chunks).toString("utf8"));
+      chunks = null;
       if (message) take(message);
-    }
+    },
+    bytes: () => bytes
   };
 }
-function parseObject(text) {
+function parseObject(text2) {
   try {
-    return obj(JSON.parse(text));
+    return obj(JSON.parse(text2));
   } catch {
     return void 0;
   }
 }
 
 // action/src/proxy/meter-answer.ts
-function meterAnswer(answer, provider, call, record2) {
-  if ((answer.statusCode ?? 0) >= 300) return;
-  const meter = createUsageMeter({
-    provider,
-    contentType: answer.headers["content-type"],
-    modelHint: call.model
-  });
-  answer.on("data", (chunk) => meter.feed(chunk));
-  answer.on("end", () => record2(meter.end()));
+function meterCall(options) {
+  let meter = null;
+  let billed = true;
+  let recorded = false;
+  return {
+    answer(answer) {
+      if ((answer.statusCode ?? 0) >= 300) {
+        billed = false;
+        return;
+      }
+      const current = createUsageMeter({
+        provider: options.provider,
+        contentType: answer.headers["content-type"],
+        modelHint: options.model,
+        requestBytes: options.requestBytes
+      });
+      meter = current;
+      answer.on("data", (chunk) => {
+        current.feed(chunk);
+        const { model, tokens } = current.current();
+        const usd = model === null ? null : costOf(model, tokens);
+        if (usd !== null) options.running(usd);
+      });
+    },
+    done(end) {
+      if (recorded) return;
+      recorded = true;
+      if (!billed || end === "unreached") return;
+      const current = meter ?? createUsageMeter({
+        provider: options.provider,
+        contentType: void 0,
+        modelHint: options.model,
+        requestBytes: options.requestBytes
+      });
+      options.record(current.end(end === "ended" && meter !== null));
+    }
+  };
+}
+
+// action/src/proxy/request-cost.ts
+var DEFAULT_MAX_OUTPUT_TOKENS = 128e3;
+var MAX_OUTPUT_TOKENS = 1e6;
+var count2 = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.min(Math.ceil(value), MAX_OUTPUT_TOKENS) : null;
+function parse3(body) {
+  try {
+    return obj(JSON.parse(body.toString("utf8"))) ?? {};
+  } catch {
+    return {};
+  }
+}
+function maxOutputTokens(provider, request) {
+  switch (provider) {
+    case "anthropic":
+      return count2(request.max_tokens) ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    case "openai":
+      return count2(request.max_output_tokens ?? request.max_completion_tokens ?? request.max_tokens) ?? DEFAULT_MAX_OUTPUT_TOKENS;
+    case "gemini": {
+      const config2 = obj(request.generationConfig) ?? {};
+      const output2 = count2(config2.maxOutputTokens);
+      if (output2 === null) return DEFAULT_MAX_OUTPUT_TOKENS;
+      const thinking = count2(obj(config2.thinkingConfig)?.thinkingBudget);
+      return Math.min(output2 + (thinking ?? DEFAULT_MAX_OUTPUT_TOKENS / 4), MAX_OUTPUT_TOKENS);
+    }
+  }
+}
+function estimateCall(provider, call, body) {
+  const request = parse3(body);
+  const named = typeof request.model === "string" && request.model !== "" ? request.model : null;
+  const model = call.model ?? named;
+  const inputTokens = body.length;
+  const outputTokens = maxOutputTokens(provider, request);
+  const price = model === null ? null : priceOf(model);
+  let worstUsd = null;
+  if (model !== null && price !== null) {
+    const none = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
+    const input3 = Math.max(
+      costOf(model, { ...none, input: inputTokens }) ?? 0,
+      costOf(model, { ...none, cacheWrite: inputTokens }) ?? 0
+    );
+    worstUsd = input3 + (costOf(model, { ...none, output: outputTokens }) ?? 0);
+  }
+  return { model, inputTokens, outputTokens, worstUsd, requestBytes: body.length };
 }
 
 // action/src/proxy/usage-ledger.ts
@@ -42734,6 +42937,7 @@ function createUsageLedger(log) {
   const models = /* @__PURE__ */ new Set();
   const unpriced = /* @__PURE__ */ new Set();
   let unknownModelCalls = 0;
+  let estimatedCalls = 0;
   function addCost(model, used) {
     const cost = costOf(model, used);
     if (cost !== null) {
@@ -42749,6 +42953,7 @@ function createUsageLedger(log) {
   return {
     record(call) {
       if (!call.sawUsage) return;
+      if (call.estimated) estimatedCalls += 1;
       tokens = addTokens(tokens, call.tokens);
       if (call.model === null) {
         unknownModelCalls += 1;
@@ -42763,7 +42968,8 @@ function createUsageLedger(log) {
       costUsd: unpriced.size > 0 || unknownModelCalls > 0 ? null : pricedCostUsd,
       pricedCostUsd,
       models: [...models],
-      unpricedModels: [...unpriced]
+      unpricedModels: [...unpriced],
+      estimatedCalls
     })
   };
 }
@@ -42781,7 +42987,9 @@ async function startModelProxy(options) {
     admission: createAdmission(options.limits, ledger.spentUsd),
     ledger
   };
-  const server = createServer((req, res) => handleRequest(req, res, parts));
+  const server = createServer((req, res) => {
+    handleRequest(req, res, parts).catch(() => res.destroy());
+  });
   const port = await listenOnLoopback(server);
   return {
     baseUrl: `http://127.0.0.1:${port}${upstream.prefix}`,
@@ -42790,28 +42998,79 @@ async function startModelProxy(options) {
     close: () => closeServer(server)
   };
 }
-function handleRequest(req, res, parts) {
+var MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+async function handleRequest(req, res, parts) {
   const request = readRequest(req);
   const authorisation = authoriseRequest(request, parts);
   if (!authorisation.ok) {
     refuse(req, res, parts.provider, authorisation.refusal);
     return;
   }
-  const { route } = authorisation;
-  const hit = route.kind === "model-call" ? parts.admission.admit() : null;
-  if (hit !== null) {
-    refuse(req, res, parts.provider, limitReached(hit));
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  if (body === "too-large") {
+    refuse(req, res, parts.provider, requestTooLarge(MAX_REQUEST_BYTES));
     return;
   }
-  forwardRequest(req, res, {
+  if (body === null) return;
+  const forwarding = {
     upstream: parts.upstream,
     provider: parts.provider,
     apiKey: parts.apiKey,
     method: request.method,
     url: request.url,
-    onAnswer(answer) {
-      if (route.kind === "model-call") meterAnswer(answer, parts.provider, route.call, parts.ledger.record);
+    body
+  };
+  const { route } = authorisation;
+  if (route.kind === "free-read") {
+    forwardRequest(req, res, forwarding);
+    return;
+  }
+  await forwardModelCall(req, res, parts, { ...forwarding, call: route.call });
+}
+async function forwardModelCall(req, res, parts, forwarding) {
+  const estimate = estimateCall(parts.provider, forwarding.call, forwarding.body);
+  const hungUp = new AbortController();
+  res.once("close", () => hungUp.abort());
+  const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal);
+  if (!admitted.ok) {
+    if ("hit" in admitted) refuse(req, res, parts.provider, limitReached(admitted.hit));
+    return;
+  }
+  const { ticket } = admitted;
+  const meter = meterCall({
+    provider: parts.provider,
+    model: estimate.model,
+    requestBytes: estimate.requestBytes,
+    running: ticket.running,
+    record: parts.ledger.record
+  });
+  forwardRequest(req, res, {
+    ...forwarding,
+    onAnswer: meter.answer,
+    onEnd(end) {
+      meter.done(end);
+      ticket.release();
     }
+  });
+}
+function readBody(req, limit) {
+  return new Promise((resolve2) => {
+    const chunks = [];
+    let size = 0;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        resolve2("too-large");
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve2(Buffer.concat(chunks)));
+    req.once("close", () => {
+      if (!req.complete) resolve2(null);
+    });
+    req.once("error", () => resolve2(null));
   });
 }
 function readRequest(req) {
@@ -42897,7 +43156,12 @@ async function resolveEngineKey(options) {
 function describeProxyStats(stats) {
   const t = stats.tokens;
   const cost = stats.costUsd !== null ? `$${stats.costUsd.toFixed(4)}` : `unknown (no price for ${stats.unpricedModels.join(", ") || "the model"}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
-  return `Model proxy: ${stats.calls} model call(s)${stats.refused > 0 ? `, ${stats.refused} refused at a limit` : ""}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
+  const notes = [
+    stats.refused > 0 ? `${stats.refused} refused at a limit` : null,
+    stats.waited > 0 ? `${stats.waited} held back until calls in flight ended (at most ${stats.peakInFlight} at once)` : null,
+    stats.estimatedCalls > 0 ? `${stats.estimatedCalls} ended early, their usage partly estimated` : null
+  ].filter((note) => note !== null);
+  return `Model proxy: ${stats.calls} model call(s)${notes.map((note) => `, ${note}`).join("")}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
 }
 function withProxyStats(result, stats) {
   const own2 = result.usage;
@@ -43172,8 +43436,8 @@ async function main() {
     );
   }
   const inputs = parseInputs(env, readEvent(env.GITHUB_EVENT_PATH));
-  const write = (text) => {
-    process.stdout.write(text);
+  const write = (text2) => {
+    process.stdout.write(text2);
   };
   const log = createRunnerLog(write, (value) => setSecret(value));
   const tokens = createTokenSource({ audience: inputs.appUrl, request: createIdTokenRequester(env), log });

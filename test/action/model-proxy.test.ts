@@ -51,7 +51,7 @@ describe('usage meter', () => {
   const feedInPieces = (meter: ReturnType<typeof createUsageMeter>, text: string) => {
     const bytes = Buffer.from(text);
     for (let i = 0; i < bytes.length; i += 7) meter.feed(bytes.subarray(i, i + 7));
-    return meter.end();
+    return meter.end(true);
   };
 
   it('reads Anthropic server-sent events split anywhere', () => {

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../action/src/proxy/admission.ts';
 import { authoriseRequest } from '../../action/src/proxy/authorise-request.ts';
 import { requestHeaders, upstreamTarget } from '../../action/src/proxy/forward-request.ts';
+import { decideAdmission } from '../../action/src/proxy/limits.ts';
 import { routeOf } from '../../action/src/proxy/provider-routes.ts';
+import {
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  estimateCall,
+  maxOutputTokens,
+} from '../../action/src/proxy/request-cost.ts';
 import { createUsageLedger } from '../../action/src/proxy/usage-ledger.ts';
 
 describe('routes', () => {
@@ -94,27 +100,125 @@ describe('forwarding', () => {
 });
 
 describe('admission', () => {
-  it('counts admitted and refused calls and keeps the first limit hit', () => {
+  it('counts admitted and refused calls and keeps the first limit hit', async () => {
     let spent = 0;
     const admission = createAdmission({ maxTurns: 2, maxCostUsd: 1 }, () => spent);
-    expect(admission.admit()).toBeNull();
+    const first = await admission.admit(0.01);
+    expect(first.ok).toBe(true);
+    if (first.ok) first.ticket.release();
     spent = 1;
-    expect(admission.admit()?.kind).toBe('cost');
+    expect(await admission.admit(0.01)).toMatchObject({ ok: false, hit: { kind: 'cost' } });
     spent = 0;
-    expect(admission.admit()).toBeNull();
-    expect(admission.admit()?.kind).toBe('turns');
+    const second = await admission.admit(0.01);
+    if (second.ok) second.ticket.release();
+    expect(await admission.admit(0.01)).toMatchObject({ ok: false, hit: { kind: 'turns' } });
     expect(admission.counts()).toMatchObject({ calls: 2, refused: 2, limit: { kind: 'cost' } });
   });
 
-  it('admits against the cost the ledger metered', () => {
+  it('admits against the cost the ledger metered', async () => {
     const ledger = createUsageLedger({ warning() {} });
     const admission = createAdmission({ maxTurns: null, maxCostUsd: 0.001 }, ledger.spentUsd);
-    expect(admission.admit()).toBeNull();
+    expect((await admission.admit(0.0001)).ok).toBe(true);
     ledger.record({
       model: 'claude-sonnet-4-5',
       tokens: { input: 1000, cacheRead: 0, cacheWrite: 0, output: 0 },
       sawUsage: true,
     });
-    expect(admission.admit()?.kind).toBe('cost');
+    expect(await admission.admit(0.0001)).toMatchObject({ ok: false, hit: { kind: 'cost' } });
+  });
+
+  it('holds a call back while the worst case of the calls in flight would pass the cost limit', async () => {
+    let spent = 0;
+    const admission = createAdmission({ maxTurns: null, maxCostUsd: 1 }, () => spent);
+    const first = await admission.admit(0.8);
+    let second: unknown;
+    const waiting = admission.admit(0.8).then((result) => {
+      second = result;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(second).toBeUndefined();
+    spent = 0.1; // the first call cost far less than its worst case
+    if (first.ok) first.ticket.release();
+    expect((await waiting).ok).toBe(true);
+    expect(admission.counts()).toMatchObject({ calls: 2, waited: 1, peakInFlight: 1 });
+  });
+
+  it('refuses the waiting calls once the limit is reached by those that went before', async () => {
+    let spent = 0;
+    const admission = createAdmission({ maxTurns: null, maxCostUsd: 1 }, () => spent);
+    const first = await admission.admit(0.9);
+    const waiting = [admission.admit(0.9), admission.admit(0.9)];
+    spent = 1.2;
+    if (first.ok) first.ticket.release();
+    expect(await Promise.all(waiting)).toMatchObject([
+      { ok: false, hit: { kind: 'cost' } },
+      { ok: false, hit: { kind: 'cost' } },
+    ]);
+    expect(admission.counts()).toMatchObject({ calls: 1, refused: 2 });
+  });
+
+  it('lets at most the in-flight limit through at once, and counts nothing for a caller that hung up', async () => {
+    const admission = createAdmission({ maxTurns: null, maxCostUsd: null }, () => 0, 2);
+    const a = await admission.admit(null);
+    await admission.admit(null);
+    const gone = new AbortController();
+    const third = admission.admit(null, gone.signal);
+    const fourth = admission.admit(null);
+    gone.abort();
+    expect(await third).toEqual({ ok: false, gone: true });
+    if (a.ok) a.ticket.release();
+    expect((await fourth).ok).toBe(true);
+    expect(admission.counts()).toMatchObject({ calls: 3, refused: 0, peakInFlight: 2 });
+  });
+
+  it('a call that would be alone goes while the limit is not reached, whatever its worst case', async () => {
+    const admission = createAdmission({ maxTurns: null, maxCostUsd: 0.5 }, () => 0.2);
+    expect((await admission.admit(25)).ok).toBe(true);
+  });
+});
+
+describe('worst case of a call', () => {
+  const body = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+  it.each([
+    ['anthropic', { model: 'claude-sonnet-4-5', max_tokens: 1000 }, 1000],
+    ['openai', { model: 'gpt-5', max_output_tokens: 2000 }, 2000],
+    ['openai', { model: 'gpt-4.1', max_completion_tokens: 300 }, 300],
+    ['openai', { model: 'gpt-4.1' }, DEFAULT_MAX_OUTPUT_TOKENS],
+    ['gemini', { generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 50 } } }, 150],
+  ] as const)('%s %j allows %i output tokens', (provider, request, output) => {
+    expect(maxOutputTokens(provider, request)).toBe(output);
+  });
+
+  it('prices the whole request as input at the dearer rate, and the most output it allows', () => {
+    const request = body({ model: 'claude-sonnet-4-5', max_tokens: 1000, messages: [] });
+    const estimate = estimateCall('anthropic', { model: null }, request);
+    expect(estimate).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      inputTokens: request.length,
+      outputTokens: 1000,
+    });
+    // Sonnet: $3.75 per million cache-write input tokens, $15 per million output tokens.
+    expect(estimate.worstUsd).toBeCloseTo((request.length * 3.75 + 1000 * 15) / 1e6, 12);
+  });
+
+  it('takes Gemini’s model from the path, and has no worst case for a model without a price', () => {
+    expect(estimateCall('gemini', { model: 'gemini-2.5-pro' }, body({})).model).toBe('gemini-2.5-pro');
+    expect(estimateCall('openai', { model: null }, body({ model: 'scripted-model' })).worstUsd).toBeNull();
+  });
+});
+
+describe('admission decisions', () => {
+  const limits = { maxTurns: 10, maxCostUsd: 1 };
+  it.each([
+    [{ calls: 0, costUsd: 0 }, { calls: 0, reservedUsd: 0 }, 5, 'admit'],
+    [{ calls: 3, costUsd: 0.2 }, { calls: 1, reservedUsd: 0.5 }, 0.2, 'admit'],
+    [{ calls: 3, costUsd: 0.2 }, { calls: 1, reservedUsd: 0.5 }, 0.4, 'wait'],
+    [{ calls: 3, costUsd: 0.2 }, { calls: 8, reservedUsd: 0 }, 0, 'wait'],
+    [{ calls: 3, costUsd: 1 }, { calls: 0, reservedUsd: 0 }, 0, 'refuse'],
+    [{ calls: 10, costUsd: 0 }, { calls: 0, reservedUsd: 0 }, 0, 'refuse'],
+  ] as const)('with use %j, in flight %j and a worst case of $%s: %s', (use, inFlight, worst, expected) => {
+    expect(Object.keys(decideAdmission(limits, use, inFlight, worst))[0]).toBe(expected);
   });
 });

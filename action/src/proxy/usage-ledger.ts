@@ -13,6 +13,8 @@ export type UsageTotals = {
   pricedCostUsd: number;
   models: string[];
   unpricedModels: string[];
+  /** Calls whose answer ended before it reported all its usage: their tokens are partly estimated. */
+  estimatedCalls: number;
 };
 
 export type UsageLedger = {
@@ -29,6 +31,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
   const models = new Set<string>();
   const unpriced = new Set<string>();
   let unknownModelCalls = 0;
+  let estimatedCalls = 0;
 
   function addCost(model: string, used: TokenCounts): void {
     const cost = costOf(model, used);
@@ -46,6 +49,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
   return {
     record(call) {
       if (!call.sawUsage) return;
+      if (call.estimated) estimatedCalls += 1;
       tokens = addTokens(tokens, call.tokens);
       if (call.model === null) {
         unknownModelCalls += 1;
@@ -61,6 +65,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
       pricedCostUsd,
       models: [...models],
       unpricedModels: [...unpriced],
+      estimatedCalls,
     }),
   };
 }
