@@ -2357,9 +2357,9 @@ var require_timers = __commonJS({
        * before the specified function or code is executed.
        * @param {*} arg
        */
-      constructor(callback, delay2, arg) {
+      constructor(callback, delay3, arg) {
         this._onTimeout = callback;
-        this._idleTimeout = delay2;
+        this._idleTimeout = delay3;
         this._timerArg = arg;
         this.refresh();
       }
@@ -2404,8 +2404,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {NodeJS.Timeout|FastTimer}
        */
-      setTimeout(callback, delay2, arg) {
-        return delay2 <= RESOLUTION_MS ? setTimeout(callback, delay2, arg) : new FastTimer(callback, delay2, arg);
+      setTimeout(callback, delay3, arg) {
+        return delay3 <= RESOLUTION_MS ? setTimeout(callback, delay3, arg) : new FastTimer(callback, delay3, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated Timer previously created
@@ -2431,8 +2431,8 @@ var require_timers = __commonJS({
        * when the timer expires.
        * @returns {FastTimer}
        */
-      setFastTimeout(callback, delay2, arg) {
-        return new FastTimer(callback, delay2, arg);
+      setFastTimeout(callback, delay3, arg) {
+        return new FastTimer(callback, delay3, arg);
       },
       /**
        * The clearTimeout method cancels an instantiated FastTimer previously
@@ -2458,8 +2458,8 @@ var require_timers = __commonJS({
        * @deprecated
        * @param {number} [delay=0] The delay in milliseconds to add to the now value.
        */
-      tick(delay2 = 0) {
-        fastNow += delay2 - RESOLUTION_MS + 1;
+      tick(delay3 = 0) {
+        fastNow += delay3 - RESOLUTION_MS + 1;
         onTick();
         onTick();
       },
@@ -5763,7 +5763,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5838,7 +5838,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5859,21 +5859,21 @@ var require_client_h1 = __commonJS({
         this.connection = "";
         this.maxResponseSize = client[kMaxResponseSize];
       }
-      setTimeout(delay2, type) {
-        if (delay2 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
+      setTimeout(delay3, type) {
+        if (delay3 !== this.timeoutValue || type & USE_FAST_TIMER ^ this.timeoutType & USE_FAST_TIMER) {
           if (this.timeout) {
             timers.clearTimeout(this.timeout);
             this.timeout = null;
           }
-          if (delay2) {
+          if (delay3) {
             if (type & USE_FAST_TIMER) {
-              this.timeout = timers.setFastTimeout(onParserTimeout, delay2, new WeakRef(this));
+              this.timeout = timers.setFastTimeout(onParserTimeout, delay3, new WeakRef(this));
             } else {
-              this.timeout = setTimeout(onParserTimeout, delay2, new WeakRef(this));
+              this.timeout = setTimeout(onParserTimeout, delay3, new WeakRef(this));
               this.timeout.unref();
             }
           }
-          this.timeoutValue = delay2;
+          this.timeoutValue = delay3;
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
@@ -5933,11 +5933,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5960,10 +5960,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -5980,7 +5980,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6160,7 +6160,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6218,13 +6218,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -10826,7 +10826,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error62 }, delay: delay2, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error: error62 }, delay: delay3, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10835,10 +10835,10 @@ var require_mock_utils = __commonJS({
         handler.onError(error62);
         return true;
       }
-      if (typeof delay2 === "number" && delay2 > 0) {
+      if (typeof delay3 === "number" && delay3 > 0) {
         setTimeout(() => {
           handleReply(this[kDispatches]);
-        }, delay2);
+        }, delay3);
       } else {
         handleReply(this[kDispatches]);
       }
@@ -18268,7 +18268,7 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay2(ms) {
+    function delay3(ms) {
       return new Promise((resolve2) => {
         setTimeout(resolve2, ms).unref();
       });
@@ -18276,7 +18276,7 @@ var require_util8 = __commonJS({
     module.exports = {
       isValidLastEventId,
       isASCIINumber,
-      delay: delay2
+      delay: delay3
     };
   }
 });
@@ -18698,7 +18698,7 @@ var require_eventsource = __commonJS({
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
     var { isNetworkError } = require_response();
-    var { delay: delay2 } = require_util8();
+    var { delay: delay3 } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
@@ -18871,7 +18871,7 @@ var require_eventsource = __commonJS({
         if (this.#readyState === CLOSED) return;
         this.#readyState = CONNECTING;
         this.dispatchEvent(new Event("error"));
-        await delay2(this.#state.reconnectionTime);
+        await delay3(this.#state.reconnectionTime);
         if (this.#readyState !== CONNECTING) return;
         if (this.#state.lastEventId.length) {
           this.#request.headersList.set("last-event-id", this.#state.lastEventId, true);
@@ -19129,7 +19129,7 @@ var require_undici = __commonJS({
 });
 
 // action/src/main.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -20629,6 +20629,598 @@ function readTaskId(env, event, problems) {
   return id;
 }
 
+// action/src/isolation/engine-sandbox.ts
+import { closeSync, constants as constants4, fstatSync, mkdirSync as mkdirSync2, mkdtempSync, openSync, readFileSync as readFileSync5 } from "node:fs";
+import { join as join5 } from "node:path";
+
+// action/src/isolation/checkout-handover.ts
+import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
+import { join as join2 } from "node:path";
+
+// action/src/isolation/privilege.ts
+import { execFile, spawnSync } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
+import { join } from "node:path";
+var SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+var COMMAND_ENV = { PATH: SYSTEM_PATH, LANG: "C", LC_ALL: "C" };
+var TOOLS = ["setpriv", "useradd", "userdel", "chown", "chmod", "rm", "kill", "env"];
+function systemProgram(name) {
+  for (const dir of SYSTEM_PATH.split(":")) {
+    const file2 = join(dir, name);
+    try {
+      accessSync(file2, constants3.X_OK);
+      return file2;
+    } catch {
+    }
+  }
+  return null;
+}
+function runCommand(file2, args, timeoutMs = 6e4) {
+  return new Promise((resolve2) => {
+    execFile(
+      file2,
+      [...args],
+      { env: COMMAND_ENV, timeout: timeoutMs, maxBuffer: 1024 * 1024, encoding: "utf8" },
+      (error62, stdout, stderr) => {
+        const code = error62 === null ? 0 : typeof error62.code === "number" ? error62.code : null;
+        resolve2({ code, stdout, stderr: stderr || (error62 && code === null ? error62.message : "") });
+      }
+    );
+  });
+}
+function asRoot(privilege, file2, args) {
+  return privilege.sudo === null ? [file2, [...args]] : [privilege.sudo, ["-n", "--", file2, ...args]];
+}
+function runAsRoot(privilege, file2, args) {
+  const [program, argv] = asRoot(privilege, file2, args);
+  return runCommand(program, argv);
+}
+function runAsRootSync(privilege, file2, args) {
+  const [program, argv] = asRoot(privilege, file2, args);
+  const ran = spawnSync(program, argv, { env: COMMAND_ENV, timeout: 3e4, encoding: "utf8" });
+  return { code: ran.status, stdout: ran.stdout ?? "", stderr: ran.stderr ?? "" };
+}
+function mustSucceed(what, result) {
+  if (result.code === 0) return result;
+  throw new Error(
+    `${what} failed${result.code === null ? "" : ` (exit ${result.code})`}: ${result.stderr.trim().slice(0, 500) || "no message"}`
+  );
+}
+async function findPrivilege(platform2 = process.platform, uid = process.getuid?.()) {
+  if (platform2 !== "linux") {
+    return { unavailable: `engine isolation needs a Linux runner (this one runs ${platform2})` };
+  }
+  const tools = {};
+  const missing = [];
+  for (const name of TOOLS) {
+    const found = systemProgram(name);
+    if (found === null) missing.push(name);
+    else tools[name] = found;
+  }
+  if (missing.length > 0) {
+    return {
+      unavailable: `the runner lacks ${missing.join(", ")} (util-linux's setpriv, shadow's useradd and userdel, coreutils)`
+    };
+  }
+  const complete = tools;
+  if (!await supportsChownFrom(complete.chown)) {
+    return { unavailable: "the runner's chown is not GNU coreutils (it lacks --from)" };
+  }
+  if (uid === 0) return { via: "root", sudo: null, tools: complete };
+  const sudo = systemProgram("sudo");
+  const user = `the job's user (uid ${uid ?? "?"})`;
+  if (sudo === null) return { unavailable: `${user} is not root and the runner has no sudo` };
+  const probe = await runCommand(sudo, ["-n", "true"], 15e3);
+  if (probe.code !== 0) {
+    return { unavailable: `${user} is not root and may not use sudo without a password` };
+  }
+  return { via: "sudo", sudo, tools: complete };
+}
+async function supportsChownFrom(chown) {
+  const help = await runCommand(chown, ["--help"], 15e3);
+  return help.stdout.includes("--from");
+}
+
+// action/src/isolation/checkout-handover.ts
+function othersCouldRead(stats) {
+  if (stats.isSymbolicLink()) return true;
+  if (stats.isDirectory()) return (stats.mode & 5) === 5;
+  return stats.isFile() && (stats.mode & 4) !== 0;
+}
+function walk(dir, visit2) {
+  for (const name of readdirSync2(dir)) {
+    const path2 = join2(dir, name);
+    let stats;
+    try {
+      stats = lstatSync(path2);
+    } catch {
+      continue;
+    }
+    if (visit2(path2, stats) && stats.isDirectory()) walk(path2, visit2);
+  }
+}
+var BATCH = 200;
+async function chownTrees(privilege, owner, paths) {
+  for (let i = 0; i < paths.length; i += BATCH) {
+    mustSucceed(
+      "chown",
+      await runAsRoot(privilege, privilege.tools.chown, [
+        "-R",
+        "-h",
+        "-P",
+        `${owner.uid}:${owner.gid}`,
+        "--",
+        ...paths.slice(i, i + BATCH)
+      ])
+    );
+  }
+}
+function planHandover(workTree) {
+  const top = lstatSync(workTree);
+  const kept = /* @__PURE__ */ new Map();
+  walk(workTree, (path2, stats) => {
+    if (othersCouldRead(stats)) return true;
+    kept.set(path2, { dev: stats.dev, ino: stats.ino, owner: { uid: stats.uid, gid: stats.gid } });
+    return false;
+  });
+  return { workTree, owner: { uid: top.uid, gid: top.gid }, kept };
+}
+async function handOver(privilege, identity, handover) {
+  const { workTree, kept } = handover;
+  await chownTrees(privilege, { uid: identity.uid, gid: identity.gid }, [workTree]);
+  const byOwner = /* @__PURE__ */ new Map();
+  for (const [path2, entry] of kept) {
+    const key = `${entry.owner.uid}:${entry.owner.gid}`;
+    byOwner.set(key, [...byOwner.get(key) ?? [], path2]);
+  }
+  for (const [key, paths] of byOwner) {
+    const [uid, gid] = key.split(":").map(Number);
+    await chownTrees(privilege, { uid, gid }, paths);
+  }
+}
+function takeBackArgs(handover, identity) {
+  const { owner, workTree } = handover;
+  return ["-R", "-h", "-P", `--from=${identity.uid}`, `${owner.uid}:${owner.gid}`, "--", workTree];
+}
+async function takeBack(privilege, identity, handover) {
+  const found = planted(handover, identity.uid);
+  mustSucceed("chown", await runAsRoot(privilege, privilege.tools.chown, takeBackArgs(handover, identity)));
+  return found;
+}
+function takeBackSync(privilege, identity, handover) {
+  runAsRootSync(privilege, privilege.tools.chown, takeBackArgs(handover, identity));
+}
+function planted(handover, engineUid) {
+  const keptInodes = new Map([...handover.kept].map(([path2, entry]) => [`${entry.dev}:${entry.ino}`, path2]));
+  const found = [];
+  walk(handover.workTree, (path2, stats) => {
+    const keptAt = keptInodes.get(`${stats.dev}:${stats.ino}`);
+    if (keptAt !== void 0) {
+      if (keptAt !== path2) found.push(path2);
+      return false;
+    }
+    if (stats.uid === engineUid) return true;
+    found.push(path2);
+    return false;
+  });
+  return found;
+}
+
+// action/src/isolation/engine-user.ts
+import { randomBytes } from "node:crypto";
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// action/src/isolation/user-processes.ts
+import { readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
+function statusIsLiveOf(status, uid) {
+  const state = /^State:\s+(\S)/m.exec(status)?.[1];
+  if (state === "Z" || state === "X") return false;
+  const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  return ids !== null && (Number(ids[1]) === uid || Number(ids[2]) === uid);
+}
+function userMembers(uid) {
+  let entries;
+  try {
+    entries = readdirSync3("/proc");
+  } catch {
+    return [];
+  }
+  const members2 = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (statusIsLiveOf(readFileSync2(`/proc/${entry}/status`, "utf8"), uid)) members2.push(Number(entry));
+    } catch {
+    }
+  }
+  return members2;
+}
+
+// action/src/isolation/engine-user.ts
+function dropPrivileges(tools, uid, gid) {
+  return [
+    tools.setpriv,
+    `--reuid=${uid}`,
+    `--regid=${gid}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--"
+  ];
+}
+function engineCommandLine(privilege, uid, gid, file2, args, env) {
+  if (file2.includes("=")) throw new Error(`cannot start ${file2} as the engine user: its path holds "="`);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const line = [
+    ...dropPrivileges(privilege.tools, uid, gid),
+    privilege.tools.env,
+    "-i",
+    ...assignments,
+    file2,
+    ...args
+  ];
+  return privilege.sudo === null ? line : [privilege.sudo, "-n", "--", ...line];
+}
+function passwdEntry(passwd, name) {
+  for (const line of passwd.split("\n")) {
+    const [user, , uid, gid] = line.split(":");
+    if (user === name && uid !== void 0 && gid !== void 0)
+      return { uid: Number(uid), gid: Number(gid) };
+  }
+  return null;
+}
+async function createEngineUser(privilege, home) {
+  const user = `agent-dispatch-${randomBytes(4).toString("hex")}`;
+  mustSucceed(
+    "useradd",
+    await runAsRoot(privilege, privilege.tools.useradd, [
+      "--system",
+      "--user-group",
+      "--no-create-home",
+      "--home-dir",
+      home,
+      "--shell",
+      "/bin/sh",
+      "--comment",
+      "Agent Dispatch engine",
+      user
+    ])
+  );
+  const entry = passwdEntry(readFileSync3("/etc/passwd", "utf8"), user);
+  if (entry === null || entry.uid === 0 || entry.gid === 0) {
+    throw new Error(`useradd made ${user}, but /etc/passwd does not give it an unprivileged uid`);
+  }
+  return identityOf(privilege, user, entry.uid, entry.gid);
+}
+function identityOf(privilege, user, uid, gid) {
+  return {
+    user,
+    uid,
+    gid,
+    wrap(target, args, env) {
+      const [program, ...rest] = engineCommandLine(privilege, uid, gid, target, args, env);
+      return { file: program, args: rest };
+    },
+    launcherEnvironment: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C" },
+    members: () => userMembers(uid),
+    signalAll(signal) {
+      const line = [...dropPrivileges(privilege.tools, uid, gid), privilege.tools.kill, `-${signal}`, "-1"];
+      runAsRootSync(privilege, line[0], line.slice(1));
+    }
+  };
+}
+async function removeEngineUser(privilege, identity) {
+  return runAsRoot(privilege, privilege.tools.userdel, [identity.user]);
+}
+function removeEngineUserSync(privilege, identity) {
+  runAsRootSync(privilege, privilege.tools.userdel, [identity.user]);
+}
+
+// action/src/isolation/path-modes.ts
+import { existsSync as existsSync2, lstatSync as lstatSync2, realpathSync } from "node:fs";
+import { dirname, join as join3, relative } from "node:path";
+var OTHER_X = 1;
+var OTHER_ALL = 7;
+function isAtOrAbove(dir, path2) {
+  const rel = relative(dir, path2);
+  return rel === "" || !rel.startsWith("..") && !rel.startsWith("/");
+}
+function ancestorsOf(path2) {
+  const out = [];
+  for (let dir = dirname(path2); ; dir = dirname(dir)) {
+    out.push(dir);
+    if (dir === dirname(dir)) return out;
+  }
+}
+function realDir(path2) {
+  if (!path2 || !existsSync2(path2)) return null;
+  try {
+    const real = realpathSync(path2);
+    return lstatSync2(real).isDirectory() ? real : null;
+  } catch {
+    return null;
+  }
+}
+function traverseChanges(needed, modeOf2) {
+  const changes = /* @__PURE__ */ new Map();
+  for (const path2 of needed) {
+    for (const dir of ancestorsOf(path2)) {
+      const from = modeOf2(dir);
+      if ((from & OTHER_X) === 0 && !changes.has(dir))
+        changes.set(dir, { path: dir, from, to: from | OTHER_X });
+    }
+  }
+  return [...changes.values()];
+}
+function closeChanges(dirs, needed, modeOf2) {
+  const changes = /* @__PURE__ */ new Map();
+  for (const dir of dirs) {
+    if (changes.has(dir) || !closable(dir) || needed.some((path2) => isAtOrAbove(path2, dir))) continue;
+    const from = modeOf2(dir);
+    const keep = needed.some((path2) => isAtOrAbove(dir, path2)) ? from & OTHER_X : 0;
+    const to = from & ~OTHER_ALL | keep;
+    if (to !== from) changes.set(dir, { path: dir, from, to });
+  }
+  return [...changes.values()];
+}
+function closable(dir) {
+  const depth = dir.split("/").filter((part) => part !== "").length;
+  return depth >= 2 && !["/var/tmp", "/dev/shm", "/run/user"].includes(dir);
+}
+var modeOf = (dir) => lstatSync2(dir).mode & 4095;
+function runnerDirectories(env, runnerRoot) {
+  const files = [
+    "GITHUB_ENV",
+    "GITHUB_PATH",
+    "GITHUB_OUTPUT",
+    "GITHUB_STATE",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_EVENT_PATH"
+  ];
+  const candidates = [
+    env.RUNNER_TEMP,
+    env.HOME,
+    env.GITHUB_WORKSPACE,
+    ...files.map((name) => env[name] ? dirname(env[name]) : void 0),
+    ...runnerRoot === null ? [] : [
+      runnerRoot,
+      ...["_diag", ".credentials", ".credentials_rsaparams", ".runner", ".env", ".path"].map(
+        (name) => join3(runnerRoot, name)
+      )
+    ]
+  ];
+  return [...new Set(candidates.map((dir) => realDir(dir)).filter((dir) => dir !== null))];
+}
+async function applyModes(privilege, changes, applied) {
+  for (const change of changes) {
+    const done = await runAsRoot(privilege, privilege.tools.chmod, [
+      change.to.toString(8),
+      "--",
+      change.path
+    ]);
+    if (done.code !== 0) throw new Error(`chmod ${change.path} failed: ${done.stderr.trim()}`);
+    applied.push(change);
+  }
+}
+async function restoreModes(privilege, applied) {
+  for (const change of [...applied].reverse()) {
+    await runAsRoot(privilege, privilege.tools.chmod, [change.from.toString(8), "--", change.path]);
+  }
+}
+function restoreModesSync(privilege, applied) {
+  for (const change of [...applied].reverse()) {
+    runAsRootSync(privilege, privilege.tools.chmod, [change.from.toString(8), "--", change.path]);
+  }
+}
+
+// action/src/isolation/runner-root.ts
+import { readFileSync as readFileSync4, readlinkSync } from "node:fs";
+import { basename, dirname as dirname2 } from "node:path";
+var RUNNER_PROGRAMS = /* @__PURE__ */ new Set(["Runner.Worker", "Runner.Listener"]);
+function parentOf(pid) {
+  try {
+    const stat2 = readFileSync4(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat2.slice(stat2.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) && ppid > 0 ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+function findRunnerRoot(pid = process.pid) {
+  for (let current = parentOf(pid), hops = 0; current !== null && hops < 20; hops++) {
+    try {
+      const exe = readlinkSync(`/proc/${current}/exe`);
+      if (RUNNER_PROGRAMS.has(basename(exe))) return dirname2(dirname2(exe));
+    } catch {
+    }
+    current = parentOf(current);
+  }
+  return null;
+}
+
+// action/src/isolation/tool-staging.ts
+import {
+  copyFileSync,
+  linkSync,
+  lstatSync as lstatSync3,
+  mkdirSync,
+  readdirSync as readdirSync4,
+  readlinkSync as readlinkSync2,
+  realpathSync as realpathSync2,
+  symlinkSync
+} from "node:fs";
+import { basename as basename2, join as join4 } from "node:path";
+function othersCanRun(path2, modeOf2) {
+  if (ancestorsOf(path2).some((dir) => (modeOf2(dir) & 1) === 0)) return false;
+  return (modeOf2(path2) & 5) === 5;
+}
+function linkOrCopy(from, to) {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
+}
+function linkTree(from, to) {
+  const stats = lstatSync3(from);
+  if (stats.isSymbolicLink()) {
+    symlinkSync(readlinkSync2(from), to);
+  } else if (stats.isDirectory()) {
+    mkdirSync(to, { mode: 493 });
+    for (const name of readdirSync4(from)) linkTree(join4(from, name), join4(to, name));
+  } else if (stats.isFile()) {
+    linkOrCopy(from, to);
+  }
+}
+function toolStage(dir, modeOf2) {
+  const placed = /* @__PURE__ */ new Map();
+  let count3 = 0;
+  return {
+    place(path2) {
+      const real = realpathSync2(path2);
+      if (othersCanRun(real, modeOf2)) return path2;
+      const known = placed.get(real);
+      if (known !== void 0) return known;
+      mkdirSync(dir, { recursive: true, mode: 493 });
+      count3 += 1;
+      const slot = join4(dir, String(count3));
+      mkdirSync(slot, { mode: 493 });
+      const copy = join4(slot, basename2(real));
+      linkTree(real, copy);
+      placed.set(real, copy);
+      return copy;
+    }
+  };
+}
+
+// action/src/isolation/engine-sandbox.ts
+var MAX_OUTPUT_FILE = 1024 * 1024;
+var open2 = /* @__PURE__ */ new Set();
+function releaseSandboxes() {
+  for (const release of [...open2]) release();
+  open2.clear();
+}
+function readOwnFile(path2, uid) {
+  let fd;
+  try {
+    fd = openSync(path2, constants4.O_RDONLY | constants4.O_NOFOLLOW | constants4.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > MAX_OUTPUT_FILE || uid !== null && stats.uid !== uid) return null;
+    return readFileSync5(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+function notIsolated(tempDir, reason) {
+  mkdirSync2(tempDir, { recursive: true, mode: 448 });
+  return {
+    isolation: { isolated: false, reason },
+    tempDir,
+    identity: null,
+    environment: (base) => base,
+    toolPath: (path2) => path2,
+    readOutput: (path2) => readOwnFile(path2, null),
+    enter: async () => {
+    },
+    leave: async () => ({ planted: [] }),
+    dispose: async () => {
+    }
+  };
+}
+async function openSandbox(options) {
+  const fallback = join5(options.stateDir, "engine");
+  const privilege = await findPrivilege();
+  if ("unavailable" in privilege) return notIsolated(fallback, privilege.unavailable);
+  const root = mkdtempSync("/tmp/agent-dispatch-engine-");
+  const tempDir = join5(root, "engine");
+  mkdirSync2(tempDir, { mode: 448 });
+  let identity;
+  try {
+    identity = await createEngineUser(privilege, join5(tempDir, "home"));
+  } catch (error62) {
+    await runAsRoot(privilege, privilege.tools.rm, ["-rf", "--", root]);
+    return notIsolated(fallback, `the engine's user could not be made: ${error62.message}`);
+  }
+  return isolatedSandbox(privilege, identity, { root, tempDir, env: options.env });
+}
+function isolatedSandbox(privilege, identity, where) {
+  const { root, tempDir } = where;
+  const tools = toolStage(join5(root, "tools"), modeOf);
+  const toolsUsed = /* @__PURE__ */ new Set();
+  let handover = null;
+  const modes = [];
+  const emergency = () => {
+    identity.signalAll("KILL");
+    if (handover !== null) takeBackSync(privilege, identity, handover);
+    restoreModesSync(privilege, modes);
+    runAsRootSync(privilege, privilege.tools.rm, ["-rf", "--", root]);
+    removeEngineUserSync(privilege, identity);
+  };
+  open2.add(emergency);
+  const home = join5(tempDir, "home");
+  const tmp = join5(tempDir, "tmp");
+  for (const dir of [home, tmp]) mkdirSync2(dir, { mode: 448 });
+  return {
+    isolation: { isolated: true, user: identity.user, uid: identity.uid, via: privilege.via },
+    tempDir,
+    identity,
+    environment: (base) => ({ ...base, HOME: home, TMPDIR: tmp, RUNNER_TEMP: tmp }),
+    toolPath(path2) {
+      const placed = tools.place(path2);
+      toolsUsed.add(placed);
+      return placed;
+    },
+    readOutput: (path2) => readOwnFile(path2, identity.uid),
+    async enter(workTree) {
+      await chownTrees(privilege, identity, [tempDir]);
+      handover = planHandover(workTree);
+      await handOver(privilege, identity, handover);
+      const needed = [workTree, tempDir, ...toolsUsed];
+      await applyModes(privilege, traverseChanges(needed, modeOf), modes);
+      const dirs = runnerDirectories(where.env, findRunnerRoot());
+      await applyModes(privilege, closeChanges(dirs, needed, modeOf), modes);
+    },
+    async leave() {
+      await stopEveryProcess(identity);
+      const planted2 = handover === null ? [] : await takeBack(privilege, identity, handover);
+      handover = null;
+      await restoreModes(privilege, modes);
+      modes.length = 0;
+      return { planted: planted2 };
+    },
+    async dispose() {
+      open2.delete(emergency);
+      await stopEveryProcess(identity);
+      if (handover !== null) await takeBack(privilege, identity, handover).catch(() => []);
+      await restoreModes(privilege, modes);
+      await runAsRoot(privilege, privilege.tools.rm, ["-rf", "--", root]);
+      await removeEngineUser(privilege, identity);
+    }
+  };
+}
+var delay2 = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+async function stopEveryProcess(identity, graceMs = 2e3) {
+  const running = identity.members().length;
+  if (running === 0) return 0;
+  identity.signalAll("TERM");
+  for (const [signal, ms] of [
+    ["KILL", graceMs],
+    [null, 5e3]
+  ]) {
+    const until = Date.now() + ms;
+    while (identity.members().length > 0 && Date.now() < until) await delay2(50);
+    if (identity.members().length === 0) break;
+    if (signal !== null) identity.signalAll(signal);
+  }
+  return running;
+}
+
 // action/src/runner-api/retry.ts
 var DEFAULT_RETRY_POLICY = {
   maxAttempts: 6,
@@ -20672,9 +21264,9 @@ async function withRetry(operation, options) {
       const patient = decision.notYet === true && now() - started2 < policy.patienceMs;
       if (!patient) failures++;
       if (!patient && failures >= policy.maxAttempts) throw error62;
-      const delay2 = backoffDelayMs(attempt, policy, random, decision.retryAfterMs);
-      options.onRetry?.(decision.reason, delay2, attempt + 1);
-      await wait(delay2);
+      const delay3 = backoffDelayMs(attempt, policy, random, decision.retryAfterMs);
+      options.onRetry?.(decision.reason, delay3, attempt + 1);
+      await wait(delay3);
     }
   }
 }
@@ -25895,7 +26487,7 @@ function bucketFor(state, inst) {
   return bucket;
 }
 var handoff;
-var open2 = [];
+var open3 = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -25904,7 +26496,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open2.push(entry);
+    open3.push(entry);
     return empty;
   },
   guard(inst) {
@@ -25975,10 +26567,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth = open3.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open3.length > depth ? open3.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -40503,6 +41095,7 @@ function describeNetworkError(error62) {
 }
 
 // src/contract/task-spec.ts
+var ENGINE_ISOLATION = ["preferred", "required"];
 var positiveInt = external_exports.number().int().positive();
 var nonNegative = external_exports.number().nonnegative();
 var taskSpecSchema = external_exports.object({
@@ -40524,7 +41117,9 @@ var taskSpecSchema = external_exports.object({
     name: external_exports.string().min(1),
     command: external_exports.string().nullable(),
     model: external_exports.string().nullable(),
-    version: external_exports.string().nullable()
+    version: external_exports.string().nullable(),
+    /** `required`: refuse to run an engine that cannot get an OS user of its own (agent.yml engine-isolation). */
+    isolation: external_exports.enum(ENGINE_ISOLATION).default("preferred")
   }),
   prompt: external_exports.string(),
   limits: external_exports.object({
@@ -40596,7 +41191,7 @@ function retryingCalls(options) {
     return withRetry(() => requestApp(endpoint, { method, path: path2, body: text2 }), {
       ...options.retry,
       classify: classifyAppFailure,
-      onRetry: (reason, delay2, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay2 / 1e3).toFixed(1)} s`)
+      onRetry: (reason, delay3, attempt) => options.log.warning(`${reason}; try ${attempt} in ${(delay3 / 1e3).toFixed(1)} s`)
     });
   };
 }
@@ -40623,8 +41218,8 @@ function createTokenSource(options) {
       const token = await withRetry(() => options.request(options.audience), {
         ...options.retry,
         classify: (error62) => error62 instanceof ActionError && error62.transient ? { retry: true, reason: error62.message } : { retry: false },
-        onRetry: (reason, delay2) => options.log.warning(
-          `OIDC token request failed, retrying in ${Math.ceil(delay2 / 1e3)} s: ${reason}`
+        onRetry: (reason, delay3) => options.log.warning(
+          `OIDC token request failed, retrying in ${Math.ceil(delay3 / 1e3)} s: ${reason}`
         )
       });
       options.log.mask(token);
@@ -40698,13 +41293,13 @@ async function prepareStep(ctx) {
 }
 
 // action/src/steps/run-step.ts
-import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync4 } from "node:fs";
+import { mkdirSync as mkdirSync8, mkdtempSync as mkdtempSync3, rmSync as rmSync4 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join11, relative } from "node:path";
+import { join as join16, relative as relative2 } from "node:path";
 
 // action/src/changes/checkout-snapshot.ts
-import { copyFileSync, existsSync as existsSync2, statSync, utimesSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync as copyFileSync2, existsSync as existsSync3, statSync, utimesSync } from "node:fs";
+import { join as join6 } from "node:path";
 
 // action/src/changes/hardened-git.ts
 import { spawn } from "node:child_process";
@@ -40808,13 +41403,13 @@ async function snapshotCheckout(options) {
     );
   }
   let index = null;
-  if (existsSync2(found.indexPath)) {
-    index = join(options.stateDir, "checkout-index");
+  if (existsSync3(found.indexPath)) {
+    index = join6(options.stateDir, "checkout-index");
     copyIndex(found.indexPath, index);
   }
   return {
     workTree: found.workTree,
-    objectsDir: join(found.commonDir, "objects"),
+    objectsDir: join6(found.commonDir, "objects"),
     index,
     baseSha: options.baseSha,
     stateDir: options.stateDir
@@ -40840,7 +41435,7 @@ async function locateCheckout(workingDirectory, stateDir) {
   }
 }
 function copyIndex(from, to) {
-  copyFileSync(from, to);
+  copyFileSync2(from, to);
   const { atime, mtime } = statSync(from);
   utimesSync(to, atime, mtime);
 }
@@ -40933,19 +41528,19 @@ function parseCatFileBatch(output2) {
 }
 
 // action/src/changes/private-repository.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { mkdirSync as mkdirSync3, writeFileSync } from "node:fs";
+import { join as join7 } from "node:path";
 async function openPrivateRepository(snapshot) {
-  const gitDir = join2(snapshot.stateDir, "collect.git");
-  const index = join2(snapshot.stateDir, "collect-index");
-  const home = join2(snapshot.stateDir, "home");
-  mkdirSync(home, { recursive: true });
+  const gitDir = join7(snapshot.stateDir, "collect.git");
+  const index = join7(snapshot.stateDir, "collect-index");
+  const home = join7(snapshot.stateDir, "home");
+  mkdirSync3(home, { recursive: true });
   const objectFormat = snapshot.baseSha.length === 64 ? "sha256" : "sha1";
   await git(["init", "--quiet", "--bare", `--object-format=${objectFormat}`, gitDir], {
     cwd: snapshot.stateDir,
     env: hardenedGitEnvironment(home)
   });
-  writeFileSync(join2(gitDir, "objects", "info", "alternates"), `${snapshot.objectsDir}
+  writeFileSync(join7(gitDir, "objects", "info", "alternates"), `${snapshot.objectsDir}
 `);
   const env = hardenedGitEnvironment(home, {
     GIT_DIR: gitDir,
@@ -41054,7 +41649,7 @@ function toChange(entry, contents) {
 }
 
 // action/src/github-runner/guard-file-commands.ts
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync4, readdirSync as readdirSync5, readFileSync as readFileSync6, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
 var FILE_COMMANDS = [
   "GITHUB_ENV",
@@ -41067,23 +41662,23 @@ function guardFileCommands(env) {
   const files = /* @__PURE__ */ new Map();
   for (const name of FILE_COMMANDS) {
     const file2 = env[name];
-    if (file2 && existsSync3(file2)) files.set(file2, readFileSync2(file2));
+    if (file2 && existsSync4(file2)) files.set(file2, readFileSync6(file2));
   }
   const directories = new Set([...files.keys()].map((file2) => path.dirname(file2)));
   const before = /* @__PURE__ */ new Map();
-  for (const directory of directories) before.set(directory, new Set(readdirSync2(directory)));
+  for (const directory of directories) before.set(directory, new Set(readdirSync5(directory)));
   return {
     restore() {
       const tampered = [];
       for (const [file2, content] of files) {
-        const now = existsSync3(file2) ? readFileSync2(file2) : void 0;
+        const now = existsSync4(file2) ? readFileSync6(file2) : void 0;
         if (!now?.equals(content)) {
           writeFileSync2(file2, content);
           tampered.push(file2);
         }
       }
       for (const [directory, names] of before) {
-        for (const name of existsSync3(directory) ? readdirSync2(directory) : []) {
+        for (const name of existsSync4(directory) ? readdirSync5(directory) : []) {
           if (names.has(name)) continue;
           rmSync(path.join(directory, name), { force: true, recursive: true });
           tampered.push(path.join(directory, name));
@@ -41147,6 +41742,20 @@ function buildResult(input3) {
   };
 }
 
+// action/src/steps/isolation-words.ts
+function isolationNote(isolation) {
+  if (isolation.isolated) {
+    return `The engine runs as ${isolation.user} (uid ${isolation.uid}), a user made for this run${isolation.via === "sudo" ? " with sudo" : ""}: no sudo, no groups, no capabilities. The action's process, the model key, the OIDC request token and the runner's files belong to another user and are out of its reach.`;
+  }
+  return `The engine is not isolated: ${isolation.reason}. It runs as the action's user, and a hijacked engine could read what the job holds (the OIDC request token, the model key). Run the job as root or with passwordless sudo on Linux (GitHub-hosted runners allow it), or set engine-isolation: required in .github/agent.yml to refuse such runs.`;
+}
+function isolationRequired(reason) {
+  return `This repository requires engine isolation (engine-isolation: required in .github/agent.yml), and this runner cannot provide it: ${reason}. The engine was not started. Run the job on a GitHub-hosted runner, or on a Linux runner where it runs as root or may use sudo without a password (with setpriv, useradd and GNU chown installed).`;
+}
+function isolationCell(isolation) {
+  return isolation.isolated ? `separate user ${isolation.user} (uid ${isolation.uid}), no sudo` : `**not isolated**: ${isolation.reason}`;
+}
+
 // action/src/steps/job-summary.ts
 function escapeCell(text2) {
   return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -41184,6 +41793,7 @@ function renderJobSummary(input3) {
     ["Tokens", tokens],
     ["Cost", formatCost(report.costUsd)],
     ["Duration", formatDuration(report.durationMs)],
+    ["Engine isolation", isolationCell(input3.isolation)],
     ["Files changed", files],
     ["Result", `${result.outcome.replace("_", " ")}; task ${escapeCell(state.replace("_", " "))}`],
     ["Pull request", status?.prUrl ? link(status.prUrl, status.prUrl) : dash]
@@ -41234,7 +41844,7 @@ function engineBaseEnvironment(env) {
 }
 
 // action/src/engines/claude-code-engine.ts
-import { join as join7 } from "node:path";
+import { join as join12 } from "node:path";
 
 // action/src/engines/json-lines.ts
 import { StringDecoder } from "node:string_decoder";
@@ -41406,8 +42016,8 @@ function limitOf(subtype, turns) {
 }
 
 // action/src/engines/cli-engine.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join11 } from "node:path";
 
 // action/src/engines/engine-report.ts
 var MAX_SUMMARY_CHARS = 4e3;
@@ -41428,17 +42038,51 @@ function processFailure(who, ended, timeoutMs, reported = null) {
 }
 
 // action/src/engines/install-cli.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // action/src/engines/cli-on-path.ts
-import { execFile } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-import { delimiter, isAbsolute as isAbsolute2, join as join3 } from "node:path";
+import { execFile as execFile2 } from "node:child_process";
+import { accessSync as accessSync2, constants as constants5 } from "node:fs";
+import { delimiter, isAbsolute as isAbsolute2, join as join8 } from "node:path";
 
 // action/src/engines/run-process-tree.ts
 import { spawn as spawn2 } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2 } from "node:fs";
+
+// action/src/engines/inherited-fds.ts
+import { readdirSync as readdirSync6, readFileSync as readFileSync7 } from "node:fs";
+var O_CLOEXEC = 524288;
+function survivesExec(fdinfo) {
+  const flags = /^flags:\s+([0-7]+)/m.exec(fdinfo)?.[1];
+  return flags !== void 0 && (Number.parseInt(flags, 8) & O_CLOEXEC) === 0;
+}
+function inheritedDescriptors() {
+  let entries;
+  try {
+    entries = readdirSync6("/proc/self/fdinfo");
+  } catch {
+    return [];
+  }
+  const found = [];
+  for (const entry of entries) {
+    const fd = Number(entry);
+    if (!Number.isInteger(fd) || fd <= 2) continue;
+    try {
+      if (survivesExec(readFileSync7(`/proc/self/fdinfo/${entry}`, "utf8"))) found.push(fd);
+    } catch {
+    }
+  }
+  return found.sort((a, b) => a - b);
+}
+function blankedDescriptors(inherited, devNull) {
+  const last = inherited.length === 0 ? 2 : Math.max(...inherited);
+  const extra = [];
+  for (let fd = 3; fd <= last; fd++) extra.push(inherited.includes(fd) ? devNull : "ignore");
+  return extra;
+}
+
+// action/src/engines/run-process-tree.ts
 var MAX_TIMER_MS = 2 ** 31 - 1;
 async function runProcessTree(options) {
   const child = spawnLeader(options);
@@ -41450,7 +42094,7 @@ async function runProcessTree(options) {
     return { exitCode: null, signal: null, timedOut: false, spawnError: ended.error.message, leftovers: 0 };
   }
   const pgid = child.pid;
-  const leftovers = await stopGroup(pgid, options.graceMs);
+  const leftovers = await stopAll(pgid, options);
   forgetGroup(pgid);
   await atMost(closed, 2e3);
   child.stdout.destroy();
@@ -41463,18 +42107,27 @@ async function runProcessTree(options) {
     leftovers
   };
 }
+function stopAll(pgid, options) {
+  return options.identity ? stopEveryProcess(options.identity, options.graceMs) : stopGroup(pgid, options.graceMs);
+}
 function spawnLeader(options) {
-  const stdin = options.stdinFile === void 0 ? "ignore" : openSync(options.stdinFile, "r");
+  const stdin = options.stdinFile === void 0 ? "ignore" : openSync2(options.stdinFile, "r");
+  const inherited = inheritedDescriptors();
+  const devNull = inherited.length > 0 ? openSync2("/dev/null", "r+") : null;
+  const { identity } = options;
+  const command = identity ? { ...identity.wrap(options.file, options.args, options.env), env: identity.launcherEnvironment } : { file: options.file, args: [...options.args], env: options.env };
   try {
-    return spawn2(options.file, [...options.args], {
+    return spawn2(command.file, command.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: command.env,
       detached: true,
       // its own process group, so the whole tree can be signalled at once
-      stdio: [stdin, "pipe", "pipe"]
+      // Descriptors the action inherited without close-on-exec reach the engine as /dev/null.
+      stdio: [stdin, "pipe", "pipe", ...devNull === null ? [] : blankedDescriptors(inherited, devNull)]
     });
   } finally {
-    if (typeof stdin === "number") closeSync(stdin);
+    if (typeof stdin === "number") closeSync2(stdin);
+    if (devNull !== null) closeSync2(devNull);
   }
 }
 async function leaderEnd(child, options) {
@@ -41491,7 +42144,7 @@ async function leaderEnd(child, options) {
       timer = setTimeout(
         () => {
           timedOut = true;
-          stopping = stopGroup(pgid, options.graceMs);
+          stopping = stopAll(pgid, options);
         },
         Math.min(options.timeoutMs, MAX_TIMER_MS)
       );
@@ -41557,9 +42210,9 @@ async function runNpm(args, env) {
 
 // action/src/engines/cli-on-path.ts
 async function onPath(cli, env) {
-  const command = (env.PATH ?? "").split(delimiter).filter((dir) => isAbsolute2(dir)).map((dir) => join3(dir, cli.command)).find((file2) => {
+  const command = (env.PATH ?? "").split(delimiter).filter((dir) => isAbsolute2(dir)).map((dir) => join8(dir, cli.command)).find((file2) => {
     try {
-      accessSync(file2, constants3.X_OK);
+      accessSync2(file2, constants5.X_OK);
       return true;
     } catch {
       return false;
@@ -41567,7 +42220,7 @@ async function onPath(cli, env) {
   });
   if (command === void 0) return null;
   const output2 = await new Promise((resolve2) => {
-    execFile(
+    execFile2(
       command,
       ["--version"],
       { env: npmEnvironment(env), timeout: 15e3, maxBuffer: 64 * 1024 },
@@ -41579,18 +42232,18 @@ async function onPath(cli, env) {
 }
 
 // action/src/engines/tool-cache.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join9 } from "node:path";
 function toolCacheRoot(env) {
-  return env.RUNNER_TOOL_CACHE || join4(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
+  return env.RUNNER_TOOL_CACHE || join9(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
 }
 function installDirectory(root, cli) {
-  const versionDir = join4(root, cli.tool, cli.version);
-  return { dir: join4(versionDir, process.arch), marker: join4(versionDir, `${process.arch}.complete`) };
+  const versionDir = join9(root, cli.tool, cli.version);
+  return { dir: join9(versionDir, process.arch), marker: join9(versionDir, `${process.arch}.complete`) };
 }
 function isCached(cli, place) {
-  return existsSync4(place.marker) && existsSync4(cli.entry(place.dir));
+  return existsSync5(place.marker) && existsSync5(cli.entry(place.dir));
 }
 
 // action/src/engines/install-cli.ts
@@ -41620,14 +42273,14 @@ async function installCli(cli, env, log) {
   return { dir: place.dir, command: null, version: cli.version, installedNow: true };
 }
 async function installIntoToolCache(cli, place, env, log) {
-  const parent = join5(place.dir, "..");
-  mkdirSync2(parent, { recursive: true });
-  const staging = mkdtempSync(join5(parent, `.${process.arch}-staging-`));
+  const parent = join10(place.dir, "..");
+  mkdirSync4(parent, { recursive: true });
+  const staging = mkdtempSync2(join10(parent, `.${process.arch}-staging-`));
   const started2 = Date.now();
   log.info(`Installing ${cli.name}@${cli.version} from the npm registry into the tool cache…`);
   try {
     await runNpm(npmInstallArgs(cli, staging), npmEnvironment(env));
-    if (!existsSync5(cli.entry(staging))) {
+    if (!existsSync6(cli.entry(staging))) {
       throw new ActionError(
         "engine-failed",
         `npm installed ${cli.name}@${cli.version} but not ${cli.entry(staging).slice(staging.length + 1)}: this platform (${process.platform}-${process.arch}) may not be supported by it.`
@@ -41659,7 +42312,7 @@ function moveIntoPlace(cli, staging, dir) {
   try {
     renameSync(staging, dir);
   } catch {
-    if (!existsSync5(cli.entry(dir))) {
+    if (!existsSync6(cli.entry(dir))) {
       rmSync2(dir, { recursive: true, force: true });
       renameSync(staging, dir);
     }
@@ -41667,40 +42320,46 @@ function moveIntoPlace(cli, staging, dir) {
 }
 
 // action/src/engines/cli-engine.ts
-var promptFile = (ctx) => join6(ctx.tempDir, "prompt.md");
+var promptFile = (ctx) => join11(ctx.tempDir, "prompt.md");
 function cliEngine(adapter4) {
-  let installed = null;
+  let prepared = null;
   return {
     name: adapter4.name,
     modelApi: adapter4.modelApi,
     async prepare(ctx) {
       const version2 = ctx.spec.engine.version ?? adapter4.defaultVersion;
-      installed = await installCli(adapter4.cli(version2), ctx.jobEnvironment, ctx.log);
+      const installed = reachable(await installCli(adapter4.cli(version2), ctx.jobEnvironment, ctx.log), ctx);
       writeFileSync4(promptFile(ctx), ctx.spec.prompt, { mode: 384 });
+      const home = privateHome(ctx);
+      const env = {
+        ...ctx.environment,
+        HOME: home,
+        ...adapter4.environment(ctx, behindProxy(adapter4, ctx), home)
+      };
+      prepared = { installed, env };
       return { version: installed.version };
     },
     async run(ctx) {
-      if (installed === null) throw new ActionError("engine-failed", `${adapter4.name} was not prepared.`);
-      return runCli(adapter4, installed, ctx);
+      if (prepared === null) throw new ActionError("engine-failed", `${adapter4.name} was not prepared.`);
+      return runCli(adapter4, prepared, ctx);
     },
     parseUsage: (raw) => readUsage(adapter4, raw)
   };
 }
-async function runCli(adapter4, installed, ctx) {
-  const access2 = behindProxy(adapter4, ctx);
-  const home = privateHome(ctx);
-  const { file: file2, args } = adapter4.command(installed, ctx, access2);
+async function runCli(adapter4, prepared, ctx) {
+  const { file: file2, args } = adapter4.command(prepared.installed, ctx, behindProxy(adapter4, ctx));
   const parser = adapter4.createParser();
   const lines = createLineSplitter(showEvents(parser, ctx));
   const ended = await runProcessTree({
     file: file2,
     args,
     cwd: ctx.workingDirectory,
-    env: { ...ctx.environment, HOME: home, ...adapter4.environment(ctx, access2, home) },
+    env: prepared.env,
     timeoutMs: ctx.timeoutMs,
     graceMs: ctx.graceMs,
     output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
-    stdinFile: promptFile(ctx)
+    stdinFile: promptFile(ctx),
+    identity: ctx.sandbox.identity
   });
   lines.end();
   const outcome = parser.finish();
@@ -41713,6 +42372,13 @@ async function runCli(adapter4, installed, ctx) {
     limit: outcome.limit
   };
 }
+function reachable(installed, ctx) {
+  return {
+    ...installed,
+    dir: installed.dir === null ? null : ctx.sandbox.toolPath(installed.dir),
+    command: installed.command === null ? null : ctx.sandbox.toolPath(installed.command)
+  };
+}
 function behindProxy(adapter4, ctx) {
   if (ctx.modelAccess === null) {
     throw new ActionError("engine-failed", `${adapter4.name} runs only behind the key-holding proxy.`);
@@ -41720,8 +42386,8 @@ function behindProxy(adapter4, ctx) {
   return ctx.modelAccess;
 }
 function privateHome(ctx) {
-  const home = join6(ctx.tempDir, "home");
-  mkdirSync3(home, { recursive: true, mode: 448 });
+  const home = join11(ctx.tempDir, "home");
+  mkdirSync5(home, { recursive: true, mode: 448 });
   return home;
 }
 function showEvents(parser, ctx) {
@@ -41771,7 +42437,7 @@ function claudeCodePlatformPackage() {
   return `@anthropic-ai/claude-code-${platformName()}${isMusl() ? "-musl" : ""}`;
 }
 function claudeCodeBinary(dir) {
-  return join7(
+  return join12(
     dir,
     "node_modules",
     claudeCodePlatformPackage(),
@@ -41821,7 +42487,7 @@ var adapter = {
   environment: (_ctx, access2, home) => ({
     ANTHROPIC_BASE_URL: access2.baseUrl,
     ANTHROPIC_API_KEY: access2.apiKey,
-    CLAUDE_CONFIG_DIR: join7(home, ".claude"),
+    CLAUDE_CONFIG_DIR: join12(home, ".claude"),
     ...CLAUDE_CODE_OFFLINE_ENV
   }),
   createParser: claudeCodeParser
@@ -41831,8 +42497,8 @@ function claudeCodeEngine() {
 }
 
 // action/src/engines/codex-engine.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
-import { join as join8 } from "node:path";
+import { mkdirSync as mkdirSync6 } from "node:fs";
+import { join as join13 } from "node:path";
 
 // action/src/engines/codex-stream.ts
 var TOOL_ITEMS = {
@@ -41919,7 +42585,7 @@ var TRIPLES = {
 };
 function codexBinary(dir) {
   const platform2 = platformName();
-  return join8(
+  return join13(
     dir,
     "node_modules",
     `@openai/codex-${platform2}`,
@@ -41970,8 +42636,8 @@ var adapter2 = {
     };
   },
   environment(_ctx, access2, home) {
-    const codexHome = join8(home, ".codex");
-    mkdirSync4(codexHome, { recursive: true, mode: 448 });
+    const codexHome = join13(home, ".codex");
+    mkdirSync6(codexHome, { recursive: true, mode: 448 });
     return { OPENAI_API_KEY: access2.apiKey, CODEX_HOME: codexHome };
   },
   createParser: codexParser
@@ -41981,14 +42647,14 @@ function codexEngine() {
 }
 
 // action/src/engines/command-engine.ts
-import { readFileSync as readFileSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join9 } from "node:path";
+import { rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join14 } from "node:path";
 var MAX_PROMPT_ENV_BYTES = 100 * 1024;
 function commandFiles(tempDir) {
   return {
-    prompt: join9(tempDir, "prompt.md"),
-    summary: join9(tempDir, "summary.md"),
-    usage: join9(tempDir, "usage.json")
+    prompt: join14(tempDir, "prompt.md"),
+    summary: join14(tempDir, "summary.md"),
+    usage: join14(tempDir, "usage.json")
   };
 }
 function requireCommand(ctx) {
@@ -42000,13 +42666,6 @@ function requireCommand(ctx) {
     );
   }
   return command;
-}
-function readOptional(path2) {
-  try {
-    return readFileSync3(path2, "utf8");
-  } catch {
-    return null;
-  }
 }
 function commandEngine() {
   return {
@@ -42029,7 +42688,8 @@ function commandEngine() {
         env: commandEnvironment(ctx, files),
         timeoutMs: ctx.timeoutMs,
         graceMs: ctx.graceMs,
-        output: ctx.output
+        output: ctx.output,
+        identity: ctx.sandbox.identity
       });
       if (result.leftovers > 0 && !result.timedOut) {
         ctx.log.warning(
@@ -42040,7 +42700,7 @@ function commandEngine() {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
         usage: readUsageFile(files.usage, ctx),
-        summary: clipSummary(readOptional(files.summary)),
+        summary: clipSummary(ctx.sandbox.readOutput(files.summary)),
         error: processFailure("The command", result, ctx.timeoutMs)
       };
     },
@@ -42068,7 +42728,7 @@ function commandEnvironment(ctx, files) {
   };
 }
 function readUsageFile(path2, ctx) {
-  const text2 = readOptional(path2);
+  const text2 = ctx.sandbox.readOutput(path2);
   if (text2 === null) return null;
   const usage = parseUsageClaims(text2);
   if (usage === null) {
@@ -42098,8 +42758,8 @@ function parseUsageClaims(raw) {
 }
 
 // action/src/engines/gemini-engine.ts
-import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
-import { join as join10 } from "node:path";
+import { mkdirSync as mkdirSync7, writeFileSync as writeFileSync6 } from "node:fs";
+import { join as join15 } from "node:path";
 
 // action/src/engines/gemini-stream.ts
 function geminiParser() {
@@ -42194,7 +42854,7 @@ function outcomeOf3(result, assistant, errors) {
 // action/src/engines/gemini-engine.ts
 var GEMINI_VERSION = "0.61.0";
 function geminiEntry(dir) {
-  return join10(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
+  return join15(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
 }
 var GEMINI_SETTINGS = {
   security: { auth: { selectedType: "gemini-api-key" } },
@@ -42236,12 +42896,12 @@ var adapter3 = {
       "--prompt",
       GEMINI_PROMPT_SUFFIX
     ];
-    return installed.command !== null ? { file: installed.command, args } : { file: process.execPath, args: [geminiEntry(installed.dir ?? ""), ...args] };
+    return installed.command !== null ? { file: installed.command, args } : { file: ctx.sandbox.toolPath(process.execPath), args: [geminiEntry(installed.dir ?? ""), ...args] };
   },
   environment(_ctx, access2, home) {
-    const settings = join10(home, ".gemini");
-    mkdirSync5(settings, { recursive: true, mode: 448 });
-    writeFileSync6(join10(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
+    const settings = join15(home, ".gemini");
+    mkdirSync7(settings, { recursive: true, mode: 448 });
+    writeFileSync6(join15(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
 `, {
       mode: 384
     });
@@ -42401,9 +43061,9 @@ function createAdmission(limits, spentUsd, maxInFlight = MAX_IN_FLIGHT) {
 }
 
 // action/src/proxy/provider-keys.ts
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes as randomBytes2, timingSafeEqual } from "node:crypto";
 function newDummyKey() {
-  return `agent-dispatch-proxy-${randomBytes(18).toString("hex")}`;
+  return `agent-dispatch-proxy-${randomBytes2(18).toString("hex")}`;
 }
 function presentedKey(provider, headers, url2) {
   const header = (name) => {
@@ -43248,11 +43908,14 @@ function progressEvents(ctx) {
 }
 
 // action/src/steps/run-engine.ts
-async function runEngine(ctx, spec, tempDir) {
-  const phase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+function enginePhaseNotRun(spec) {
+  return { engine: null, version: spec.engine.version, durationMs: 0, failure: null, planted: [] };
+}
+async function runEngine(ctx, spec, sandbox, workTree) {
+  const phase = enginePhaseNotRun(spec);
   const progress = progressEvents(ctx);
   const output2 = engineOutput(ctx.write);
-  const engineCtx = engineContext(ctx, spec, tempDir, output2, progress);
+  const engineCtx = engineContext(ctx, spec, sandbox, output2, progress);
   let proxy = null;
   try {
     const engine = selectEngine(spec.engine.name);
@@ -43261,7 +43924,12 @@ async function runEngine(ctx, spec, tempDir) {
       engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
     }
     phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
-    await runInLogGroup(ctx, engine, engineCtx, output2, phase);
+    try {
+      await sandbox.enter(workTree);
+      await runInLogGroup(ctx, engine, engineCtx, output2, phase);
+    } finally {
+      phase.planted = (await sandbox.leave()).planted;
+    }
   } catch (error62) {
     phase.failure = errorMessage(error62);
   } finally {
@@ -43270,12 +43938,13 @@ async function runEngine(ctx, spec, tempDir) {
   await progress.settled();
   return phase;
 }
-function engineContext(ctx, spec, tempDir, output2, progress) {
+function engineContext(ctx, spec, sandbox, output2, progress) {
   return {
     spec,
     workingDirectory: ctx.inputs.workingDirectory,
-    tempDir,
-    environment: engineBaseEnvironment(ctx.env),
+    tempDir: sandbox.tempDir,
+    sandbox,
+    environment: sandbox.environment(engineBaseEnvironment(ctx.env)),
     timeoutMs: spec.limits.timeoutMinutes * 6e4,
     graceMs: ctx.graceMs,
     log: ctx.log,
@@ -43333,15 +44002,18 @@ async function waitForTask(api, options) {
 function privateTempRoot(ctx) {
   const runnerTemp = ctx.env.RUNNER_TEMP;
   if (!runnerTemp) return tmpdir();
-  const inside = (dir) => dir !== void 0 && dir !== "" && !relative(dir, runnerTemp).startsWith("..");
+  const inside = (dir) => dir !== void 0 && dir !== "" && !relative2(dir, runnerTemp).startsWith("..");
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
-async function engineAndChanges(ctx, spec, stateDir) {
-  const tempDir = join11(stateDir, "engine");
-  const gitDir = join11(stateDir, "git");
-  mkdirSync6(tempDir);
-  mkdirSync6(gitDir);
-  const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+async function engineAndChanges(ctx, spec, stateDir, sandbox) {
+  const gitDir = join16(stateDir, "git");
+  mkdirSync8(gitDir);
+  const notRun = enginePhaseNotRun(spec);
+  const { isolation } = sandbox;
+  if (!isolation.isolated && spec.engine.isolation === "required") {
+    const failure2 = isolationRequired(isolation.reason);
+    return buildResult({ spec, phase: notRun, changes: [], patch: "", failure: failure2, tooLarge: false });
+  }
   let snapshot;
   try {
     snapshot = await snapshotCheckout({
@@ -43360,10 +44032,15 @@ async function engineAndChanges(ctx, spec, stateDir) {
     });
   }
   const guard = guardFileCommands(ctx.env);
-  const phase = await runEngine(ctx, spec, tempDir);
+  const phase = await runEngine(ctx, spec, sandbox, snapshot.workTree);
   const tampered = guard.restore();
   if (tampered.length > 0) {
     const failure2 = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? "file" : "files"}), which would change later steps of the job. That was undone and its work discarded.`;
+    ctx.log.error(failure2);
+    return buildResult({ spec, phase, changes: [], patch: "", failure: failure2, tooLarge: false });
+  }
+  if (phase.planted.length > 0) {
+    const failure2 = `The agent linked ${phase.planted.length} file(s) into the checkout that it was not given (${phase.planted.slice(0, 5).join(", ")}): collecting them would read files the engine itself may not. Its work was discarded.`;
     ctx.log.error(failure2);
     return buildResult({ spec, phase, changes: [], patch: "", failure: failure2, tooLarge: false });
   }
@@ -43395,9 +44072,12 @@ async function deliver(ctx, spec, result) {
 async function runStep(ctx) {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set("task-id", String(spec.task.id));
-  const stateDir = mkdtempSync2(join11(privateTempRoot(ctx), "agent-dispatch-"));
+  const stateDir = mkdtempSync3(join16(privateTempRoot(ctx), "agent-dispatch-"));
+  const sandbox = await openSandbox({ env: ctx.env, stateDir });
   try {
-    const result = await engineAndChanges(ctx, spec, stateDir);
+    if (sandbox.isolation.isolated) ctx.log.info(isolationNote(sandbox.isolation));
+    else ctx.log.warning(isolationNote(sandbox.isolation));
+    const result = await engineAndChanges(ctx, spec, stateDir, sandbox);
     if (result.report.error !== null) ctx.log.error(result.report.error);
     ctx.log.info(
       `Outcome: ${result.outcome}; ${result.changes.length} changed path(s). Sending the result to the App.`
@@ -43406,10 +44086,13 @@ async function runStep(ctx) {
     ctx.outputs.set("conclusion", postError === null ? status?.state ?? "unknown" : "result-not-delivered");
     ctx.outputs.set("pr-url", status?.prUrl ?? "");
     ctx.outputs.set("cost-usd", result.report.costUsd === null ? "" : String(result.report.costUsd));
-    await ctx.writeSummary(renderJobSummary({ spec, result, status, postError }));
+    await ctx.writeSummary(
+      renderJobSummary({ spec, result, status, postError, isolation: sandbox.isolation })
+    );
     if (status?.prUrl) ctx.log.info(`Pull request: ${status.prUrl}`);
     return result.outcome === "completed" && postError === null ? 0 : 1;
   } finally {
+    await sandbox.dispose();
     rmSync4(stateDir, { recursive: true, force: true });
   }
 }
@@ -43419,7 +44102,7 @@ var ENGINE_GRACE_MS = 1e4;
 function readEvent(path2) {
   if (!path2) return void 0;
   try {
-    return JSON.parse(readFileSync4(path2, "utf8"));
+    return JSON.parse(readFileSync8(path2, "utf8"));
   } catch (error62) {
     throw new ActionError(
       "bad-event",
@@ -43461,6 +44144,7 @@ var finished3 = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     killAllProcessTrees();
+    releaseSandboxes();
     finished3 = true;
     createRunnerLog().error(`Stopped by ${signal} (the run was cancelled); the engine was stopped.`);
     process.exit(signal === "SIGINT" ? 130 : 143);
@@ -43468,6 +44152,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 process.on("exit", () => {
   killAllProcessTrees();
+  releaseSandboxes();
   if (!finished3) {
     createRunnerLog().error(
       "The action stopped before it finished (an internal error): treat this run as failed."

@@ -1,0 +1,142 @@
+// What the engine user may reach by path, set with directory modes for the run and put back
+// after it: search (x, never read) permission for "others" on the directories above the
+// checkout and the engine's own directory, so it can get to them; and the runner's directories
+// — its temp directory with the file-command files and step scripts, the job's home, its
+// diagnostics and credentials — closed to "others", so it cannot list or read them. The engine
+// user owns nothing there and has no groups, so the "others" bits are exactly what it gets.
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { type Privilege, runAsRoot, runAsRootSync } from './privilege.ts';
+
+export type ModeChange = { path: string; from: number; to: number };
+
+const OTHER_X = 0o001;
+const OTHER_ALL = 0o007;
+
+/** Pure: `dir` is `path` or lies above it. */
+export function isAtOrAbove(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'));
+}
+
+/** Pure: the directories above `path`, nearest first, up to the root. */
+export function ancestorsOf(path: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    out.push(dir);
+    if (dir === dirname(dir)) return out;
+  }
+}
+
+function realDir(path: string | undefined): string | null {
+  if (!path || !existsSync(path)) return null;
+  try {
+    const real = realpathSync(path);
+    return lstatSync(real).isDirectory() ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pure: the mode changes that let "others" search the directories above every needed path. */
+export function traverseChanges(needed: readonly string[], modeOf: (dir: string) => number): ModeChange[] {
+  const changes = new Map<string, ModeChange>();
+  for (const path of needed) {
+    for (const dir of ancestorsOf(path)) {
+      const from = modeOf(dir);
+      if ((from & OTHER_X) === 0 && !changes.has(dir))
+        changes.set(dir, { path: dir, from, to: from | OTHER_X });
+    }
+  }
+  return [...changes.values()];
+}
+
+/**
+ * Pure: the mode changes that close `dirs` to "others": all access, or for a directory above a
+ * needed path, everything but search (it must stay passable; its entries are not listed).
+ * A directory at or inside a needed path (the checkout itself) is left alone.
+ */
+export function closeChanges(
+  dirs: readonly string[],
+  needed: readonly string[],
+  modeOf: (dir: string) => number,
+): ModeChange[] {
+  const changes = new Map<string, ModeChange>();
+  for (const dir of dirs) {
+    if (changes.has(dir) || !closable(dir) || needed.some((path) => isAtOrAbove(path, dir))) continue;
+    const from = modeOf(dir);
+    const keep = needed.some((path) => isAtOrAbove(dir, path)) ? from & OTHER_X : 0;
+    const to = (from & ~OTHER_ALL) | keep;
+    if (to !== from) changes.set(dir, { path: dir, from, to });
+  }
+  return [...changes.values()];
+}
+
+/** Pure: never the root, a directory right under it (`HOME=/root`, `/home`) or a shared temp directory. */
+export function closable(dir: string): boolean {
+  const depth = dir.split('/').filter((part) => part !== '').length;
+  return depth >= 2 && !['/var/tmp', '/dev/shm', '/run/user'].includes(dir);
+}
+
+const modeOf = (dir: string) => lstatSync(dir).mode & 0o7777;
+
+/** The directories of the runner and the job the engine must not read (those that exist). */
+export function runnerDirectories(
+  env: Record<string, string | undefined>,
+  runnerRoot: string | null,
+): string[] {
+  const files = [
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_OUTPUT',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_EVENT_PATH',
+  ];
+  const candidates = [
+    env.RUNNER_TEMP,
+    env.HOME,
+    env.GITHUB_WORKSPACE,
+    ...files.map((name) => (env[name] ? dirname(env[name] as string) : undefined)),
+    ...(runnerRoot === null
+      ? []
+      : [
+          runnerRoot,
+          ...['_diag', '.credentials', '.credentials_rsaparams', '.runner', '.env', '.path'].map((name) =>
+            join(runnerRoot, name),
+          ),
+        ]),
+  ];
+  return [...new Set(candidates.map((dir) => realDir(dir)).filter((dir): dir is string => dir !== null))];
+}
+
+/** Applies the changes in order, each added to `applied` once made (for restoreModes). */
+export async function applyModes(
+  privilege: Privilege,
+  changes: readonly ModeChange[],
+  applied: ModeChange[],
+): Promise<void> {
+  for (const change of changes) {
+    const done = await runAsRoot(privilege, privilege.tools.chmod, [
+      change.to.toString(8),
+      '--',
+      change.path,
+    ]);
+    if (done.code !== 0) throw new Error(`chmod ${change.path} failed: ${done.stderr.trim()}`);
+    applied.push(change);
+  }
+}
+
+export async function restoreModes(privilege: Privilege, applied: readonly ModeChange[]): Promise<void> {
+  for (const change of [...applied].reverse()) {
+    await runAsRoot(privilege, privilege.tools.chmod, [change.from.toString(8), '--', change.path]);
+  }
+}
+
+export function restoreModesSync(privilege: Privilege, applied: readonly ModeChange[]): void {
+  for (const change of [...applied].reverse()) {
+    runAsRootSync(privilege, privilege.tools.chmod, [change.from.toString(8), '--', change.path]);
+  }
+}
+
+export { modeOf };
