@@ -169,17 +169,22 @@ echo work > work.txt
   }, 60_000);
 });
 
+/** The run step as a user that is not root and may not use sudo (the test's own user, when not root). */
+function runAsUnprivileged(workspace: string, peer: RunnerApiPeer) {
+  runner = unprivilegedRunner(tmp.path);
+  return runBundle({
+    step: 'run',
+    peer,
+    workspace,
+    runnerDir: join(tmp.path, 'runner'),
+    ...(runner ? { as: runner } : {}),
+  });
+}
+
 describe('a runner that cannot isolate the engine', () => {
   it('says so in the log and the summary, and runs the engine as its own user', async () => {
     const { repo, outside, peer } = await setUp((out) => `id -u > ${out}/uid; echo work > work.txt`);
-    runner = unprivilegedRunner(tmp.path);
-    const step = await runBundle({
-      step: 'run',
-      peer,
-      workspace: repo.dir,
-      runnerDir: join(tmp.path, 'runner'),
-      ...(runner ? { as: runner } : {}),
-    });
+    const step = await runAsUnprivileged(repo.dir, peer);
     expect(step.code).toBe(0);
     expect(step.stdout).toMatch(
       /::warning::The engine is not isolated: the job's user \(uid \d+\) is not root and (the runner has no sudo|may not use sudo without a password)/,
@@ -191,14 +196,7 @@ describe('a runner that cannot isolate the engine', () => {
 
   it('refuses the run when the repository requires isolation, without starting the engine', async () => {
     const { repo, outside, peer } = await setUp((out) => `touch ${out}/ran`, 'required');
-    runner = unprivilegedRunner(tmp.path);
-    const step = await runBundle({
-      step: 'run',
-      peer,
-      workspace: repo.dir,
-      runnerDir: join(tmp.path, 'runner'),
-      ...(runner ? { as: runner } : {}),
-    });
+    const step = await runAsUnprivileged(repo.dir, peer);
     const result = peer.results[0] as Result;
     expect(result.outcome).toBe('failed');
     expect(result.report.error).toMatch(
