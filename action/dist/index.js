@@ -43548,6 +43548,18 @@ function meterCall(options) {
 // action/src/proxy/request-cost.ts
 var DEFAULT_MAX_OUTPUT_TOKENS = 128e3;
 var MAX_OUTPUT_TOKENS = 1e6;
+var CONTEXT_WINDOWS = [
+  [/^claude-sonnet-4/, 1e6],
+  [/^claude-/, 2e5],
+  [/^gpt-4\.1/, 1047576],
+  [/^gpt-5/, 4e5],
+  [/^o[34]/, 2e5],
+  [/^(?:models\/)?gemini-/, 1048576]
+];
+function contextWindow(model) {
+  const name = model.trim().toLowerCase();
+  return CONTEXT_WINDOWS.find(([pattern]) => pattern.test(name))?.[1] ?? 0;
+}
 var count2 = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.min(Math.ceil(value), MAX_OUTPUT_TOKENS) : null;
 function parse3(body) {
   try {
@@ -43575,7 +43587,7 @@ function estimateCall(provider, call, body) {
   const request = parse3(body);
   const named = typeof request.model === "string" && request.model !== "" ? request.model : null;
   const model = call.model ?? named;
-  const inputTokens = body.length;
+  const inputTokens = Math.max(body.length, model === null ? 0 : contextWindow(model));
   const outputTokens = maxOutputTokens(provider, request);
   const price = model === null ? null : priceOf(model);
   let worstUsd = null;

@@ -158,6 +158,25 @@ describe.each(FORMATS)('the proxy with $name', (format) => {
     expect(stats.waited).toBeGreaterThan(0);
   });
 
+  it('holds the cap when each call is billed far more input than its request shows: one call, the rest refused', async () => {
+    const p = await start(0.5);
+    const billed = { input_tokens: 1_000_000, output_tokens: 2_000 };
+    model.script(async () => {
+      await sleep(150);
+      return { text: 'done', stop: true, usage: billed };
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await send(p, format);
+        await response.text();
+        return response.status;
+      }),
+    );
+    expect(answers.filter((status) => status === 200)).toHaveLength(1);
+    expect(p.stats()).toMatchObject({ calls: 1, refused: 19, limit: { kind: 'cost' } });
+    expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(1);
+  });
+
   it('counts a stream the engine hangs up on after its content came, before the usage at its end', async () => {
     const p = await start(null);
     let release = () => {};

@@ -191,16 +191,18 @@ describe('worst case of a call', () => {
     expect(maxOutputTokens(provider, request)).toBe(output);
   });
 
-  it('prices the whole request as input at the dearer rate, and the most output it allows', () => {
-    const request = body({ model: 'claude-sonnet-4-5', max_tokens: 1000, messages: [] });
+  it('prices the model’s context window as input at the dearer rate, and the most output it allows', () => {
+    const request = body({ model: 'claude-haiku-4-5', max_tokens: 1000, messages: [] });
     const estimate = estimateCall('anthropic', { model: null }, request);
-    expect(estimate).toMatchObject({
-      model: 'claude-sonnet-4-5',
-      inputTokens: request.length,
-      outputTokens: 1000,
-    });
-    // Sonnet: $3.75 per million cache-write input tokens, $15 per million output tokens.
-    expect(estimate.worstUsd).toBeCloseTo((request.length * 3.75 + 1000 * 15) / 1e6, 12);
+    expect(estimate).toMatchObject({ model: 'claude-haiku-4-5', inputTokens: 200_000, outputTokens: 1000 });
+    // Haiku 4.5: $1.25 per million cache-write input tokens, $5 per million output tokens.
+    expect(estimate.worstUsd).toBeCloseTo((200_000 * 1.25 + 1000 * 5) / 1e6, 12);
+    // Sonnet 4.x can be asked for a 1M-token window.
+    const sonnet = body({ model: 'claude-sonnet-4-5', max_tokens: 1000, messages: [] });
+    expect(estimateCall('anthropic', { model: null }, sonnet).inputTokens).toBe(1_000_000);
+    // A request larger than the window counts by its bytes.
+    const large = body({ model: 'claude-haiku-4-5', max_tokens: 1, messages: ['x'.repeat(300_000)] });
+    expect(estimateCall('anthropic', { model: null }, large).inputTokens).toBe(large.length);
   });
 
   it('takes Gemini’s model from the path, and has no worst case for a model without a price', () => {

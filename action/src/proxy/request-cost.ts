@@ -1,7 +1,10 @@
 // Pure: the worst case of one model call before it is sent, from its request: the model it names
-// (in the body, or in Gemini's path), at most how many input tokens the body can hold, and the
-// most output it allows (max_tokens and its provider equivalents, or a ceiling when it sets none),
-// priced at the model's dearest input rate (prices.ts). This is what admission reserves.
+// (in the body, or in Gemini's path), as many input tokens as the model's context window holds
+// (or the request's bytes, when more), and the most output it allows (max_tokens and its provider
+// equivalents, or a ceiling when it sets none), at the model's dearest input rate and its output
+// rate (prices.ts). This is what admission reserves. The input side is the window, not an estimate
+// from the body: what a call is billed for input can exceed what its body shows (cached context,
+// server-side tools, files referenced by id), and the reservation must not be smaller than the bill.
 import { costOf, priceOf } from './prices.ts';
 import type { ModelCall } from './provider-routes.ts';
 import { obj } from './provider-usage.ts';
@@ -9,7 +12,7 @@ import type { Provider } from './usage-meter.ts';
 
 export type CallEstimate = {
   model: string | null;
-  /** An upper bound: a token is at least one byte of the request. */
+  /** The model's context window, or the request's bytes when more (a token is at least a byte). */
   inputTokens: number;
   outputTokens: number;
   /** Null when the model has no price (its cost cannot be bounded). */
@@ -21,6 +24,24 @@ export type CallEstimate = {
 /** Output allowed when a request names no maximum: above every listed model's own ceiling. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 128_000;
 const MAX_OUTPUT_TOKENS = 1_000_000;
+
+/**
+ * Context windows in tokens, by model family; first match wins. The largest a request can ask
+ * for: Sonnet 4 and 4.5 take 1M tokens with Anthropic's long-context beta header.
+ */
+const CONTEXT_WINDOWS: readonly (readonly [RegExp, number])[] = [
+  [/^claude-sonnet-4/, 1_000_000],
+  [/^claude-/, 200_000],
+  [/^gpt-4\.1/, 1_047_576],
+  [/^gpt-5/, 400_000],
+  [/^o[34]/, 200_000],
+  [/^(?:models\/)?gemini-/, 1_048_576],
+];
+
+export function contextWindow(model: string): number {
+  const name = model.trim().toLowerCase();
+  return CONTEXT_WINDOWS.find(([pattern]) => pattern.test(name))?.[1] ?? 0;
+}
 
 const count = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0
@@ -60,7 +81,7 @@ export function estimateCall(provider: Provider, call: ModelCall, body: Buffer):
   const request = parse(body);
   const named = typeof request.model === 'string' && request.model !== '' ? request.model : null;
   const model = call.model ?? named;
-  const inputTokens = body.length;
+  const inputTokens = Math.max(body.length, model === null ? 0 : contextWindow(model));
   const outputTokens = maxOutputTokens(provider, request);
   const price = model === null ? null : priceOf(model);
   let worstUsd: number | null = null;
