@@ -17487,7 +17487,7 @@ var require_receiver = __commonJS({
             const buffer = this.consume(2);
             const fin = (buffer[0] & 128) !== 0;
             const opcode = buffer[0] & 15;
-            const masked = (buffer[1] & 128) === 128;
+            const masked2 = (buffer[1] & 128) === 128;
             const fragmented = !fin && opcode !== opcodes.CONTINUATION;
             const payloadLength = buffer[1] & 127;
             const rsv1 = buffer[0] & 64;
@@ -17497,7 +17497,7 @@ var require_receiver = __commonJS({
               failWebsocketConnection(this.ws, "Invalid opcode received");
               return callback();
             }
-            if (masked) {
+            if (masked2) {
               failWebsocketConnection(this.ws, "Frame cannot be masked");
               return callback();
             }
@@ -17545,7 +17545,7 @@ var require_receiver = __commonJS({
               this.#info.compressed = rsv1 !== 0;
             }
             this.#info.opcode = opcode;
-            this.#info.masked = masked;
+            this.#info.masked = masked2;
             this.#info.fin = fin;
             this.#info.fragmented = fragmented;
           } else if (this.#state === parserStates.PAYLOADLENGTH_16) {
@@ -41393,6 +41393,34 @@ function git(args, call) {
   });
 }
 
+// action/src/changes/persisted-credentials.ts
+var URL_WITH_SECRET = /[a-z][a-z0-9+.-]*:\/\/(?:[^/@\s:]*:[^/@\s]+|(?:gh[opsur]_|github_pat_)[^/@\s]*|x-access-token)@/i;
+function masked(name) {
+  return name.replace(/(:\/\/)[^/@\s]+@/g, "$1***@");
+}
+function credentialSettings(listing) {
+  const found = /* @__PURE__ */ new Set();
+  for (const entry of listing.split("\0")) {
+    if (entry === "") continue;
+    const newline = entry.indexOf("\n");
+    const name = newline < 0 ? entry : entry.slice(0, newline);
+    const value = newline < 0 ? "" : entry.slice(newline + 1);
+    const lower = name.toLowerCase();
+    const header = /^http\.(?:.*\.)?extraheader$/.test(lower) && value.trim() !== "";
+    if (header || URL_WITH_SECRET.test(name) || URL_WITH_SECRET.test(value)) found.add(masked(name));
+  }
+  return [...found];
+}
+async function refusePersistedCredentials(workTree, env) {
+  const listing = (await git(["config", "--local", "--includes", "--null", "--list"], { cwd: workTree, env })).toString("utf8");
+  const settings = credentialSettings(listing);
+  if (settings.length === 0) return;
+  throw new ActionError(
+    "checkout-credentials",
+    `The checkout keeps a credential in its git configuration (${settings.slice(0, 5).join(", ")}), which the engine could read from the checkout it is given. The engine was not started. Set \`persist-credentials: false\` on actions/checkout, as workflows-templates/agent.yml does, and put no token in a remote URL.`
+  );
+}
+
 // action/src/changes/checkout-snapshot.ts
 async function snapshotCheckout(options) {
   const found = await locateCheckout(options.workingDirectory, options.stateDir);
@@ -41402,6 +41430,7 @@ async function snapshotCheckout(options) {
       `The checkout is at ${found.head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`
     );
   }
+  await refusePersistedCredentials(found.workTree, hardenedGitEnvironment(options.stateDir));
   let index = null;
   if (existsSync3(found.indexPath)) {
     index = join6(options.stateDir, "checkout-index");
