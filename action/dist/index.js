@@ -43281,7 +43281,10 @@ function forwardRequest(req, res, forwarding) {
   const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
     method: forwarding.method,
     headers: {
-      ...requestHeaders(req.headers),
+      ...headersWhere(
+        requestHeaders(req.headers),
+        (name) => forwarding.bodyDecoded === true ? name !== "content-encoding" : true
+      ),
       "content-length": String(forwarding.body.length),
       ...upstreamCredentials(provider, forwarding.apiKey)
     }
@@ -43574,6 +43577,51 @@ function meterCall(options) {
   };
 }
 
+// action/src/proxy/readable-call.ts
+import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from "node:zlib";
+var DECODERS = {
+  gzip: gunzipSync,
+  "x-gzip": gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+  zstd: zstdDecompressSync
+};
+var refused = (why) => ({
+  ok: false,
+  message: `Agent Dispatch proxy: this model call was not forwarded: ${why}, so its cost cannot be bounded against the task's limits.`
+});
+function decoded(body, contentEncoding, maxBytes) {
+  const encodings = (contentEncoding ?? "").split(",").map((part) => part.trim().toLowerCase()).filter((part) => part !== "" && part !== "identity");
+  let data = body;
+  for (const encoding of encodings.reverse()) {
+    const decode3 = DECODERS[encoding];
+    if (decode3 === void 0) return `its content-encoding "${encoding}" is not one the proxy reads`;
+    try {
+      data = decode3(data, { maxOutputLength: maxBytes });
+    } catch {
+      return `its ${encoding} body could not be decoded within ${maxBytes} bytes`;
+    }
+  }
+  return data;
+}
+function readableCall(provider, call, body, contentEncoding, maxBytes) {
+  const data = decoded(body, contentEncoding, maxBytes);
+  if (typeof data === "string") return refused(data);
+  let request;
+  try {
+    request = obj(JSON.parse(data.toString("utf8")));
+  } catch {
+    request = void 0;
+  }
+  if (request === void 0) return refused("its body is not a JSON object");
+  const named = typeof request.model === "string" && request.model.trim() !== "";
+  if (call.model === null && !named) return refused("it names no model");
+  if (provider === "openai" && request.background !== void 0 && request.background !== false) {
+    return refused("a background response runs on after its answer, out of the proxy’s sight");
+  }
+  return { ok: true, body: data };
+}
+
 // action/src/proxy/request-cost.ts
 var DEFAULT_MAX_OUTPUT_TOKENS = 128e3;
 var MAX_OUTPUT_TOKENS = 1e6;
@@ -43612,12 +43660,16 @@ function maxOutputTokens(provider, request) {
     }
   }
 }
+function choicesOf(provider, request) {
+  const asked = provider === "openai" ? count2(request.n) : provider === "gemini" ? count2(obj(request.generationConfig)?.candidateCount) : null;
+  return Math.max(1, asked ?? 1);
+}
 function estimateCall(provider, call, body) {
   const request = parse3(body);
   const named = typeof request.model === "string" && request.model !== "" ? request.model : null;
   const model = call.model ?? named;
   const inputTokens = Math.max(body.length, model === null ? 0 : contextWindow(model));
-  const outputTokens = maxOutputTokens(provider, request);
+  const outputTokens = maxOutputTokens(provider, request) * choicesOf(provider, request);
   const price = model === null ? null : priceOf(model);
   let worstUsd = null;
   if (model !== null && price !== null) {
@@ -43729,7 +43781,18 @@ async function handleRequest(req, res, parts) {
   await forwardModelCall(req, res, parts, { ...forwarding, call: route.call });
 }
 async function forwardModelCall(req, res, parts, forwarding) {
-  const estimate = estimateCall(parts.provider, forwarding.call, forwarding.body);
+  const readable = readableCall(
+    parts.provider,
+    forwarding.call,
+    forwarding.body,
+    req.headers["content-encoding"],
+    MAX_REQUEST_BYTES
+  );
+  if (!readable.ok) {
+    refuse(req, res, parts.provider, { status: 400, message: readable.message });
+    return;
+  }
+  const estimate = estimateCall(parts.provider, forwarding.call, readable.body);
   const hungUp = new AbortController();
   res.once("close", () => hungUp.abort());
   const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal);
@@ -43747,6 +43810,8 @@ async function forwardModelCall(req, res, parts, forwarding) {
   });
   forwardRequest(req, res, {
     ...forwarding,
+    body: readable.body,
+    bodyDecoded: true,
     onAnswer: meter.answer,
     onEnd(end) {
       meter.done(end);

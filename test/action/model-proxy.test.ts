@@ -262,7 +262,7 @@ describe('the proxy', () => {
     const response = await fetch(`${proxy.baseUrl}/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${proxy.dummyKey}` },
-      body: '{}',
+      body: JSON.stringify({ model: 'gpt-5', input: 'hi' }),
     });
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain(

@@ -1,6 +1,7 @@
 // The key-holding proxy's limits under pressure, against the scripted model server over real
 // HTTP, for each provider format: many model calls fired at once must not spend past the cost
 // cap, and a stream the engine hangs up on after its content came is still counted.
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ModelProxy, startModelProxy } from '../../action/src/proxy/model-proxy.ts';
 import { ESTIMATE_BYTES_PER_TOKEN, type Provider } from '../../action/src/proxy/usage-meter.ts';
@@ -118,6 +119,19 @@ function send(p: ModelProxy, format: Format, signal?: AbortSignal) {
   });
 }
 
+/** The format's call with its body compressed (or otherwise encoded) by the engine. */
+function sendEncoded(p: ModelProxy, format: Format, encoding: string, body: Buffer) {
+  return fetch(`${p.baseUrl}${format.path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'content-encoding': encoding,
+      ...format.headers(p.dummyKey),
+    },
+    body: new Uint8Array(body),
+  });
+}
+
 describe.each(FORMATS)('the proxy with $name', (format) => {
   async function start(maxCostUsd: number | null) {
     proxy = await startModelProxy({
@@ -175,6 +189,45 @@ describe.each(FORMATS)('the proxy with $name', (format) => {
     expect(answers.filter((status) => status === 200)).toHaveLength(1);
     expect(p.stats()).toMatchObject({ calls: 1, refused: 19, limit: { kind: 'cost' } });
     expect(model.requests.filter((r) => r.kind === 'agent')).toHaveLength(1);
+  });
+
+  it('reads a compressed call as the API would: 20 gzip calls at once hold the cap, forwarded decoded', async () => {
+    const cap = 0.25;
+    const p = await start(cap);
+    model.script(async () => {
+      await sleep(150);
+      return { text: 'done', stop: true };
+    });
+    const zipped = gzipSync(JSON.stringify(format.body));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await sendEncoded(p, format, 'gzip', zipped);
+        await response.text();
+        return response.status;
+      }),
+    );
+    const forwarded = model.requests.filter((r) => r.kind === 'agent');
+    expect(answers.filter((status) => status === 200)).toHaveLength(forwarded.length);
+    expect(p.stats().costUsd ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(cap + format.callUsd);
+    expect(p.stats().limit?.kind).toBe('cost');
+    expect(forwarded[0]?.headers['content-encoding']).toBeUndefined();
+    expect(forwarded[0]?.body).toEqual(format.body);
+  });
+
+  it('answers itself, forwarding nothing, a call whose cost it cannot bound', async () => {
+    const p = await start(1);
+    const plain = Buffer.from(JSON.stringify(format.body));
+    const unreadable = [
+      await sendEncoded(p, format, 'x-unknown', plain),
+      await sendEncoded(p, format, 'gzip', plain),
+      await sendEncoded(p, format, 'identity', Buffer.from('not json')),
+    ];
+    for (const response of unreadable) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('cannot be bounded');
+    }
+    expect(model.requests).toHaveLength(0);
+    expect(p.stats()).toMatchObject({ calls: 0 });
   });
 
   it('counts a stream the engine hangs up on after its content came, before the usage at its end', async () => {

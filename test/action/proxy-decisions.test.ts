@@ -1,12 +1,15 @@
 // The key-holding proxy's decisions, without a server: which requests it forwards, who may send
 // them, where they go, and when a model call is admitted.
+import { brotliCompressSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../action/src/proxy/admission.ts';
 import { authoriseRequest } from '../../action/src/proxy/authorise-request.ts';
 import { requestHeaders, upstreamTarget } from '../../action/src/proxy/forward-request.ts';
 import { decideAdmission } from '../../action/src/proxy/limits.ts';
 import { routeOf } from '../../action/src/proxy/provider-routes.ts';
+import { readableCall } from '../../action/src/proxy/readable-call.ts';
 import {
+  choicesOf,
   DEFAULT_MAX_OUTPUT_TOKENS,
   estimateCall,
   maxOutputTokens,
@@ -222,5 +225,64 @@ describe('admission decisions', () => {
     [{ calls: 10, costUsd: 0 }, { calls: 0, reservedUsd: 0 }, 0, 'refuse'],
   ] as const)('with use %j, in flight %j and a worst case of $%s: %s', (use, inFlight, worst, expected) => {
     expect(Object.keys(decideAdmission(limits, use, inFlight, worst))[0]).toBe(expected);
+  });
+});
+
+describe('what the proxy must read of a model call', () => {
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+  const LIMIT = 1024 * 1024;
+
+  it('decodes the engine’s encodings in the order they were applied, and refuses one it does not know', () => {
+    const request = { model: 'gpt-5', input: 'hi' };
+    const twice = brotliCompressSync(gzipSync(json(request)));
+    const read = readableCall('openai', { model: null }, twice, 'gzip, br', LIMIT);
+    expect(read).toEqual({ ok: true, body: json(request) });
+    expect(readableCall('openai', { model: null }, zstdCompressSync(json(request)), 'zstd', LIMIT)).toEqual({
+      ok: true,
+      body: json(request),
+    });
+    expect(readableCall('openai', { model: null }, json(request), 'compress', LIMIT)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('"compress"'),
+    });
+  });
+
+  it('refuses a body that decodes past the size limit (a compression bomb)', () => {
+    const bomb = gzipSync(Buffer.alloc(LIMIT * 4, 32));
+    expect(bomb.length).toBeLessThan(LIMIT);
+    expect(readableCall('anthropic', { model: null }, bomb, 'gzip', LIMIT)).toMatchObject({ ok: false });
+  });
+
+  it.each([
+    ['anthropic', { model: null }, '[1, 2]', 'not a JSON object'],
+    ['anthropic', { model: null }, '{"max_tokens": 10}', 'names no model'],
+    ['openai', { model: null }, '{"model": "  "}', 'names no model'],
+    ['openai', { model: null }, '{"model": "gpt-5", "background": true}', 'background'],
+    ['openai', { model: null }, '{"model": "gpt-5", "background": "yes"}', 'background'],
+  ] as const)('refuses a %s call %s', (provider, call, body, why) => {
+    expect(readableCall(provider, call, Buffer.from(body), undefined, LIMIT)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(why),
+    });
+  });
+
+  it('takes Gemini’s model from its path, and a background: false call', () => {
+    expect(
+      readableCall('gemini', { model: 'gemini-2.5-pro' }, json({ contents: [] }), undefined, LIMIT).ok,
+    ).toBe(true);
+    expect(
+      readableCall('openai', { model: null }, json({ model: 'gpt-5', background: false }), '', LIMIT).ok,
+    ).toBe(true);
+  });
+
+  it('reserves the output of every answer a call asks for', () => {
+    const chat = json({ model: 'gpt-4.1', max_tokens: 1000, n: 8, messages: [] });
+    expect(estimateCall('openai', { model: null }, chat).outputTokens).toBe(8000);
+    const gemini = json({
+      generationConfig: { maxOutputTokens: 1000, candidateCount: 4, thinkingConfig: { thinkingBudget: 0 } },
+    });
+    expect(estimateCall('gemini', { model: 'gemini-2.5-pro' }, gemini).outputTokens).toBe(4000);
+    expect(choicesOf('anthropic', { n: 8 })).toBe(1);
+    expect(choicesOf('openai', { n: 0 })).toBe(1);
   });
 });

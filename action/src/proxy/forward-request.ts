@@ -76,6 +76,8 @@ export type Forwarding = {
   method: string;
   url: URL;
   body: Buffer;
+  /** The body was decoded from the engine's content-encoding (readable-call.ts): sent as it is. */
+  bodyDecoded?: boolean;
   /** Sees the answer as it starts, before it is piped back (the usage meter). */
   onAnswer?(answer: IncomingMessage): void;
   /** Once, when the exchange is over. */
@@ -94,7 +96,9 @@ export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwar
   const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
     method: forwarding.method,
     headers: {
-      ...requestHeaders(req.headers),
+      ...headersWhere(requestHeaders(req.headers) as IncomingHttpHeaders, (name) =>
+        forwarding.bodyDecoded === true ? name !== 'content-encoding' : true,
+      ),
       'content-length': String(forwarding.body.length),
       ...upstreamCredentials(provider, forwarding.apiKey),
     },

@@ -4,7 +4,8 @@
 // counts model calls, tokens and cost as the answers arrive; a model call is let through only
 // when the task's turn and cost limits allow it with every call in flight counted at its worst
 // case (admission.ts), and once a limit is reached the proxy answers further model calls itself
-// with an API error the engine's CLI shows and stops on.
+// with an API error the engine's CLI shows and stops on. A model call whose cost it cannot bound
+// (a body it cannot read, no model named, a background response) is answered by it too.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Admission, type AdmissionCounts, createAdmission } from './admission.ts';
@@ -15,6 +16,7 @@ import { meterCall } from './meter-answer.ts';
 import { newDummyKey } from './provider-keys.ts';
 import type { ModelCall } from './provider-routes.ts';
 import { limitReached, refuse, requestTooLarge } from './proxy-refusals.ts';
+import { readableCall } from './readable-call.ts';
 import { estimateCall } from './request-cost.ts';
 import { createUsageLedger, type ProxyLog, type UsageLedger, type UsageTotals } from './usage-ledger.ts';
 import type { Provider } from './usage-meter.ts';
@@ -113,7 +115,18 @@ async function forwardModelCall(
   parts: ProxyParts,
   forwarding: Omit<Parameters<typeof forwardRequest>[2], 'onAnswer' | 'onEnd'> & { call: ModelCall },
 ): Promise<void> {
-  const estimate = estimateCall(parts.provider, forwarding.call, forwarding.body);
+  const readable = readableCall(
+    parts.provider,
+    forwarding.call,
+    forwarding.body,
+    req.headers['content-encoding'],
+    MAX_REQUEST_BYTES,
+  );
+  if (!readable.ok) {
+    refuse(req, res, parts.provider, { status: 400, message: readable.message });
+    return;
+  }
+  const estimate = estimateCall(parts.provider, forwarding.call, readable.body);
   const hungUp = new AbortController();
   res.once('close', () => hungUp.abort());
   const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal);
@@ -131,6 +144,8 @@ async function forwardModelCall(
   });
   forwardRequest(req, res, {
     ...forwarding,
+    body: readable.body,
+    bodyDecoded: true,
     onAnswer: meter.answer,
     onEnd(end) {
       meter.done(end);

@@ -1,10 +1,11 @@
 // Pure: the worst case of one model call before it is sent, from its request: the model it names
 // (in the body, or in Gemini's path), as many input tokens as the model's context window holds
 // (or the request's bytes, when more), and the most output it allows (max_tokens and its provider
-// equivalents, or a ceiling when it sets none), at the model's dearest input rate and its output
-// rate (prices.ts). This is what admission reserves. The input side is the window, not an estimate
-// from the body: what a call is billed for input can exceed what its body shows (cached context,
-// server-side tools, files referenced by id), and the reservation must not be smaller than the bill.
+// equivalents, or a ceiling when it sets none) times the answers it asks for, at the model's
+// dearest input rate and its output rate (prices.ts). This is what admission reserves. The input
+// side is the window, not an estimate from the body: what a call is billed for input can exceed
+// what its body shows (cached context, server-side tools, files referenced by id), and the
+// reservation must not be smaller than the bill.
 import { costOf, priceOf } from './prices.ts';
 import type { ModelCall } from './provider-routes.ts';
 import { obj } from './provider-usage.ts';
@@ -77,12 +78,23 @@ export function maxOutputTokens(provider: Provider, request: Record<string, unkn
   }
 }
 
+/** How many answers the request asks for, each with the most output it allows (`n`, `candidateCount`). */
+export function choicesOf(provider: Provider, request: Record<string, unknown>): number {
+  const asked =
+    provider === 'openai'
+      ? count(request.n)
+      : provider === 'gemini'
+        ? count(obj(request.generationConfig)?.candidateCount)
+        : null;
+  return Math.max(1, asked ?? 1);
+}
+
 export function estimateCall(provider: Provider, call: ModelCall, body: Buffer): CallEstimate {
   const request = parse(body);
   const named = typeof request.model === 'string' && request.model !== '' ? request.model : null;
   const model = call.model ?? named;
   const inputTokens = Math.max(body.length, model === null ? 0 : contextWindow(model));
-  const outputTokens = maxOutputTokens(provider, request);
+  const outputTokens = maxOutputTokens(provider, request) * choicesOf(provider, request);
   const price = model === null ? null : priceOf(model);
   let worstUsd: number | null = null;
   if (model !== null && price !== null) {
