@@ -43011,6 +43011,13 @@ function nextCallRefused(limits, use) {
   }
   return null;
 }
+function unpricedRefused(limits, worstUsd, model) {
+  if (limits.maxCostUsd === null || worstUsd !== null) return null;
+  return {
+    kind: "cost",
+    message: `the model "${model ?? "unnamed"}" has no price in this version of the action, so the cost limit of ${money(limits.maxCostUsd)} (limits.max-cost-usd) cannot be held for it; use a model the action prices, or update the action`
+  };
+}
 function decideAdmission(limits, use, inFlight, worstUsd, maxInFlight = MAX_IN_FLIGHT) {
   const hit = nextCallRefused(limits, use);
   if (hit !== null) return { refuse: hit };
@@ -43064,9 +43071,15 @@ function createAdmission(limits, spentUsd, maxInFlight = MAX_IN_FLIGHT) {
     }
   }
   return {
-    admit(worstUsd, signal) {
+    admit(worstUsd, signal, model = null) {
       return new Promise((resolve2) => {
         if (signal?.aborted) return resolve2({ ok: false, gone: true });
+        const unpriced = unpricedRefused(limits, worstUsd, model);
+        if (unpriced !== null) {
+          counts.refused += 1;
+          counts.limit ??= unpriced;
+          return resolve2({ ok: false, hit: unpriced });
+        }
         const waiting = { worstUsd, done: resolve2 };
         queue.push(waiting);
         pump();
@@ -43700,7 +43713,7 @@ function createUsageLedger(log) {
     if (unpriced.has(model)) return;
     unpriced.add(model);
     log.warning(
-      `The model "${model}" has no price in this version of the action: its tokens are counted, its cost is unknown, and limits.max-cost-usd cannot be enforced for it.`
+      `The model "${model}" has no price in this version of the action: its tokens are counted and its cost is unknown (with limits.max-cost-usd set, calls to it are refused).`
     );
   }
   return {
@@ -43795,7 +43808,7 @@ async function forwardModelCall(req, res, parts, forwarding) {
   const estimate = estimateCall(parts.provider, forwarding.call, readable.body);
   const hungUp = new AbortController();
   res.once("close", () => hungUp.abort());
-  const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal);
+  const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal, estimate.model);
   if (!admitted.ok) {
     if ("hit" in admitted) refuse(req, res, parts.provider, limitReached(admitted.hit));
     return;

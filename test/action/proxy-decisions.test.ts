@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createAdmission } from '../../action/src/proxy/admission.ts';
 import { authoriseRequest } from '../../action/src/proxy/authorise-request.ts';
 import { requestHeaders, upstreamTarget } from '../../action/src/proxy/forward-request.ts';
-import { decideAdmission } from '../../action/src/proxy/limits.ts';
+import { decideAdmission, unpricedRefused } from '../../action/src/proxy/limits.ts';
 import { routeOf } from '../../action/src/proxy/provider-routes.ts';
 import { readableCall } from '../../action/src/proxy/readable-call.ts';
 import {
@@ -284,5 +284,26 @@ describe('what the proxy must read of a model call', () => {
     expect(estimateCall('gemini', { model: 'gemini-2.5-pro' }, gemini).outputTokens).toBe(4000);
     expect(choicesOf('anthropic', { n: 8 })).toBe(1);
     expect(choicesOf('openai', { n: 0 })).toBe(1);
+  });
+});
+
+describe('a model without a price', () => {
+  it('is refused at once under a cost limit, and not counted as a call; goes without one', async () => {
+    expect(unpricedRefused({ maxTurns: null, maxCostUsd: 2 }, null, 'o1-pro')).toMatchObject({
+      kind: 'cost',
+      message: expect.stringContaining('"o1-pro" has no price'),
+    });
+    expect(unpricedRefused({ maxTurns: null, maxCostUsd: 2 }, 0.5, 'gpt-5')).toBeNull();
+    expect(unpricedRefused({ maxTurns: 10, maxCostUsd: null }, null, 'o1-pro')).toBeNull();
+
+    const capped = createAdmission({ maxTurns: null, maxCostUsd: 2 }, () => 0);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => capped.admit(null, undefined, 'o1-pro')),
+    );
+    expect(answers.every((answer) => !answer.ok && 'hit' in answer)).toBe(true);
+    expect(capped.counts()).toMatchObject({ calls: 0, refused: 20, limit: { kind: 'cost' } });
+
+    const uncapped = createAdmission({ maxTurns: null, maxCostUsd: null }, () => 0);
+    expect((await uncapped.admit(null, undefined, 'o1-pro')).ok).toBe(true);
   });
 });

@@ -3,9 +3,16 @@
 // case (limits.ts decides); each call let through holds a reservation of its worst-case cost until
 // it has ended and its metered cost is in the ledger. A call that cannot go yet waits, first come
 // first served, for calls in flight to end; once a limit is reached it is answered by the proxy
-// itself. Counts the calls let through (those still streaming included), those refused, and
-// remembers the first limit that stopped one.
-import { decideAdmission, type LimitHit, MAX_IN_FLIGHT, type ModelLimits } from './limits.ts';
+// itself, as is at once a call to a model without a price while a cost limit is set. Counts the
+// calls let through (those still streaming included), those refused, and remembers the first
+// limit that stopped one.
+import {
+  decideAdmission,
+  type LimitHit,
+  MAX_IN_FLIGHT,
+  type ModelLimits,
+  unpricedRefused,
+} from './limits.ts';
 
 export type AdmissionCounts = {
   /** Model calls let through. */
@@ -36,9 +43,11 @@ export type Admission = {
   /**
    * Resolves when the call may go (it is counted), when a limit refuses it, or — when `signal`
    * aborts first (the engine gave up) — with `gone`, counting nothing.
-   * @param worstUsd the call's worst-case cost (request-cost.ts); null when it has no price.
+   * @param worstUsd the call's worst-case cost (request-cost.ts); null when it has no price, which
+   * under a cost limit refuses it at once.
+   * @param model the model it names, for that refusal.
    */
-  admit(worstUsd: number | null, signal?: AbortSignal): Promise<Admitted>;
+  admit(worstUsd: number | null, signal?: AbortSignal, model?: string | null): Promise<Admitted>;
   counts(): AdmissionCounts;
 };
 
@@ -96,9 +105,15 @@ export function createAdmission(
   }
 
   return {
-    admit(worstUsd, signal) {
+    admit(worstUsd, signal, model = null) {
       return new Promise<Admitted>((resolve) => {
         if (signal?.aborted) return resolve({ ok: false, gone: true });
+        const unpriced = unpricedRefused(limits, worstUsd, model);
+        if (unpriced !== null) {
+          counts.refused += 1;
+          counts.limit ??= unpriced;
+          return resolve({ ok: false, hit: unpriced });
+        }
         const waiting: Waiting = { worstUsd, done: resolve };
         queue.push(waiting);
         pump();

@@ -47,6 +47,22 @@ export function nextCallRefused(limits: ModelLimits, use: LimitUse): LimitHit | 
 }
 
 /**
+ * Null, or the refusal of a call whose model has no price (prices.ts) while a cost limit is set:
+ * its cost could be neither reserved nor metered, so the limit could not hold for it.
+ */
+export function unpricedRefused(
+  limits: ModelLimits,
+  worstUsd: number | null,
+  model: string | null,
+): LimitHit | null {
+  if (limits.maxCostUsd === null || worstUsd !== null) return null;
+  return {
+    kind: 'cost',
+    message: `the model "${model ?? 'unnamed'}" has no price in this version of the action, so the cost limit of ${money(limits.maxCostUsd)} (limits.max-cost-usd) cannot be held for it; use a model the action prices, or update the action`,
+  };
+}
+
+/**
  * A call is refused once a limit is reached by what has been let through and metered. Otherwise
  * it goes when a slot is free and, with calls in flight, when the metered cost plus their
  * reservations plus its own worst case stays within the cost limit; else it waits for them to

@@ -129,7 +129,7 @@ async function forwardModelCall(
   const estimate = estimateCall(parts.provider, forwarding.call, readable.body);
   const hungUp = new AbortController();
   res.once('close', () => hungUp.abort());
-  const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal);
+  const admitted = await parts.admission.admit(estimate.worstUsd, hungUp.signal, estimate.model);
   if (!admitted.ok) {
     if ('hit' in admitted) refuse(req, res, parts.provider, limitReached(admitted.hit));
     return;

@@ -42,7 +42,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
     if (unpriced.has(model)) return;
     unpriced.add(model);
     log.warning(
-      `The model "${model}" has no price in this version of the action: its tokens are counted, its cost is unknown, and limits.max-cost-usd cannot be enforced for it.`,
+      `The model "${model}" has no price in this version of the action: its tokens are counted and its cost is unknown (with limits.max-cost-usd set, calls to it are refused).`,
     );
   }
 
