@@ -20919,7 +20919,7 @@ function removeEngineUserSync(privilege, identity) {
 }
 
 // action/src/isolation/path-modes.ts
-import { existsSync as existsSync2, lstatSync as lstatSync2, realpathSync } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync2, readdirSync as readdirSync4, realpathSync } from "node:fs";
 import { dirname, join as join3, relative } from "node:path";
 var OTHER_X = 1;
 var OTHER_ALL = 7;
@@ -20964,6 +20964,41 @@ function closeChanges(dirs, needed, modeOf2) {
     if (to !== from) changes.set(dir, { path: dir, from, to });
   }
   return [...changes.values()];
+}
+function siblingChanges(dirs, needed, open4, entriesOf2) {
+  const changes = /* @__PURE__ */ new Map();
+  const passable = dirs.filter(
+    (dir) => closable(dir) && needed.some((path2) => isAtOrAbove(dir, path2)) && !needed.some((path2) => isAtOrAbove(path2, dir))
+  );
+  const onTheWay = (entry) => [...needed, ...open4].some((path2) => isAtOrAbove(entry, path2) || isAtOrAbove(path2, entry));
+  for (const dir of passable) {
+    for (const entry of entriesOf2(dir)) {
+      if (entry.link || onTheWay(entry.path) || changes.has(entry.path)) continue;
+      const to = entry.mode & ~OTHER_ALL;
+      if (to !== entry.mode) changes.set(entry.path, { path: entry.path, from: entry.mode, to });
+    }
+  }
+  return [...changes.values()];
+}
+function entriesOf(dir) {
+  let names;
+  try {
+    names = readdirSync4(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path2 = join3(dir, name);
+    try {
+      const stats = lstatSync2(path2);
+      return [{ path: path2, mode: stats.mode & 4095, link: stats.isSymbolicLink() }];
+    } catch {
+      return [];
+    }
+  });
+}
+function pathDirectories(path2) {
+  return (path2 ?? "").split(":").map((dir) => realDir(dir)).filter((dir) => dir !== null);
 }
 function closable(dir) {
   const depth = dir.split("/").filter((part) => part !== "").length;
@@ -21046,7 +21081,7 @@ import {
   linkSync,
   lstatSync as lstatSync3,
   mkdirSync,
-  readdirSync as readdirSync4,
+  readdirSync as readdirSync5,
   readlinkSync as readlinkSync2,
   realpathSync as realpathSync2,
   symlinkSync
@@ -21069,7 +21104,7 @@ function linkTree(from, to) {
     symlinkSync(readlinkSync2(from), to);
   } else if (stats.isDirectory()) {
     mkdirSync(to, { mode: 493 });
-    for (const name of readdirSync4(from)) linkTree(join4(from, name), join4(to, name));
+    for (const name of readdirSync5(from)) linkTree(join4(from, name), join4(to, name));
   } else if (stats.isFile()) {
     linkOrCopy(from, to);
   }
@@ -21185,6 +21220,8 @@ function isolatedSandbox(privilege, identity, where) {
       await applyModes(privilege, traverseChanges(needed, modeOf), modes);
       const dirs = runnerDirectories(where.env, findRunnerRoot());
       await applyModes(privilege, closeChanges(dirs, needed, modeOf), modes);
+      const open4 = pathDirectories(where.env.PATH);
+      await applyModes(privilege, siblingChanges(dirs, needed, open4, entriesOf), modes);
     },
     async leave() {
       await stopEveryProcess(identity);
@@ -41678,7 +41715,7 @@ function toChange(entry, contents) {
 }
 
 // action/src/github-runner/guard-file-commands.ts
-import { existsSync as existsSync4, readdirSync as readdirSync5, readFileSync as readFileSync6, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync4, readdirSync as readdirSync6, readFileSync as readFileSync6, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
 import path from "node:path";
 var FILE_COMMANDS = [
   "GITHUB_ENV",
@@ -41695,7 +41732,7 @@ function guardFileCommands(env) {
   }
   const directories = new Set([...files.keys()].map((file2) => path.dirname(file2)));
   const before = /* @__PURE__ */ new Map();
-  for (const directory of directories) before.set(directory, new Set(readdirSync5(directory)));
+  for (const directory of directories) before.set(directory, new Set(readdirSync6(directory)));
   return {
     restore() {
       const tampered = [];
@@ -41707,7 +41744,7 @@ function guardFileCommands(env) {
         }
       }
       for (const [directory, names] of before) {
-        for (const name of existsSync4(directory) ? readdirSync5(directory) : []) {
+        for (const name of existsSync4(directory) ? readdirSync6(directory) : []) {
           if (names.has(name)) continue;
           rmSync(path.join(directory, name), { force: true, recursive: true });
           tampered.push(path.join(directory, name));
@@ -42080,7 +42117,7 @@ import { spawn as spawn2 } from "node:child_process";
 import { closeSync as closeSync2, openSync as openSync2 } from "node:fs";
 
 // action/src/engines/inherited-fds.ts
-import { readdirSync as readdirSync6, readFileSync as readFileSync7 } from "node:fs";
+import { readdirSync as readdirSync7, readFileSync as readFileSync7 } from "node:fs";
 var O_CLOEXEC = 524288;
 function survivesExec(fdinfo) {
   const flags = /^flags:\s+([0-7]+)/m.exec(fdinfo)?.[1];
@@ -42089,7 +42126,7 @@ function survivesExec(fdinfo) {
 function inheritedDescriptors() {
   let entries;
   try {
-    entries = readdirSync6("/proc/self/fdinfo");
+    entries = readdirSync7("/proc/self/fdinfo");
   } catch {
     return [];
   }

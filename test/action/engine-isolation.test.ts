@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blankedDescriptors, survivesExec } from '../../action/src/engines/inherited-fds.ts';
 import { dropPrivileges, engineCommandLine, passwdEntry } from '../../action/src/isolation/engine-user.ts';
-import { closeChanges, traverseChanges } from '../../action/src/isolation/path-modes.ts';
+import {
+  closeChanges,
+  type DirEntry,
+  siblingChanges,
+  traverseChanges,
+} from '../../action/src/isolation/path-modes.ts';
 import type { Privilege } from '../../action/src/isolation/privilege.ts';
 import { statusIsLiveOf } from '../../action/src/isolation/user-processes.ts';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
@@ -146,6 +151,53 @@ echo work > work.txt
       `:${seen.uid}:${seen.gid}:Agent Dispatch engine`,
     );
     expect(existsSync(seen.home ?? '/nonexistent')).toBe(false);
+  }, 60_000);
+
+  it('cannot read a file by its name beside the way to the checkout in the job’s home; its PATH there still works', async () => {
+    // The job's home holds the workspace, as /home/runner holds /home/runner/work/….
+    const jobHome = tmp.path;
+    const { repo, peer } = await setUp(
+      () => `
+r() { echo "$1=$2" >> found.txt; }
+try() { if "$@" > /dev/null 2>&1; then echo read; else echo denied; fi; }
+r gitconfig "$(try cat ${jobHome}/.gitconfig)"
+r docker "$(try cat ${jobHome}/.docker/config.json)"
+r tool "$(hello-tool)"
+`,
+    );
+    const token = 'ghs_tokenInAGlobalInsteadOf';
+    writeFileSync(
+      join(jobHome, '.gitconfig'),
+      `[url "https://x-access-token:${token}@github.com/"]\n\tinsteadOf = https://github.com/\n`,
+    );
+    chmodSync(join(jobHome, '.gitconfig'), 0o644);
+    mkdirSync(join(jobHome, '.docker'), { mode: 0o755 });
+    writeFileSync(join(jobHome, '.docker/config.json'), '{"auths":{"ghcr.io":{"auth":"c2VjcmV0"}}}', {
+      mode: 0o644,
+    });
+    mkdirSync(join(jobHome, '.local/bin'), { recursive: true, mode: 0o755 });
+    chmodSync(join(jobHome, '.local'), 0o755);
+    writeFileSync(join(jobHome, '.local/bin/hello-tool'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    const homeMode = statSync(jobHome).mode & 0o7777;
+    const step = await runBundle({
+      step: 'run',
+      peer,
+      workspace: repo.dir,
+      runnerDir: join(tmp.path, 'runner'),
+      env: { HOME: jobHome, PATH: `${join(jobHome, '.local/bin')}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+    });
+    expect(step.code, step.stderr).toBe(0);
+    const found = Object.fromEntries(
+      readFileSync(join(repo.dir, 'found.txt'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split('=')),
+    );
+    expect(found).toEqual({ gitconfig: 'denied', docker: 'denied', tool: 'hi' });
+    // Every mode is given back.
+    expect(statSync(join(jobHome, '.gitconfig')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(jobHome, '.docker')).mode & 0o777).toBe(0o755);
+    expect(statSync(jobHome).mode & 0o7777).toBe(homeMode);
   }, 60_000);
 
   it('that links a file it was not given into the checkout has its work discarded', async () => {
@@ -297,6 +349,30 @@ describe('isolation, piece by piece', () => {
         { path: '/home/runner/actions-runner', from: 0o755, to: 0o750 },
       ].filter((change) => change.from !== change.to),
     );
+  });
+
+  it('closes what lies beside the way to the checkout in a directory it must pass, but not the way to PATH', () => {
+    const entries: Record<string, DirEntry[]> = {
+      '/home/runner': [
+        { path: '/home/runner/.gitconfig', mode: 0o644, link: false },
+        { path: '/home/runner/.docker', mode: 0o755, link: false },
+        { path: '/home/runner/.local', mode: 0o755, link: false },
+        { path: '/home/runner/.bashrc', mode: 0o640, link: false },
+        { path: '/home/runner/linked', mode: 0o777, link: true },
+        { path: '/home/runner/work', mode: 0o755, link: false },
+      ],
+    };
+    const needed = ['/home/runner/work/widgets/widgets', '/tmp/agent-dispatch-engine-x/engine'];
+    const changes = siblingChanges(
+      ['/home/runner', '/home/runner/work/widgets/widgets', '/home/runner/actions-runner'],
+      needed,
+      ['/home/runner/.local/bin', '/usr/bin'],
+      (dir) => entries[dir] ?? [],
+    );
+    expect(changes).toEqual([
+      { path: '/home/runner/.gitconfig', from: 0o644, to: 0o640 },
+      { path: '/home/runner/.docker', from: 0o755, to: 0o750 },
+    ]);
   });
 
   it('never closes the root, a directory right under it or a shared temp directory', () => {

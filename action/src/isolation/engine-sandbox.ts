@@ -23,11 +23,14 @@ import {
 import {
   applyModes,
   closeChanges,
+  entriesOf,
   type ModeChange,
   modeOf,
+  pathDirectories,
   restoreModes,
   restoreModesSync,
   runnerDirectories,
+  siblingChanges,
   traverseChanges,
 } from './path-modes.ts';
 import { findPrivilege, type Privilege, runAsRoot, runAsRootSync } from './privilege.ts';
@@ -160,6 +163,8 @@ function isolatedSandbox(
       await applyModes(privilege, traverseChanges(needed, modeOf), modes);
       const dirs = runnerDirectories(where.env, findRunnerRoot());
       await applyModes(privilege, closeChanges(dirs, needed, modeOf), modes);
+      const open = pathDirectories(where.env.PATH);
+      await applyModes(privilege, siblingChanges(dirs, needed, open, entriesOf), modes);
     },
     async leave() {
       await stopEveryProcess(identity);

@@ -2,9 +2,11 @@
 // after it: search (x, never read) permission for "others" on the directories above the
 // checkout and the engine's own directory, so it can get to them; and the runner's directories
 // — its temp directory with the file-command files and step scripts, the job's home, its
-// diagnostics and credentials — closed to "others", so it cannot list or read them. The engine
+// diagnostics and credentials — closed to "others", so it cannot list or read them; in those it
+// must pass through (the job's home above the workspace), every entry not on its way (or on the
+// way to a PATH directory) is closed too, so no file there is read by a known name. The engine
 // user owns nothing there and has no groups, so the "others" bits are exactly what it gets.
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { type Privilege, runAsRoot, runAsRootSync } from './privilege.ts';
 
@@ -70,6 +72,68 @@ export function closeChanges(
     if (to !== from) changes.set(dir, { path: dir, from, to });
   }
   return [...changes.values()];
+}
+
+/** An entry of a directory, as lstat sees it. */
+export type DirEntry = { path: string; mode: number; link: boolean };
+
+/**
+ * Pure: the mode changes that close to "others" every entry of a passable directory (one of
+ * `dirs` kept with search only, because a needed path lies below it) except the ones on the way
+ * to a needed path or to a directory of `open` (PATH): a world-readable file there is readable by
+ * its name even when the directory cannot be listed (a ~/.gitconfig holding a token in an
+ * insteadOf URL, a ~/.docker/config.json). Links are left alone: chmod would follow them.
+ */
+export function siblingChanges(
+  dirs: readonly string[],
+  needed: readonly string[],
+  open: readonly string[],
+  entriesOf: (dir: string) => DirEntry[],
+): ModeChange[] {
+  const changes = new Map<string, ModeChange>();
+  const passable = dirs.filter(
+    (dir) =>
+      closable(dir) &&
+      needed.some((path) => isAtOrAbove(dir, path)) &&
+      !needed.some((path) => isAtOrAbove(path, dir)),
+  );
+  const onTheWay = (entry: string) =>
+    [...needed, ...open].some((path) => isAtOrAbove(entry, path) || isAtOrAbove(path, entry));
+  for (const dir of passable) {
+    for (const entry of entriesOf(dir)) {
+      if (entry.link || onTheWay(entry.path) || changes.has(entry.path)) continue;
+      const to = entry.mode & ~OTHER_ALL;
+      if (to !== entry.mode) changes.set(entry.path, { path: entry.path, from: entry.mode, to });
+    }
+  }
+  return [...changes.values()];
+}
+
+/** The entries of `dir` (none when it cannot be read). */
+export function entriesOf(dir: string): DirEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(dir, name);
+    try {
+      const stats = lstatSync(path);
+      return [{ path, mode: stats.mode & 0o7777, link: stats.isSymbolicLink() }];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The real directories of a PATH value (those that exist). */
+export function pathDirectories(path: string | undefined): string[] {
+  return (path ?? '')
+    .split(':')
+    .map((dir) => realDir(dir))
+    .filter((dir): dir is string => dir !== null);
 }
 
 /** Pure: never the root, a directory right under it (`HOME=/root`, `/home`) or a shared temp directory. */
