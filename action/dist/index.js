@@ -43669,6 +43669,11 @@ function readableCall(provider, call, body, contentEncoding, maxBytes) {
   if (provider === "openai" && request.background !== void 0 && request.background !== false) {
     return refused("a background response runs on after its answer, out of the proxy’s sight");
   }
+  if (provider === "openai" && (request.service_tier === "priority" || request.service_tier === "scale")) {
+    return refused(
+      `the "${request.service_tier}" service tier is billed above the prices the proxy meters at`
+    );
+  }
   return { ok: true, body: data };
 }
 

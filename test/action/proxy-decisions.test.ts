@@ -259,6 +259,7 @@ describe('what the proxy must read of a model call', () => {
     ['openai', { model: null }, '{"model": "  "}', 'names no model'],
     ['openai', { model: null }, '{"model": "gpt-5", "background": true}', 'background'],
     ['openai', { model: null }, '{"model": "gpt-5", "background": "yes"}', 'background'],
+    ['openai', { model: null }, '{"model": "gpt-5", "service_tier": "priority"}', 'service tier'],
   ] as const)('refuses a %s call %s', (provider, call, body, why) => {
     expect(readableCall(provider, call, Buffer.from(body), undefined, LIMIT)).toMatchObject({
       ok: false,

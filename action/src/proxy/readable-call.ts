@@ -3,7 +3,7 @@
 // first when the engine compressed it, as the API would), the model it names, and nothing that
 // moves the work and its bill out of the answer the proxy meters (OpenAI's `background`
 // responses run on after the answer, their usage fetched later by an id the proxy never
-// forwards). A call that fails this is answered by the proxy, never forwarded unmetered.
+// forwards; its priority tier is billed above the list prices the proxy meters at). A call that fails this is answered by the proxy, never forwarded unmetered.
 import { brotliDecompressSync, gunzipSync, inflateSync, zstdDecompressSync } from 'node:zlib';
 import type { ModelCall } from './provider-routes.ts';
 import { obj } from './provider-usage.ts';
@@ -64,6 +64,11 @@ export function readableCall(
   if (call.model === null && !named) return refused('it names no model');
   if (provider === 'openai' && request.background !== undefined && request.background !== false) {
     return refused('a background response runs on after its answer, out of the proxy’s sight');
+  }
+  if (provider === 'openai' && (request.service_tier === 'priority' || request.service_tier === 'scale')) {
+    return refused(
+      `the "${request.service_tier}" service tier is billed above the prices the proxy meters at`,
+    );
   }
   return { ok: true, body: data };
 }
