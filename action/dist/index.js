@@ -43644,7 +43644,7 @@ function decoded(body, contentEncoding, maxBytes) {
   const encodings = (contentEncoding ?? "").split(",").map((part) => part.trim().toLowerCase()).filter((part) => part !== "" && part !== "identity");
   let data = body;
   for (const encoding of encodings.reverse()) {
-    const decode3 = DECODERS[encoding];
+    const decode3 = Object.hasOwn(DECODERS, encoding) ? DECODERS[encoding] : void 0;
     if (decode3 === void 0) return `its content-encoding "${encoding}" is not one the proxy reads`;
     try {
       data = decode3(data, { maxOutputLength: maxBytes });

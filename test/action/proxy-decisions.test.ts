@@ -241,10 +241,12 @@ describe('what the proxy must read of a model call', () => {
       ok: true,
       body: json(request),
     });
-    expect(readableCall('openai', { model: null }, json(request), 'compress', LIMIT)).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('"compress"'),
-    });
+    for (const unknown of ['compress', 'constructor', '__proto__']) {
+      expect(readableCall('openai', { model: null }, json(request), unknown, LIMIT)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining(`"${unknown}"`),
+      });
+    }
   });
 
   it('refuses a body that decodes past the size limit (a compression bomb)', () => {

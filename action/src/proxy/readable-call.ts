@@ -32,7 +32,7 @@ function decoded(body: Buffer, contentEncoding: string | undefined, maxBytes: nu
     .filter((part) => part !== '' && part !== 'identity');
   let data = body;
   for (const encoding of encodings.reverse()) {
-    const decode = DECODERS[encoding];
+    const decode = Object.hasOwn(DECODERS, encoding) ? DECODERS[encoding] : undefined;
     if (decode === undefined) return `its content-encoding "${encoding}" is not one the proxy reads`;
     try {
       data = decode(data, { maxOutputLength: maxBytes });
