@@ -21028,25 +21028,37 @@ function runnerDirectories(env, runnerRoot) {
   ];
   return [...new Set(candidates.map((dir) => realDir(dir)).filter((dir) => dir !== null))];
 }
+var BATCH2 = 200;
+function chmodCalls(targets) {
+  const byMode = /* @__PURE__ */ new Map();
+  for (const { path: path2, mode } of targets) byMode.set(mode, [...byMode.get(mode) ?? [], path2]);
+  const calls = [];
+  for (const [mode, paths] of byMode) {
+    for (let i = 0; i < paths.length; i += BATCH2)
+      calls.push([mode.toString(8), "--", ...paths.slice(i, i + BATCH2)]);
+  }
+  return calls;
+}
+function originalModes(applied) {
+  const first = /* @__PURE__ */ new Map();
+  for (const change of applied) if (!first.has(change.path)) first.set(change.path, change.from);
+  return [...first].map(([path2, mode]) => ({ path: path2, mode }));
+}
 async function applyModes(privilege, changes, applied) {
-  for (const change of changes) {
-    const done = await runAsRoot(privilege, privilege.tools.chmod, [
-      change.to.toString(8),
-      "--",
-      change.path
-    ]);
-    if (done.code !== 0) throw new Error(`chmod ${change.path} failed: ${done.stderr.trim()}`);
-    applied.push(change);
+  applied.push(...changes);
+  for (const args of chmodCalls(changes.map((change) => ({ path: change.path, mode: change.to })))) {
+    const done = await runAsRoot(privilege, privilege.tools.chmod, args);
+    if (done.code !== 0) throw new Error(`chmod ${args.slice(2).join(" ")} failed: ${done.stderr.trim()}`);
   }
 }
 async function restoreModes(privilege, applied) {
-  for (const change of [...applied].reverse()) {
-    await runAsRoot(privilege, privilege.tools.chmod, [change.from.toString(8), "--", change.path]);
+  for (const args of chmodCalls(originalModes(applied))) {
+    await runAsRoot(privilege, privilege.tools.chmod, args);
   }
 }
 function restoreModesSync(privilege, applied) {
-  for (const change of [...applied].reverse()) {
-    runAsRootSync(privilege, privilege.tools.chmod, [change.from.toString(8), "--", change.path]);
+  for (const args of chmodCalls(originalModes(applied))) {
+    runAsRootSync(privilege, privilege.tools.chmod, args);
   }
 }
 

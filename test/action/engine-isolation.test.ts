@@ -9,8 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blankedDescriptors, survivesExec } from '../../action/src/engines/inherited-fds.ts';
 import { dropPrivileges, engineCommandLine, passwdEntry } from '../../action/src/isolation/engine-user.ts';
 import {
+  chmodCalls,
   closeChanges,
   type DirEntry,
+  originalModes,
   siblingChanges,
   traverseChanges,
 } from '../../action/src/isolation/path-modes.ts';
@@ -373,6 +375,27 @@ describe('isolation, piece by piece', () => {
       { path: '/home/runner/.gitconfig', from: 0o644, to: 0o640 },
       { path: '/home/runner/.docker', from: 0o755, to: 0o750 },
     ]);
+  });
+
+  it('sets modes with one chmod per mode, and gives every path back the mode it had first', () => {
+    const applied = [
+      { path: '/home/runner', from: 0o750, to: 0o751 },
+      { path: '/home/runner/.gitconfig', from: 0o644, to: 0o640 },
+      { path: '/home/runner/.docker', from: 0o755, to: 0o750 },
+      { path: '/home/runner', from: 0o751, to: 0o751 },
+    ];
+    expect(chmodCalls(applied.slice(0, 3).map((c) => ({ path: c.path, mode: c.to })))).toEqual([
+      ['751', '--', '/home/runner'],
+      ['640', '--', '/home/runner/.gitconfig'],
+      ['750', '--', '/home/runner/.docker'],
+    ]);
+    expect(chmodCalls(originalModes(applied))).toEqual([
+      ['750', '--', '/home/runner'],
+      ['644', '--', '/home/runner/.gitconfig'],
+      ['755', '--', '/home/runner/.docker'],
+    ]);
+    const many = Array.from({ length: 450 }, (_, i) => ({ path: `/d/${i}`, mode: 0o700 }));
+    expect(chmodCalls(many).map((args) => args.length - 2)).toEqual([200, 200, 50]);
   });
 
   it('never closes the root, a directory right under it or a shared temp directory', () => {

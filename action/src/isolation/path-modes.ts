@@ -174,32 +174,53 @@ export function runnerDirectories(
   return [...new Set(candidates.map((dir) => realDir(dir)).filter((dir): dir is string => dir !== null))];
 }
 
-/** Applies the changes in order, each added to `applied` once made (for restoreModes). */
+/** Most paths given to one chmod. */
+const BATCH = 200;
+
+/** Pure: chmod argument lists setting each path to its mode, one per mode (batched). */
+export function chmodCalls(targets: readonly { path: string; mode: number }[]): string[][] {
+  const byMode = new Map<number, string[]>();
+  for (const { path, mode } of targets) byMode.set(mode, [...(byMode.get(mode) ?? []), path]);
+  const calls: string[][] = [];
+  for (const [mode, paths] of byMode) {
+    for (let i = 0; i < paths.length; i += BATCH)
+      calls.push([mode.toString(8), '--', ...paths.slice(i, i + BATCH)]);
+  }
+  return calls;
+}
+
+/** Pure: each changed path once, with the mode it had before its first change. */
+export function originalModes(applied: readonly ModeChange[]): { path: string; mode: number }[] {
+  const first = new Map<string, number>();
+  for (const change of applied) if (!first.has(change.path)) first.set(change.path, change.from);
+  return [...first].map(([path, mode]) => ({ path, mode }));
+}
+
+/**
+ * Applies the changes (one chmod per target mode: root needs no order among them), each added to
+ * `applied` first, so a chmod that fails half-way is still undone by restoreModes.
+ */
 export async function applyModes(
   privilege: Privilege,
   changes: readonly ModeChange[],
   applied: ModeChange[],
 ): Promise<void> {
-  for (const change of changes) {
-    const done = await runAsRoot(privilege, privilege.tools.chmod, [
-      change.to.toString(8),
-      '--',
-      change.path,
-    ]);
-    if (done.code !== 0) throw new Error(`chmod ${change.path} failed: ${done.stderr.trim()}`);
-    applied.push(change);
+  applied.push(...changes);
+  for (const args of chmodCalls(changes.map((change) => ({ path: change.path, mode: change.to })))) {
+    const done = await runAsRoot(privilege, privilege.tools.chmod, args);
+    if (done.code !== 0) throw new Error(`chmod ${args.slice(2).join(' ')} failed: ${done.stderr.trim()}`);
   }
 }
 
 export async function restoreModes(privilege: Privilege, applied: readonly ModeChange[]): Promise<void> {
-  for (const change of [...applied].reverse()) {
-    await runAsRoot(privilege, privilege.tools.chmod, [change.from.toString(8), '--', change.path]);
+  for (const args of chmodCalls(originalModes(applied))) {
+    await runAsRoot(privilege, privilege.tools.chmod, args);
   }
 }
 
 export function restoreModesSync(privilege: Privilege, applied: readonly ModeChange[]): void {
-  for (const change of [...applied].reverse()) {
-    runAsRootSync(privilege, privilege.tools.chmod, [change.from.toString(8), '--', change.path]);
+  for (const args of chmodCalls(originalModes(applied))) {
+    runAsRootSync(privilege, privilege.tools.chmod, args);
   }
 }
 
