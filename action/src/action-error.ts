@@ -9,6 +9,7 @@ export type ActionErrorCode =
   | 'app-unreachable'
   | 'bad-spec'
   | 'checkout-mismatch'
+  | 'checkout-credentials'
   | 'unsupported-engine'
   | 'engine-failed'
   | 'git-failed'

@@ -8,6 +8,7 @@ import { appendSummary, createOutputs } from './github-runner/file-commands.ts';
 import { createIdTokenRequester } from './github-runner/id-token.ts';
 import { createRunnerLog } from './github-runner/workflow-commands.ts';
 import { parseInputs } from './inputs.ts';
+import { releaseSandboxes } from './isolation/engine-sandbox.ts';
 import { sleep } from './runner-api/retry.ts';
 import { createRunnerApi } from './runner-api/runner-api-client.ts';
 import { createTokenSource } from './runner-api/token-source.ts';
@@ -71,6 +72,7 @@ let finished = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAllProcessTrees();
+    releaseSandboxes();
     finished = true;
     createRunnerLog().error(`Stopped by ${signal} (the run was cancelled); the engine was stopped.`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -79,6 +81,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 process.on('exit', () => {
   killAllProcessTrees();
+  releaseSandboxes();
   // Node exits quietly with code 0 when nothing is left to wait for; never let that pass
   // for success.
   if (!finished) {

@@ -2,6 +2,9 @@
 // builds it at dispatch; the action validates it before acting on it.
 import { z } from 'zod';
 
+/** How strictly the engine must run as an OS user of its own (`engine-isolation` in agent.yml). */
+export const ENGINE_ISOLATION = ['preferred', 'required'] as const;
+
 const positiveInt = z.number().int().positive();
 const nonNegative = z.number().nonnegative();
 
@@ -27,6 +30,8 @@ export const taskSpecSchema = z.object({
     command: z.string().nullable(),
     model: z.string().nullable(),
     version: z.string().nullable(),
+    /** `required`: refuse to run an engine that cannot get an OS user of its own (agent.yml engine-isolation). */
+    isolation: z.enum(ENGINE_ISOLATION).default('preferred'),
   }),
   prompt: z.string(),
   limits: z.object({

@@ -1,15 +1,17 @@
 // The committed bundle, run as a runner runs it, against the protocol peer and a real checkout.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
 import { isRunning, readPids } from './support/processes.ts';
 import { killRunningBundles, runBundle } from './support/run-bundle.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
+import { type RunnerUser, unprivilegedRunner } from './support/runner-user.ts';
 
 let tmp: TempDir;
 let peer: RunnerApiPeer | undefined;
+let runner: RunnerUser | null = null;
 beforeEach(() => {
   tmp = tempDir();
 });
@@ -17,6 +19,8 @@ afterEach(async () => {
   killRunningBundles();
   await peer?.close();
   peer = undefined;
+  runner?.remove();
+  runner = null;
   tmp.remove();
 });
 
@@ -26,11 +30,14 @@ async function setUp(spec: (sha: string, outside: string) => Spec) {
   const repo = createRepo(tmp.path, { 'README.md': '# widgets\n', 'old.txt': 'old\n' });
   const outside = join(tmp.path, 'outside');
   mkdirSync(outside);
+  // Where the command leaves what it saw; it runs as a user of its own when the action is root.
+  chmodSync(outside, 0o777);
   peer = await startRunnerApiPeer({ taskId: 42, spec: spec(repo.sha, outside) });
   const run = (
     step: 'prepare' | 'run',
     env?: Record<string, string>,
     started?: (action: ChildProcess) => void,
+    as?: RunnerUser | null,
   ) =>
     runBundle({
       step,
@@ -39,6 +46,7 @@ async function setUp(spec: (sha: string, outside: string) => Spec) {
       runnerDir: join(tmp.path, 'runner'),
       env,
       started,
+      ...(as ? { as } : {}),
     });
   return { repo, outside, peer, run };
 }
@@ -191,17 +199,20 @@ describe('the bundled action', () => {
     expect(step.summary).toContain('**Error:** The command exited with code 3.');
   });
 
-  it("run: undoes what the engine writes to the runner's file-command files and discards its work", async () => {
+  it("run: undoes what a (not isolated) engine writes to the runner's file-command files and discards its work", async () => {
     const commands = join(tmp.path, 'runner', 'file-commands');
     mkdirSync(commands, { recursive: true });
     const setEnv = join(commands, 'set_env_step');
     const addPath = join(commands, 'add_path_step');
     writeFileSync(setEnv, 'KEPT=1\n');
     writeFileSync(addPath, '');
-    // An agent that knows where the runner keeps them (it runs as the runner's user).
+    // An agent that knows where the runner keeps them, running as the runner's user: the action
+    // runs as a user that is not root and has no sudo, so it cannot give the engine one of its own.
     const attack = `for f in ${commands}/*; do echo 'NODE_OPTIONS=--require /tmp/evil.js' >> "$f"; done; echo x > ${commands}/set_env_future; echo work > work.txt`;
     const { run, peer } = await setUp((sha) => specFor(42, sha, { command: attack }));
-    const step = await run('run', { GITHUB_ENV: setEnv, GITHUB_PATH: addPath });
+    runner = unprivilegedRunner(tmp.path);
+    const step = await run('run', { GITHUB_ENV: setEnv, GITHUB_PATH: addPath }, undefined, runner);
+    expect(step.stdout).toContain('::warning::The engine is not isolated');
     expect(readFileSync(setEnv, 'utf8')).toBe('KEPT=1\n');
     expect(readFileSync(addPath, 'utf8')).toBe('');
     expect(existsSync(join(commands, 'set_env_future'))).toBe(false);

@@ -1,6 +1,6 @@
 // The committed bundle running the real engine CLIs (pinned, installed from the npm registry into
 // a shared tool cache) against the scripted model server, behind the action's key-holding proxy.
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureClaudeCode, ensureCodex, ensureGemini, sharedToolCache } from '../sim/model/claude-code.ts';
@@ -159,9 +159,13 @@ describe('the proxy and the key', () => {
 
   it('keeps the engine environment free of the key, the OIDC variables and the GitHub token', async () => {
     const repo = createRepo(tmp.path, { 'README.md': '# widgets\n' });
+    // The engine runs as a user of its own (the tests run as root): a place it may write to.
+    const outside = join(tmp.path, 'outside');
+    mkdirSync(outside, { mode: 0o777 });
+    chmodSync(outside, 0o777);
     peer = await startRunnerApiPeer({
       taskId: 42,
-      spec: specFor(42, repo.sha, { command: 'env > "$RUNNER_TEMP/../engine-env.txt"' }),
+      spec: specFor(42, repo.sha, { command: `env > ${outside}/engine-env.txt` }),
     });
     const step = await runBundle({
       step: 'run',
@@ -171,7 +175,7 @@ describe('the proxy and the key', () => {
       env: { ANTHROPIC_API_KEY: REAL_KEY },
     });
     expect(step.code).toBe(0);
-    const dumped = join(tmp.path, 'runner', 'engine-env.txt');
+    const dumped = join(outside, 'engine-env.txt');
     expect(existsSync(dumped)).toBe(true);
     const text = readFileSync(dumped, 'utf8');
     expect(text).not.toContain(REAL_KEY);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionError } from '../../action/src/action-error.ts';
 import { commandEngine, MAX_PROMPT_ENV_BYTES } from '../../action/src/engines/command-engine.ts';
 import type { EngineContext } from '../../action/src/engines/engine.ts';
+import { notIsolated } from '../../action/src/isolation/engine-sandbox.ts';
 import { parseTaskSpec } from '../../action/src/runner-api/task-spec.ts';
 import { type TempDir, tempDir } from './support/git-repo.ts';
 import { specFor } from './support/runner-api-peer.ts';
@@ -28,6 +29,7 @@ function context(command: string | null, prompt = 'do it') {
     spec,
     workingDirectory: tmp.path,
     tempDir: tmp.path,
+    sandbox: notIsolated(tmp.path, 'a unit test'),
     environment: { PATH: process.env.PATH ?? '' },
     timeoutMs: 60_000,
     graceMs: 500,

@@ -62,6 +62,9 @@ describe("the proxy's count in the report", () => {
     pricedCostUsd: 0.5,
     models: ['gpt-5'],
     unpricedModels: [],
+    peakInFlight: 1,
+    waited: 0,
+    estimatedCalls: 0,
   };
   const ran: EngineRunResult = {
     exitCode: 1,
@@ -82,6 +85,12 @@ describe("the proxy's count in the report", () => {
   it('says what it counted in one line', () => {
     expect(describeProxyStats(stats)).toBe(
       'Model proxy: 3 model call(s), 1 refused at a limit; tokens 115 in (100 from cache), 7 out; cost $0.5000.',
+    );
+  });
+
+  it('says when calls were held back or their usage estimated', () => {
+    expect(describeProxyStats({ ...stats, refused: 0, waited: 4, peakInFlight: 2, estimatedCalls: 1 })).toBe(
+      'Model proxy: 3 model call(s), 4 held back until calls in flight ended (at most 2 at once), 1 ended early, their usage partly estimated; tokens 115 in (100 from cache), 7 out; cost $0.5000.',
     );
   });
 });

@@ -44,7 +44,11 @@ describe('renderJobSummary', () => {
         error: null,
       },
       postError: null,
+      isolation: { isolated: true, user: 'agent-dispatch-1a2b3c4d', uid: 997, via: 'sudo' },
     });
+    expect(markdown).toContain(
+      '| Engine isolation | separate user agent-dispatch-1a2b3c4d (uid 997), no sudo |',
+    );
     expect(markdown).toContain(
       '| Task | #42 for [acme/widgets#7](https://github.example/acme/widgets/issues/7) |',
     );
@@ -72,7 +76,11 @@ describe('renderJobSummary', () => {
       },
       status: null,
       postError: 'POST …/result: the App answered 409',
+      isolation: { isolated: false, reason: 'the job runs as uid 1001 without sudo' },
     });
+    expect(markdown).toContain(
+      '| Engine isolation | **not isolated**: the job runs as uid 1001 without sudo |',
+    );
     expect(markdown).toContain('| Task | #42 for acme/widgets#7 |');
     expect(markdown).toContain('| Result | timed out; task result not delivered |');
     expect(markdown).toContain('| Pull request | — |');

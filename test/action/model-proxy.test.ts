@@ -51,7 +51,7 @@ describe('usage meter', () => {
   const feedInPieces = (meter: ReturnType<typeof createUsageMeter>, text: string) => {
     const bytes = Buffer.from(text);
     for (let i = 0; i < bytes.length; i += 7) meter.feed(bytes.subarray(i, i + 7));
-    return meter.end();
+    return meter.end(true);
   };
 
   it('reads Anthropic server-sent events split anywhere', () => {
@@ -231,8 +231,26 @@ describe('the proxy', () => {
     expect(p.stats()).toMatchObject({ calls: 2, refused: 1, limit: { kind: 'turns' } });
   });
 
-  it('counts tokens but reports the cost unknown for a model without a price, and says so once', async () => {
-    const p = await anthropicProxy({ maxTurns: null, maxCostUsd: 0.000001 });
+  it('refuses, under a cost limit, a call to a model without a price: the limit could not hold for it', async () => {
+    const p = await anthropicProxy({ maxTurns: null, maxCostUsd: 1 });
+    model.script([{ text: 'a', stop: true }]);
+    const refused = await post(
+      p,
+      '/v1/messages',
+      message(false).replace('claude-sonnet-4-5', 'claude-opus-9'),
+    );
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('the model "claude-opus-9" has no price');
+    expect(body.error.message).toContain('limits.max-cost-usd');
+    expect(model.requests).toHaveLength(0);
+    expect(p.stats()).toMatchObject({ calls: 0, refused: 1, limit: { kind: 'cost' } });
+    // A priced model still goes.
+    expect((await post(p, '/v1/messages', message(false))).status).toBe(200);
+  });
+
+  it('counts tokens but reports the cost unknown for a model without a price when no cost limit is set, and says so once', async () => {
+    const p = await anthropicProxy({ maxTurns: null, maxCostUsd: null });
     model.script([
       { text: 'a', stop: true },
       { text: 'b', stop: true },
@@ -248,7 +266,7 @@ describe('the proxy', () => {
     });
     expect(p.stats().tokens.output).toBe(100);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('limits.max-cost-usd cannot be enforced');
+    expect(warnings[0]).toContain('its cost is unknown');
   });
 
   it("answers 502 in the provider's shape when the model API cannot be reached", async () => {
@@ -262,7 +280,7 @@ describe('the proxy', () => {
     const response = await fetch(`${proxy.baseUrl}/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${proxy.dummyKey}` },
-      body: '{}',
+      body: JSON.stringify({ model: 'gpt-5', input: 'hi' }),
     });
     expect(response.status).toBe(502);
     expect(((await response.json()) as { error: { message: string } }).error.message).toContain(

@@ -19,15 +19,9 @@ afterEach(async () => {
   if (repo) rmSync(repo.dir, { recursive: true, force: true });
 });
 
-it("runs prepare, checkout of the task's commit and run, and the App receives the change", async () => {
-  repo = createBareRepo({ 'README.md': '# widgets\n' });
-  peer = await startRunnerApiPeer({
-    taskId: 42,
-    spec: specFor(42, repo.sha, {
-      command: 'printf "hello\\n" > hello.txt; echo "Added hello.txt" > "$AGENT_SUMMARY_FILE"',
-    }),
-  });
-  const options = jobOptions(await readFile(join(ROOT, 'workflows-templates/agent.yml'), 'utf8'), repo, {
+async function templateJob(peer: RunnerApiPeer, repo: SeedRepo, edit: (yaml: string) => string = (y) => y) {
+  const template = await readFile(join(ROOT, 'workflows-templates/agent.yml'), 'utf8');
+  const options = jobOptions(edit(template), repo, {
     actions: { [ACTION_USES]: ROOT },
     oidc: peer.oidc,
   });
@@ -38,6 +32,18 @@ it("runs prepare, checkout of the task's commit and run, and the App receives th
     event_name: 'workflow_dispatch',
     event: { inputs: { task_id: '42' } },
   };
+  return options;
+}
+
+it("runs prepare, checkout of the task's commit and run, and the App receives the change", async () => {
+  repo = createBareRepo({ 'README.md': '# widgets\n' });
+  peer = await startRunnerApiPeer({
+    taskId: 42,
+    spec: specFor(42, repo.sha, {
+      command: 'printf "hello\\n" > hello.txt; echo "Added hello.txt" > "$AGENT_SUMMARY_FILE"',
+    }),
+  });
+  const options = await templateJob(peer, repo);
 
   const result = await executeJob(options);
 
@@ -58,4 +64,29 @@ it("runs prepare, checkout of the task's commit and run, and the App receives th
   });
   expect(result.summary).toContain('| Pull request | [https://github.example/acme/widgets/pull/8]');
   for (const token of peer.issuedTokens) expect(result.log).not.toContain(token);
+});
+
+it("does not start the engine on a checkout that kept the job's token (persist-credentials left on)", async () => {
+  repo = createBareRepo({ 'README.md': '# widgets\n' });
+  peer = await startRunnerApiPeer({
+    taskId: 42,
+    spec: specFor(42, repo.sha, { command: 'git config --list > found-config.txt' }),
+  });
+  const token = 'ghs_jobTokenPersistedByCheckout';
+  const options = await templateJob(peer, repo, (yaml) =>
+    yaml.replace(/\n\s*persist-credentials: false/, ''),
+  );
+  options.context.secrets = { ...options.context.secrets, GITHUB_TOKEN: token };
+
+  const result = await executeJob(options);
+
+  expect(result.steps.find((s) => s.name.includes('actions/checkout'))?.details).toMatchObject({
+    credentialsWritten: true,
+  });
+  expect(result.conclusion, result.log).toBe('failure');
+  expect(peer.results).toHaveLength(1);
+  expect(peer.results[0]).toMatchObject({ outcome: 'failed', changes: [] });
+  expect(JSON.stringify(peer.results[0])).toContain('persist-credentials: false');
+  expect(JSON.stringify(peer.results[0])).not.toContain(token);
+  expect(result.log).toContain('The engine was not started');
 });

@@ -1,6 +1,6 @@
 // Limits and read-outs of the /agent loop: the per-repository concurrency cap (tasks wait in
 // order, and say so), the per-user hourly limit, `/agent status`, and the check run on the PR.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 
 // Each task's engine waits until the test opens its gate (a file named after the issue).
 const gates = mkdtempSync(path.join(tmpdir(), 'agent-gates-'));
+// The engine runs as a user of its own (the simulated runner runs the action as root): it may look.
+chmodSync(gates, 0o755);
 const AGENT_SCRIPT = `#!/usr/bin/env bash
 set -euo pipefail
 issue=$(grep -o 'issue #[0-9]*' "$AGENT_PROMPT_FILE" | head -n 1 | tr -dc '0-9')

@@ -1,10 +1,12 @@
 // Taken BEFORE the engine runs, while the checkout is still what actions/checkout made: where
-// the work tree and the object store are, that HEAD is the task's commit, and a copy of the
-// index (so collection later hashes only files that changed and keeps sparse-checkout bits).
+// the work tree and the object store are, that HEAD is the task's commit, that its git
+// configuration keeps no credential (persisted-credentials.ts), and a copy of the index (so
+// collection later hashes only files that changed and keeps sparse-checkout bits).
 import { copyFileSync, existsSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../action-error.ts';
 import { git, hardenedGitEnvironment } from './hardened-git.ts';
+import { refusePersistedCredentials } from './persisted-credentials.ts';
 
 export type CheckoutSnapshot = {
   /** Top of the work tree. */
@@ -30,6 +32,7 @@ export async function snapshotCheckout(options: {
       `The checkout is at ${found.head} but the task starts from ${options.baseSha}: check out \`ref: \${{ steps.task.outputs.sha }}\` as in workflows-templates/agent.yml.`,
     );
   }
+  await refusePersistedCredentials(found.workTree, hardenedGitEnvironment(options.stateDir));
   let index: string | null = null;
   if (existsSync(found.indexPath)) {
     index = join(options.stateDir, 'checkout-index');

@@ -34,44 +34,49 @@ export type CliAdapter = {
 
 const promptFile = (ctx: EngineContext) => join(ctx.tempDir, 'prompt.md');
 
+/** What prepare made ready: the CLI, and the variables of the CLI with its private HOME (written before the engine's user gets it). */
+type Prepared = { installed: InstalledCli; env: Record<string, string> };
+
 export function cliEngine(adapter: CliAdapter): Engine {
-  let installed: InstalledCli | null = null;
+  let prepared: Prepared | null = null;
   return {
     name: adapter.name,
     modelApi: adapter.modelApi,
     async prepare(ctx) {
       const version = ctx.spec.engine.version ?? adapter.defaultVersion;
-      installed = await installCli(adapter.cli(version), ctx.jobEnvironment, ctx.log);
+      const installed = reachable(await installCli(adapter.cli(version), ctx.jobEnvironment, ctx.log), ctx);
       writeFileSync(promptFile(ctx), ctx.spec.prompt, { mode: 0o600 });
+      const home = privateHome(ctx);
+      const env = {
+        ...ctx.environment,
+        HOME: home,
+        ...adapter.environment(ctx, behindProxy(adapter, ctx), home),
+      };
+      prepared = { installed, env };
       return { version: installed.version };
     },
     async run(ctx) {
-      if (installed === null) throw new ActionError('engine-failed', `${adapter.name} was not prepared.`);
-      return runCli(adapter, installed, ctx);
+      if (prepared === null) throw new ActionError('engine-failed', `${adapter.name} was not prepared.`);
+      return runCli(adapter, prepared, ctx);
     },
     parseUsage: (raw) => readUsage(adapter, raw),
   };
 }
 
-async function runCli(
-  adapter: CliAdapter,
-  installed: InstalledCli,
-  ctx: EngineContext,
-): Promise<EngineRunResult> {
-  const access = behindProxy(adapter, ctx);
-  const home = privateHome(ctx);
-  const { file, args } = adapter.command(installed, ctx, access);
+async function runCli(adapter: CliAdapter, prepared: Prepared, ctx: EngineContext): Promise<EngineRunResult> {
+  const { file, args } = adapter.command(prepared.installed, ctx, behindProxy(adapter, ctx));
   const parser = adapter.createParser();
   const lines = createLineSplitter(showEvents(parser, ctx));
   const ended = await runProcessTree({
     file,
     args,
     cwd: ctx.workingDirectory,
-    env: { ...ctx.environment, HOME: home, ...adapter.environment(ctx, access, home) },
+    env: prepared.env,
     timeoutMs: ctx.timeoutMs,
     graceMs: ctx.graceMs,
     output: { stdout: (chunk) => lines.write(chunk), stderr: ctx.output.stderr },
     stdinFile: promptFile(ctx),
+    identity: ctx.sandbox.identity,
   });
   lines.end();
   const outcome = parser.finish();
@@ -82,6 +87,15 @@ async function runCli(
     summary: clipSummary(outcome.summary),
     error: processFailure(adapter.name, ended, ctx.timeoutMs, outcome.error),
     limit: outcome.limit,
+  };
+}
+
+/** The CLI where the engine's user can run it (isolation/tool-staging.ts). */
+function reachable(installed: InstalledCli, ctx: EngineContext): InstalledCli {
+  return {
+    ...installed,
+    dir: installed.dir === null ? null : ctx.sandbox.toolPath(installed.dir),
+    command: installed.command === null ? null : ctx.sandbox.toolPath(installed.command),
   };
 }
 

@@ -3,7 +3,7 @@
 // text) never becomes part of it — it arrives as a file (AGENT_PROMPT_FILE) and a variable
 // (AGENT_PROMPT). The command may leave a summary in AGENT_SUMMARY_FILE and its usage as JSON
 // in AGENT_USAGE_FILE ({ "turns", "inputTokens", "outputTokens", "costUsd" }, all optional).
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ActionError } from '../action-error.ts';
 import type { Engine, EngineContext, EngineUsage } from './engine.ts';
@@ -32,14 +32,6 @@ function requireCommand(ctx: EngineContext): string {
   return command;
 }
 
-function readOptional(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 export function commandEngine(): Engine {
   return {
     name: 'command',
@@ -64,6 +56,7 @@ export function commandEngine(): Engine {
         timeoutMs: ctx.timeoutMs,
         graceMs: ctx.graceMs,
         output: ctx.output,
+        identity: ctx.sandbox.identity,
       });
       if (result.leftovers > 0 && !result.timedOut) {
         ctx.log.warning(
@@ -74,7 +67,7 @@ export function commandEngine(): Engine {
         exitCode: result.exitCode,
         timedOut: result.timedOut,
         usage: readUsageFile(files.usage, ctx),
-        summary: clipSummary(readOptional(files.summary)),
+        summary: clipSummary(ctx.sandbox.readOutput(files.summary)),
         error: processFailure('The command', result, ctx.timeoutMs),
       };
     },
@@ -109,7 +102,7 @@ function commandEnvironment(
 }
 
 function readUsageFile(path: string, ctx: EngineContext): EngineUsage | null {
-  const text = readOptional(path);
+  const text = ctx.sandbox.readOutput(path);
   if (text === null) return null;
   const usage = parseUsageClaims(text);
   if (usage === null) {

@@ -1,6 +1,7 @@
 // One small interface for every coding agent the action can run: `command`, and the Claude Code,
 // Codex and Gemini CLIs (cli-engine.ts and one adapter file each). The table is select-engine.ts.
 import type { Log } from '../github-runner/workflow-commands.ts';
+import type { EngineSandbox } from '../isolation/engine-sandbox.ts';
 import type { Provider } from '../proxy/usage-meter.ts';
 import type { ProgressEvent } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
@@ -46,8 +47,10 @@ export type EngineContext = {
   spec: TaskSpec;
   /** The checkout; the engine's working directory. */
   workingDirectory: string;
-  /** A private directory outside the checkout for prompt, summary and usage files. */
+  /** A private directory outside the checkout for prompt, summary and usage files (the sandbox's). */
   tempDir: string;
+  /** As whom and where the engine runs (isolation/): its user, its tools, its output files. */
+  sandbox: EngineSandbox;
   /** The scrubbed allow-list environment (engine-environment.ts); engines only add to it. */
   environment: Record<string, string>;
   timeoutMs: number;

@@ -63,7 +63,7 @@ const adapter: CliAdapter = {
     ];
     return installed.command !== null
       ? { file: installed.command, args }
-      : { file: process.execPath, args: [geminiEntry(installed.dir ?? ''), ...args] };
+      : { file: ctx.sandbox.toolPath(process.execPath), args: [geminiEntry(installed.dir ?? ''), ...args] };
   },
   environment(_ctx, access, home) {
     // Pick the API-key method up front: with only GOOGLE_GEMINI_BASE_URL set, Gemini CLI selects

@@ -1,10 +1,15 @@
 // Runs an engine as the leader of its own process group, streams its output, and stops the
 // whole group — children and grandchildren included — at the wall-time limit and again once the
 // leader has exited (process-group.ts), so nothing the engine started keeps running or keeps
-// changing the checkout while the result is collected. See docs/action.md.
+// changing the checkout while the result is collected. An engine with a user of its own
+// (isolation/) is started as that user and stopped by uid: every process of that user, those
+// that left the group included. See docs/action.md.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { stopEveryProcess } from '../isolation/engine-sandbox.ts';
+import type { EngineIdentity } from '../isolation/engine-user.ts';
+import { blankedDescriptors, inheritedDescriptors } from './inherited-fds.ts';
 import { forgetGroup, stopGroup, watchGroup } from './process-group.ts';
 
 export type OutputSink = { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void };
@@ -19,6 +24,8 @@ export type ProcessTreeOptions = {
   output: OutputSink;
   /** A file the process reads as its standard input (the prompt); /dev/null otherwise. */
   stdinFile?: string;
+  /** Run as the engine's own user (isolation), stopped by uid; the action's user otherwise. */
+  identity?: EngineIdentity | null;
 };
 
 export type ProcessTreeResult = {
@@ -48,7 +55,7 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
     return { exitCode: null, signal: null, timedOut: false, spawnError: ended.error.message, leftovers: 0 };
   }
   const pgid = child.pid as number;
-  const leftovers = await stopGroup(pgid, options.graceMs);
+  const leftovers = await stopAll(pgid, options);
   forgetGroup(pgid);
   // A process that left the group may still hold the pipes open: do not wait for it forever.
   await atMost(closed, 2_000);
@@ -63,17 +70,32 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
   };
 }
 
+/** The group, or with a user of its own every process of that user. */
+function stopAll(pgid: number, options: ProcessTreeOptions): Promise<number> {
+  return options.identity
+    ? stopEveryProcess(options.identity, options.graceMs)
+    : stopGroup(pgid, options.graceMs);
+}
+
 function spawnLeader(options: ProcessTreeOptions): Leader {
   const stdin = options.stdinFile === undefined ? 'ignore' : openSync(options.stdinFile, 'r');
+  const inherited = inheritedDescriptors();
+  const devNull = inherited.length > 0 ? openSync('/dev/null', 'r+') : null;
+  const { identity } = options;
+  const command = identity
+    ? { ...identity.wrap(options.file, options.args, options.env), env: identity.launcherEnvironment }
+    : { file: options.file, args: [...options.args], env: options.env };
   try {
-    return spawn(options.file, [...options.args], {
+    return spawn(command.file, command.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: command.env,
       detached: true, // its own process group, so the whole tree can be signalled at once
-      stdio: [stdin, 'pipe', 'pipe'],
-    }) as Leader;
+      // Descriptors the action inherited without close-on-exec reach the engine as /dev/null.
+      stdio: [stdin, 'pipe', 'pipe', ...(devNull === null ? [] : blankedDescriptors(inherited, devNull))],
+    }) as unknown as Leader;
   } finally {
     if (typeof stdin === 'number') closeSync(stdin);
+    if (devNull !== null) closeSync(devNull);
   }
 }
 
@@ -92,7 +114,7 @@ async function leaderEnd(child: Leader, options: ProcessTreeOptions): Promise<Le
       timer = setTimeout(
         () => {
           timedOut = true;
-          stopping = stopGroup(pgid, options.graceMs);
+          stopping = stopAll(pgid, options);
         },
         Math.min(options.timeoutMs, MAX_TIMER_MS),
       );

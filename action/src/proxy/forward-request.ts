@@ -1,7 +1,7 @@
-// Forwards a request the proxy let through to the real API and streams the answer back
-// unchanged, byte for byte: hop-by-hop headers and the engine's credentials are dropped, the
-// real key goes in the provider's header, and an uncompressed answer is asked for so the proxy
-// can read the usage in it.
+// Forwards a request the proxy let through (its body already read) to the real API and streams
+// the answer back unchanged, byte for byte: hop-by-hop headers and the engine's credentials are
+// dropped, the real key goes in the provider's header, and an uncompressed answer is asked for so
+// the proxy can read the usage in it. How the exchange ended is reported exactly once.
 import {
   request as httpRequest,
   type IncomingHttpHeaders,
@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { ExchangeEnd } from './meter-answer.ts';
 import { CREDENTIAL_HEADERS, upstreamCredentials } from './provider-keys.ts';
 import { sendRefusal, upstreamUnreachable } from './proxy-refusals.ts';
 import type { Provider } from './usage-meter.ts';
@@ -74,29 +75,55 @@ export type Forwarding = {
   apiKey: string;
   method: string;
   url: URL;
+  body: Buffer;
+  /** The body was decoded from the engine's content-encoding (readable-call.ts): sent as it is. */
+  bodyDecoded?: boolean;
   /** Sees the answer as it starts, before it is piped back (the usage meter). */
-  onAnswer(answer: IncomingMessage): void;
+  onAnswer?(answer: IncomingMessage): void;
+  /** Once, when the exchange is over. */
+  onEnd?(end: ExchangeEnd): void;
 };
 
 export function forwardRequest(req: IncomingMessage, res: ServerResponse, forwarding: Forwarding): void {
   const { upstream, provider } = forwarding;
+  let ended = false;
+  let answered = false;
+  const end = (how: ExchangeEnd) => {
+    if (ended) return;
+    ended = true;
+    forwarding.onEnd?.(how);
+  };
   const outgoing = upstream.send(upstreamTarget(upstream.origin, forwarding.url), {
     method: forwarding.method,
-    headers: { ...requestHeaders(req.headers), ...upstreamCredentials(provider, forwarding.apiKey) },
+    headers: {
+      ...headersWhere(requestHeaders(req.headers) as IncomingHttpHeaders, (name) =>
+        forwarding.bodyDecoded === true ? name !== 'content-encoding' : true,
+      ),
+      'content-length': String(forwarding.body.length),
+      ...upstreamCredentials(provider, forwarding.apiKey),
+    },
   });
   outgoing.on('response', (answer) => {
+    answered = true;
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders(answer.headers));
-    forwarding.onAnswer(answer);
+    forwarding.onAnswer?.(answer);
+    answer.on('end', () => end('ended'));
+    answer.on('error', () => end('cut'));
+    answer.on('close', () => {
+      if (!answer.complete) end('cut');
+    });
     answer.pipe(res);
   });
   outgoing.on('error', (error) => {
-    if (res.headersSent) res.destroy(error);
+    if (res.headersSent || res.destroyed) res.destroy(error);
     else sendRefusal(res, provider, upstreamUnreachable(error));
+    end(answered ? 'cut' : 'unreached');
   });
   // The engine gave up: so does the upstream call.
-  req.on('aborted', () => outgoing.destroy());
   res.on('close', () => {
-    if (!res.writableFinished) outgoing.destroy();
+    if (res.writableFinished) return;
+    outgoing.destroy();
+    end(answered ? 'cut' : 'abandoned');
   });
-  req.pipe(outgoing);
+  outgoing.end(forwarding.body);
 }

@@ -6,8 +6,9 @@
 //   OpenAI     openai.com/api/pricing (input, cached input, output)
 //   Google     ai.google.dev/gemini-api/docs/pricing (paid tier, prompts up to 200k tokens)
 // Checked when this table was written (November 2026). A model that is not listed has no price:
-// its tokens are still counted, its cost is reported as unknown (null), and a cost limit cannot
-// be enforced for it — the job log says so. Update this table, not the code, when prices change.
+// under a cost limit its calls are refused (limits.ts: the limit could not hold for it); without
+// one its tokens are counted and its cost is reported as unknown (null), which the job log says.
+// Update this table, not the code, when prices change.
 
 export type Price = {
   /** Uncached input tokens. */

@@ -76,3 +76,49 @@ function geminiTokens(usage: JsonObject): Partial<TokenCounts> {
     output: num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount),
   };
 }
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * The text one streamed message adds to the answer (text, tool-call arguments, reasoning), to
+ * estimate the output of an answer that ends before it reports its usage.
+ */
+export function generatedText(provider: Provider, message: JsonObject): string {
+  switch (provider) {
+    case 'anthropic': {
+      const delta = obj(message.delta);
+      return message.type === 'content_block_delta' && delta
+        ? text(delta.text) + text(delta.partial_json) + text(delta.thinking)
+        : '';
+    }
+    case 'openai': {
+      // Responses: every `….delta` event; Chat Completions: the choices' deltas.
+      if (typeof message.type === 'string' && message.type.endsWith('.delta')) return text(message.delta);
+      const choices = Array.isArray(message.choices) ? message.choices : [];
+      return choices
+        .map((choice) => obj(obj(choice)?.delta))
+        .map((delta) => {
+          const calls = Array.isArray(delta?.tool_calls) ? delta.tool_calls : [];
+          return (
+            text(delta?.content) +
+            text(delta?.reasoning_content) +
+            calls.map((call) => text(obj(obj(call)?.function)?.arguments)).join('')
+          );
+        })
+        .join('');
+    }
+    case 'gemini': {
+      const candidates = Array.isArray(message.candidates) ? message.candidates : [];
+      return candidates
+        .flatMap((candidate) => {
+          const parts = obj(obj(candidate)?.content)?.parts;
+          return Array.isArray(parts) ? parts : [];
+        })
+        .map((part) => {
+          const p = obj(part);
+          return text(p?.text) + (p?.functionCall ? JSON.stringify(p.functionCall) : '');
+        })
+        .join('');
+    }
+  }
+}

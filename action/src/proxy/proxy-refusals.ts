@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LimitHit } from './limits.ts';
 import type { Provider } from './usage-meter.ts';
 
-export type Refusal = { status: 400 | 401 | 403 | 502; message: string };
+export type Refusal = { status: 400 | 401 | 403 | 413 | 502; message: string };
 
 export function unknownKey(): Refusal {
   return { status: 401, message: 'Agent Dispatch proxy: unknown API key.' };
@@ -62,4 +62,11 @@ export function refuse(
 ): void {
   req.resume();
   sendRefusal(res, provider, refusal);
+}
+
+export function requestTooLarge(limit: number): Refusal {
+  return {
+    status: 413,
+    message: `Agent Dispatch proxy: the request is larger than ${limit} bytes and was not forwarded.`,
+  };
 }

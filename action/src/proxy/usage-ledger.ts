@@ -13,6 +13,8 @@ export type UsageTotals = {
   pricedCostUsd: number;
   models: string[];
   unpricedModels: string[];
+  /** Calls whose answer ended before it reported all its usage: their tokens are partly estimated. */
+  estimatedCalls: number;
 };
 
 export type UsageLedger = {
@@ -29,6 +31,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
   const models = new Set<string>();
   const unpriced = new Set<string>();
   let unknownModelCalls = 0;
+  let estimatedCalls = 0;
 
   function addCost(model: string, used: TokenCounts): void {
     const cost = costOf(model, used);
@@ -39,13 +42,14 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
     if (unpriced.has(model)) return;
     unpriced.add(model);
     log.warning(
-      `The model "${model}" has no price in this version of the action: its tokens are counted, its cost is unknown, and limits.max-cost-usd cannot be enforced for it.`,
+      `The model "${model}" has no price in this version of the action: its tokens are counted and its cost is unknown (with limits.max-cost-usd set, calls to it are refused).`,
     );
   }
 
   return {
     record(call) {
       if (!call.sawUsage) return;
+      if (call.estimated) estimatedCalls += 1;
       tokens = addTokens(tokens, call.tokens);
       if (call.model === null) {
         unknownModelCalls += 1;
@@ -61,6 +65,7 @@ export function createUsageLedger(log: ProxyLog): UsageLedger {
       pricedCostUsd,
       models: [...models],
       unpricedModels: [...unpriced],
+      estimatedCalls,
     }),
   };
 }

@@ -1,6 +1,8 @@
 // Pure: the job summary (markdown) of a run step.
+import type { Isolation } from '../isolation/engine-sandbox.ts';
 import type { TaskResult, TaskStatus } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
+import { isolationCell } from './isolation-words.ts';
 
 export type SummaryInput = {
   spec: TaskSpec;
@@ -8,6 +10,8 @@ export type SummaryInput = {
   status: TaskStatus | null;
   /** Why the result could not be posted, when it could not. */
   postError: string | null;
+  /** As whom the engine ran. */
+  isolation: Isolation;
 };
 
 /** Text from the engine or the App is data: no markdown table breaks, no raw HTML. */
@@ -66,6 +70,7 @@ export function renderJobSummary(input: SummaryInput): string {
     ['Tokens', tokens],
     ['Cost', formatCost(report.costUsd)],
     ['Duration', formatDuration(report.durationMs)],
+    ['Engine isolation', isolationCell(input.isolation)],
     ['Files changed', files],
     ['Result', `${result.outcome.replace('_', ' ')}; task ${escapeCell(state.replace('_', ' '))}`],
     ['Pull request', status?.prUrl ? link(status.prUrl, status.prUrl) : dash],

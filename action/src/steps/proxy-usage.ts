@@ -9,7 +9,14 @@ export function describeProxyStats(stats: ProxyStats): string {
     stats.costUsd !== null
       ? `$${stats.costUsd.toFixed(4)}`
       : `unknown (no price for ${stats.unpricedModels.join(', ') || 'the model'}; $${stats.pricedCostUsd.toFixed(4)} priced)`;
-  return `Model proxy: ${stats.calls} model call(s)${stats.refused > 0 ? `, ${stats.refused} refused at a limit` : ''}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
+  const notes = [
+    stats.refused > 0 ? `${stats.refused} refused at a limit` : null,
+    stats.waited > 0
+      ? `${stats.waited} held back until calls in flight ended (at most ${stats.peakInFlight} at once)`
+      : null,
+    stats.estimatedCalls > 0 ? `${stats.estimatedCalls} ended early, their usage partly estimated` : null,
+  ].filter((note) => note !== null);
+  return `Model proxy: ${stats.calls} model call(s)${notes.map((note) => `, ${note}`).join('')}; tokens ${t.input + t.cacheRead + t.cacheWrite} in (${t.cacheRead} from cache), ${t.output} out; cost ${cost}.`;
 }
 
 /** The CLI's own figures first; the proxy's count fills what the CLI does not report. */

@@ -1,11 +1,13 @@
 // The engine phase of the run step: pick the engine, start the key-holding proxy for it when it
-// calls a model API, prepare it, run it with its output in the job log (workflow commands
-// disabled), and turn whatever goes wrong into words for the App.
+// calls a model API, prepare it, hand the checkout to the engine's user (when isolated), run it
+// with its output in the job log (workflow commands disabled), take the checkout back, and turn
+// whatever goes wrong into words for the App.
 import { errorMessage } from '../action-error.ts';
 import type { Engine, EngineContext, EngineRunResult } from '../engines/engine.ts';
 import { engineBaseEnvironment } from '../engines/engine-environment.ts';
 import { selectEngine } from '../engines/select-engine.ts';
 import { stopCommands } from '../github-runner/workflow-commands.ts';
+import type { EngineSandbox } from '../isolation/engine-sandbox.ts';
 import type { ModelProxy } from '../proxy/model-proxy.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import { type EngineOutput, engineOutput } from './engine-output.ts';
@@ -19,15 +21,26 @@ export type EnginePhase = {
   version: string | null;
   durationMs: number;
   failure: string | null;
+  /** Files the isolated engine linked into the checkout that it was not given (checkout-handover.ts). */
+  planted: string[];
 };
 
-export async function runEngine(step: StepContext, spec: TaskSpec, tempDir: string): Promise<EnginePhase> {
+export function enginePhaseNotRun(spec: TaskSpec): EnginePhase {
+  return { engine: null, version: spec.engine.version, durationMs: 0, failure: null, planted: [] };
+}
+
+export async function runEngine(
+  step: StepContext,
+  spec: TaskSpec,
+  sandbox: EngineSandbox,
+  workTree: string,
+): Promise<EnginePhase> {
   const live = startTranscript(step, spec);
   const ctx = live.ctx;
-  const phase: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  const phase = enginePhaseNotRun(spec);
   const progress = progressEvents(ctx);
   const output = engineOutput(ctx.write);
-  const engineCtx = engineContext(ctx, spec, tempDir, output, progress, live);
+  const engineCtx = engineContext(ctx, spec, sandbox, output, progress, live);
   let proxy: ModelProxy | null = null;
   try {
     const engine = selectEngine(spec.engine.name);
@@ -36,7 +49,12 @@ export async function runEngine(step: StepContext, spec: TaskSpec, tempDir: stri
       engineCtx.modelAccess = { baseUrl: proxy.baseUrl, apiKey: proxy.dummyKey };
     }
     phase.version = (await engine.prepare(engineCtx)).version ?? spec.engine.version;
-    await runInLogGroup(ctx, engine, engineCtx, output, phase);
+    try {
+      await sandbox.enter(workTree);
+      await runInLogGroup(ctx, engine, engineCtx, output, phase);
+    } finally {
+      phase.planted = (await sandbox.leave()).planted;
+    }
   } catch (error) {
     phase.failure = errorMessage(error);
   } finally {
@@ -49,7 +67,7 @@ export async function runEngine(step: StepContext, spec: TaskSpec, tempDir: stri
 function engineContext(
   ctx: StepContext,
   spec: TaskSpec,
-  tempDir: string,
+  sandbox: EngineSandbox,
   output: EngineOutput,
   progress: ProgressEvents,
   live: LiveTranscript,
@@ -57,8 +75,9 @@ function engineContext(
   return {
     spec,
     workingDirectory: ctx.inputs.workingDirectory,
-    tempDir,
-    environment: engineBaseEnvironment(ctx.env),
+    tempDir: sandbox.tempDir,
+    sandbox,
+    environment: sandbox.environment(engineBaseEnvironment(ctx.env)),
     timeoutMs: spec.limits.timeoutMinutes * 60_000,
     graceMs: ctx.graceMs,
     log: ctx.log,

@@ -1,6 +1,7 @@
-// Step `run`, after actions/checkout: spec → engine → changes → result → wait → summary.
-// The OIDC token and the spec are fetched before the engine starts; the result is posted
-// before the step reports failure, so the App always learns how the job ended.
+// Step `run`, after actions/checkout: spec → sandbox → engine → changes → result → wait →
+// summary. The OIDC token and the spec are fetched before the engine starts; the engine runs as a
+// user of its own when the runner allows it (isolation/); the result is posted before the step
+// reports failure, so the App always learns how the job ended.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,11 +9,13 @@ import { ActionError, errorMessage } from '../action-error.ts';
 import { type CheckoutSnapshot, snapshotCheckout } from '../changes/checkout-snapshot.ts';
 import { type CollectedChanges, collectChanges } from '../changes/collect-changes.ts';
 import { guardFileCommands } from '../github-runner/guard-file-commands.ts';
+import { type EngineSandbox, openSandbox } from '../isolation/engine-sandbox.ts';
 import type { TaskResult, TaskStatus } from '../runner-api/task-result.ts';
 import type { TaskSpec } from '../runner-api/task-spec.ts';
 import { buildResult } from './build-result.ts';
+import { isolationNote, isolationRequired } from './isolation-words.ts';
 import { renderJobSummary } from './job-summary.ts';
-import { type EnginePhase, runEngine } from './run-engine.ts';
+import { enginePhaseNotRun, runEngine } from './run-engine.ts';
 import type { StepContext } from './step-context.ts';
 import { waitForTask } from './wait-for-task.ts';
 
@@ -25,12 +28,20 @@ function privateTempRoot(ctx: StepContext): string {
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
 
-async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: string): Promise<TaskResult> {
-  const tempDir = join(stateDir, 'engine');
+async function engineAndChanges(
+  ctx: StepContext,
+  spec: TaskSpec,
+  stateDir: string,
+  sandbox: EngineSandbox,
+): Promise<TaskResult> {
   const gitDir = join(stateDir, 'git');
-  mkdirSync(tempDir);
   mkdirSync(gitDir);
-  const notRun: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  const notRun = enginePhaseNotRun(spec);
+  const { isolation } = sandbox;
+  if (!isolation.isolated && spec.engine.isolation === 'required') {
+    const failure = isolationRequired(isolation.reason);
+    return buildResult({ spec, phase: notRun, changes: [], patch: '', failure, tooLarge: false });
+  }
   let snapshot: CheckoutSnapshot;
   try {
     snapshot = await snapshotCheckout({
@@ -49,10 +60,15 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
     });
   }
   const guard = guardFileCommands(ctx.env);
-  const phase = await runEngine(ctx, spec, tempDir);
+  const phase = await runEngine(ctx, spec, sandbox, snapshot.workTree);
   const tampered = guard.restore();
   if (tampered.length > 0) {
     const failure = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? 'file' : 'files'}), which would change later steps of the job. That was undone and its work discarded.`;
+    ctx.log.error(failure);
+    return buildResult({ spec, phase, changes: [], patch: '', failure, tooLarge: false });
+  }
+  if (phase.planted.length > 0) {
+    const failure = `The agent linked ${phase.planted.length} file(s) into the checkout that it was not given (${phase.planted.slice(0, 5).join(', ')}): collecting them would read files the engine itself may not. Its work was discarded.`;
     ctx.log.error(failure);
     return buildResult({ spec, phase, changes: [], patch: '', failure, tooLarge: false });
   }
@@ -92,8 +108,11 @@ export async function runStep(ctx: StepContext): Promise<number> {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set('task-id', String(spec.task.id));
   const stateDir = mkdtempSync(join(privateTempRoot(ctx), 'agent-dispatch-'));
+  const sandbox = await openSandbox({ env: ctx.env, stateDir });
   try {
-    const result = await engineAndChanges(ctx, spec, stateDir);
+    if (sandbox.isolation.isolated) ctx.log.info(isolationNote(sandbox.isolation));
+    else ctx.log.warning(isolationNote(sandbox.isolation));
+    const result = await engineAndChanges(ctx, spec, stateDir, sandbox);
     if (result.report.error !== null) ctx.log.error(result.report.error);
     ctx.log.info(
       `Outcome: ${result.outcome}; ${result.changes.length} changed path(s). Sending the result to the App.`,
@@ -104,10 +123,13 @@ export async function runStep(ctx: StepContext): Promise<number> {
     ctx.outputs.set('conclusion', postError === null ? (status?.state ?? 'unknown') : 'result-not-delivered');
     ctx.outputs.set('pr-url', status?.prUrl ?? '');
     ctx.outputs.set('cost-usd', result.report.costUsd === null ? '' : String(result.report.costUsd));
-    await ctx.writeSummary(renderJobSummary({ spec, result, status, postError }));
+    await ctx.writeSummary(
+      renderJobSummary({ spec, result, status, postError, isolation: sandbox.isolation }),
+    );
     if (status?.prUrl) ctx.log.info(`Pull request: ${status.prUrl}`);
     return result.outcome === 'completed' && postError === null ? 0 : 1;
   } finally {
+    await sandbox.dispose();
     rmSync(stateDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 // `.github/agent.yml`: what a repository allows and how tasks run. Validated with zod; the same
 // schema is exported as JSON Schema for editors (docs/agent-config.schema.json).
 import { z } from 'zod';
+import { ENGINE_ISOLATION } from '../../contract/task-spec.ts';
 
 export const ENGINES = ['claude-code', 'codex', 'gemini', 'command'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -31,6 +32,12 @@ export const repoConfigSchema = z
       .optional()
       .describe('For the command engine: the command the job runs (the prompt is in $AGENT_PROMPT_FILE).'),
     model: z.string().min(1).max(100).optional().describe('Model name passed to the engine.'),
+    'engine-isolation': z
+      .enum(ENGINE_ISOLATION, { error: 'must be preferred or required' })
+      .default('preferred')
+      .describe(
+        "preferred: the engine runs as an OS user of its own when the runner allows it (root or passwordless sudo on Linux), else as the job's user with a warning. required: a run that cannot isolate the engine is refused.",
+      ),
     trigger: z
       .strictObject({
         'min-permission': z

@@ -83,6 +83,7 @@ export async function buildSpec(
       command: task.engine === 'command' ? (task.settings.command ?? null) : null,
       model: task.settings.model ?? null,
       version: null,
+      isolation: task.settings['engine-isolation'] ?? 'preferred',
     },
     prompt: buildPrompt({
       repository: `${task.repoOwner}/${task.repoName}`,

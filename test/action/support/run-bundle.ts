@@ -1,12 +1,16 @@
 // Runs the committed bundle the way a GitHub runner runs a node24 action: `node
 // action/dist/index.js` with INPUT_* variables, the event payload file, the file commands and
 // the OIDC request variables pointing at the protocol peer.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { RunnerApiPeer } from './runner-api-peer.ts';
 
 export const BUNDLE = resolve(import.meta.dirname, '../../../action/dist/index.js');
+
+/** Where runBundle's `leakFd` lands in the action. */
+export const LEAKED_FD = 40;
 
 const running = new Set<ChildProcess>();
 
@@ -47,6 +51,13 @@ export async function runBundle(options: {
   env?: Record<string, string>;
   /** Called with the action's process once it runs (to signal it, as a cancelled run would). */
   started?: (child: ChildProcess) => void;
+  /** Run as this user (not root, no sudo) with this Node.js, instead of as the test's user. */
+  as?: { uid: number; gid: number; node: string };
+  /**
+   * A descriptor the action inherits as LEAKED_FD without close-on-exec, as from a leaky runner
+   * (Node marks its low inherited descriptors close-on-exec itself, not one this high).
+   */
+  leakFd?: number;
 }): Promise<BundleRun> {
   const dir = join(
     options.runnerDir,
@@ -87,11 +98,21 @@ export async function runBundle(options: {
   // A runner creates the file-command files before the step starts.
   for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STEP_SUMMARY])
     if (file && !existsSync(file)) writeFileSync(file, '');
-  const child = spawn(process.execPath, [BUNDLE], {
+  const as = options.as;
+  if (as) execFileSync('chown', ['-R', `${as.uid}:${as.gid}`, options.runnerDir]);
+  const child = spawn(as?.node ?? process.execPath, [BUNDLE], {
     cwd: options.workspace,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    stdio: [
+      'ignore',
+      'pipe',
+      'pipe',
+      ...(options.leakFd === undefined
+        ? []
+        : [...Array.from({ length: LEAKED_FD - 3 }, () => 'ignore' as const), options.leakFd]),
+    ],
+    ...(as ? { uid: as.uid, gid: as.gid } : {}),
+  }) as ChildProcessByStdio<null, Readable, Readable>;
   running.add(child);
   child.once('exit', () => running.delete(child));
   options.started?.(child);

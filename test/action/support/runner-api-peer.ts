@@ -191,7 +191,12 @@ export async function startRunnerApiPeer(options: PeerOptions): Promise<RunnerAp
 export function specFor(
   taskId: number,
   sha: string,
-  overrides: { command?: string; limits?: Partial<TaskSpec['limits']>; prompt?: string } = {},
+  overrides: {
+    command?: string;
+    limits?: Partial<TaskSpec['limits']>;
+    prompt?: string;
+    isolation?: TaskSpec['engine']['isolation'];
+  } = {},
 ): TaskSpec {
   return {
     task: {
@@ -205,7 +210,13 @@ export function specFor(
       htmlUrl: 'https://github.example/acme/widgets/issues/7',
     },
     checkout: { sha, branch: 'main' },
-    engine: { name: 'command', command: overrides.command ?? 'true', model: null, version: null },
+    engine: {
+      name: 'command',
+      command: overrides.command ?? 'true',
+      model: null,
+      version: null,
+      isolation: overrides.isolation ?? 'preferred',
+    },
     prompt: overrides.prompt ?? 'Add hello.txt',
     limits: {
       timeoutMinutes: 5,

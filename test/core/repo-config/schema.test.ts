@@ -13,6 +13,7 @@ describe('parseRepoConfig', () => {
       'rate-limit': { 'per-user-per-hour': 10 },
       trigger: { 'min-permission': 'write', users: [], 'below-permission': 'approval' },
       'pull-request': { draft: false, labels: ['agent'], 'request-review': true },
+      'engine-isolation': 'preferred',
     });
     expect(result.ok && allowedEngines(result.config)).toEqual(['claude-code']);
   });
@@ -28,10 +29,16 @@ describe('parseRepoConfig', () => {
     [{ limits: { 'max-filez': 3 } }, 'limits', /unknown field\(s\): max-filez/],
     [{ engine: 'command' }, 'command', /required when the command engine/],
     [{ engine: 'codex', engines: ['claude-code'] }, 'engines', /must include the default engine codex/],
+    [{ 'engine-isolation': 'always' }, 'engine-isolation', /must be preferred or required/],
   ])('points at the field of %j', (raw, field, message) => {
     const result = parseRepoConfig(raw);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.issues).toContainEqual({ field, message: expect.stringMatching(message) });
+  });
+
+  it('keeps engine-isolation: required', () => {
+    const result = parseRepoConfig({ 'engine-isolation': 'required' });
+    expect(result.ok && result.config['engine-isolation']).toBe('required');
   });
 
   it('reports several problems at once', () => {

@@ -21,6 +21,8 @@ export type ModelReply = {
   stop_reason?: string;
   /** Overrides the server's default usage for this reply. */
   usage?: Partial<Usage>;
+  /** A streamed answer stops before the events that carry its final usage until this settles. */
+  holdUsage?: Promise<void>;
   /** Answer with an API error instead, as the provider would (e.g. 529 overloaded_error). */
   error?: { status: number; type: string; message: string };
 };

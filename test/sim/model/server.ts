@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { anthropicError, anthropicMessage, writeAnthropicStream } from './anthropic.ts';
 import { geminiError, geminiOffersTools, geminiResponse, geminiRoute, writeGeminiStream } from './gemini.ts';
+import { writeHeld } from './held-stream.ts';
 import {
   chatCompletion,
   openaiError,
@@ -202,17 +203,19 @@ export async function startScriptedModelServer(
       return;
     }
     record.status = 200;
+    const stream = (write: (out: ServerResponse) => void) =>
+      reply.holdUsage ? writeHeld(res, route, reply.holdUsage, write) : write(res);
     if (route === 'anthropic') {
       const message = anthropicMessage(reply, model, usage);
-      if (record.stream) writeAnthropicStream(res, message, requestId);
+      if (record.stream) stream((out) => writeAnthropicStream(out, message, requestId));
       else sendJson(res, 200, message, { 'request-id': requestId });
     } else if (route === 'openai-responses') {
       const response = responsesObject(reply, model, usage);
-      if (record.stream) writeResponsesStream(res, response, requestId);
+      if (record.stream) stream((out) => writeResponsesStream(out, response, requestId));
       else sendJson(res, 200, response, { 'x-request-id': requestId });
     } else {
       const completion = chatCompletion(reply, model, usage);
-      if (record.stream) writeChatStream(res, completion, requestId, json);
+      if (record.stream) stream((out) => writeChatStream(out, completion, requestId, json));
       else sendJson(res, 200, completion, { 'x-request-id': requestId });
     }
   }
@@ -257,8 +260,10 @@ export async function startScriptedModelServer(
     }
     record.status = 200;
     const response = geminiResponse(reply, route.model, { ...baseUsage, ...reply.usage });
-    if (record.stream) writeGeminiStream(res, response);
-    else sendJson(res, 200, response);
+    if (!record.stream) sendJson(res, 200, response);
+    else if (reply.holdUsage)
+      writeHeld(res, 'gemini', reply.holdUsage, (out) => writeGeminiStream(out, response));
+    else writeGeminiStream(res, response);
   }
 
   const server = createServer((req, res) => {
