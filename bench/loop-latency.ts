@@ -28,8 +28,6 @@ const system = await startSystem({
   files: { 'agent.sh': 'echo "change $RANDOM" > "change-$RANDOM.txt"\n' },
   // Production pacing, as a real deployment runs it.
   env: {
-    GITHUB_WRITE_INTERVAL_MS: '1000',
-    GITHUB_NOTIFY_INTERVAL_MS: '3000',
     GITHUB_WRITES_PER_MINUTE: '60',
     GITHUB_WRITE_BURST: '10',
     // The hourly cap (450, under GitHub's 500) would turn this into a wait after ~30 tasks; its
