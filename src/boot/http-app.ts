@@ -1,10 +1,10 @@
 // The App's HTTP server: health and readiness for everyone; with App credentials the webhook
 // route and the runner API, without them Probot's registration flow (setup mode).
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { mountWebhookRoute } from '../flows/ingest/webhook-route.ts';
+import { createWebhookRoute, type WebhookHandler } from '../flows/ingest/webhook-route.ts';
 import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
 import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
@@ -31,7 +31,13 @@ type HttpOptions = {
   accepting(): boolean;
 };
 
-type Routes = { http: Hono; setup: SetupServer | undefined; web: WebParts | undefined };
+type Routes = {
+  http: Hono;
+  /** The webhook route, served ahead of Hono (plain node:http). */
+  webhooks: WebhookHandler | undefined;
+  setup: SetupServer | undefined;
+  web: WebParts | undefined;
+};
 
 async function buildRoutes(options: HttpOptions): Promise<Routes> {
   const { config, pool, log, accepting } = options;
@@ -44,9 +50,9 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
   if (!config.github) {
     const probotSetup = await startProbotSetup(log);
     mountSetupProxy(http, probotSetup.origin);
-    return { http, setup: probotSetup.server, web: undefined };
+    return { http, webhooks: undefined, setup: probotSetup.server, web: undefined };
   }
-  mountWebhookRoute(http, {
+  const webhooks = createWebhookRoute({
     path: config.webhookPath,
     secret: config.github.webhookSecret,
     maxBytes: config.webhookMaxBytes,
@@ -63,22 +69,31 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
   });
   const web = await startWeb({ ...options, credentials: config.github });
   web.mount(http);
-  return { http, setup: undefined, web };
+  return { http, webhooks, setup: undefined, web };
 }
 
-async function listen(app: Hono, host: string, port: number): Promise<Server> {
+function requestListener(routes: Routes): RequestListener {
+  const hono = getRequestListener(routes.http.fetch);
+  const webhooks = routes.webhooks;
+  if (!webhooks) return hono;
+  return (req, res) => (webhooks.matches(req) ? webhooks.handle(req, res) : hono(req, res));
+}
+
+async function listen(listener: RequestListener, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    const server = createServer(listener);
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }
 
 export async function startHttp(options: HttpOptions): Promise<HttpParts> {
   const { config } = options;
-  const { http, setup, web } = await buildRoutes(options);
+  const routes = await buildRoutes(options);
+  const { setup, web } = routes;
   let server: Server;
   try {
-    server = await listen(http, config.host, config.port);
+    server = await listen(requestListener(routes), config.host, config.port);
   } catch (error) {
     await setup?.stop().catch(() => {});
     await web?.close().catch(() => {});
