@@ -1,13 +1,9 @@
 // Group commit at the webhook endpoint: deliveries that arrive while a statement runs share the
 // next one (one statement and one NOTIFY for many deliveries), none is answered before the
 // statement holding it has committed, and a delivery the database refuses fails alone.
-import { sign } from '@octokit/webhooks-methods';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../../src/boot/start-app.ts';
-import { TEST_WEBHOOK_SECRET, testAppConfig } from '../../support/app-config.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { testLogger } from '../../support/quiet-logger.ts';
+import { startWebhookApp, type WebhookApp } from './support/webhook-app.ts';
 
 const command = (n: number) => ({
   action: 'created',
@@ -16,39 +12,17 @@ const command = (n: number) => ({
 });
 
 describe('group commit of webhook deliveries', () => {
-  let db: TestDatabase;
-  let app: RunningApp;
+  let endpoint: WebhookApp;
   let sql: pg.Pool;
+  const deliver = (id: string, payload: object) => endpoint.signed(id, 'issue_comment', payload);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp({
-      config: testAppConfig(),
-      databaseUrl: db.url,
-      log: testLogger(),
-      tasks: () => ({}),
-    });
-    sql = new pg.Pool({ connectionString: db.url });
+    endpoint = await startWebhookApp();
+    sql = endpoint.sql;
   });
   afterAll(async () => {
-    await sql?.end();
-    await app?.stop();
-    await db?.drop();
+    await endpoint?.stop();
   });
-
-  async function deliver(id: string, payload: object): Promise<Response> {
-    const body = JSON.stringify(payload);
-    return fetch(`${app.url}/api/github/webhooks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issue_comment',
-        'x-github-delivery': id,
-        'x-hub-signature-256': await sign(TEST_WEBHOOK_SECRET, body),
-      },
-      body,
-    });
-  }
 
   const stored = async (id: string) =>
     (
@@ -87,7 +61,7 @@ describe('group commit of webhook deliveries', () => {
   }
 
   async function listen() {
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: endpoint.db.url });
     await client.connect();
     let notifications = 0;
     client.on('notification', () => notifications++);
