@@ -4,10 +4,11 @@
 //
 //   npm run bench:loop [-- --tasks 20]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTerminal } from '../src/core/task/task-states.ts';
+import { MAX_CONCURRENT_PER_INSTALLATION } from '../src/github/octokit.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { getTask } from '../src/store/tasks.ts';
 import { COMMAND_CONFIG, startSystem } from '../test/support/system.ts';
@@ -28,8 +29,6 @@ const system = await startSystem({
   files: { 'agent.sh': 'echo "change $RANDOM" > "change-$RANDOM.txt"\n' },
   // Production pacing, as a real deployment runs it.
   env: {
-    GITHUB_WRITE_INTERVAL_MS: '1000',
-    GITHUB_NOTIFY_INTERVAL_MS: '3000',
     GITHUB_WRITES_PER_MINUTE: '60',
     GITHUB_WRITE_BURST: '10',
     // The hourly cap (450, under GitHub's 500) would turn this into a wait after ~30 tasks; its
@@ -42,6 +41,7 @@ const { sim, app } = system;
 
 type Sample = { toDispatch: number; toPr: number; calls: number; writes: number; tokens: number };
 const samples: Sample[] = [];
+const loadBefore = loadavg();
 try {
   for (let i = 0; i < TASKS; i++) {
     const issue = await sim.createIssue({ repo: 'acme/widgets', user: 'alice', title: `Bench task ${i}` });
@@ -102,17 +102,30 @@ const mean = (pick: (s: Sample) => number) => samples.reduce((sum, s) => sum + p
 const row = (name: string, pick: (s: Sample) => number) =>
   `| ${name} | ${percentile(sorted(pick), 50)} | ${percentile(sorted(pick), 95)} | ${Math.min(...sorted(pick))} | ${Math.max(...sorted(pick))} |`;
 
+const p = (pick: (s: Sample) => number, at: number) => percentile(sorted(pick), at);
+const verdict = (met: boolean) => (met ? 'met' : 'not met');
+const goals = [
+  `comment → dispatch p50 ${p((s) => s.toDispatch, 50)} ms (goal ≤ 100 ms: ${verdict(p((s) => s.toDispatch, 50) <= 100)}), p95 ${p((s) => s.toDispatch, 95)} ms (goal ≤ 250 ms: ${verdict(p((s) => s.toDispatch, 95) <= 250)})`,
+  `comment → PR p50 ${p((s) => s.toPr, 50)} ms (goal ≤ 3000 ms: ${verdict(p((s) => s.toPr, 50) <= 3000)}; this includes the simulated runner's job and the action, not only the App)`,
+  `REST calls per task at most ${Math.max(...sorted((s) => s.calls))} (goal ≤ 20: ${verdict(Math.max(...sorted((s) => s.calls)) <= 20)}), content-creating calls at most ${Math.max(...sorted((s) => s.writes))} (goal ≤ 11: ${verdict(Math.max(...sorted((s) => s.writes)) <= 11)})`,
+];
+const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
+
 const markdown = `## The /agent loop in the simulator
 
 \`npm run bench:loop\` — ${machineLine()}
 
+**Shared machine**: these two cores are shared with three other engineers' sessions that were
+running at the same time; 1/5/15-minute load average ${loadText(loadBefore)} at the start and
+${loadText(loadavg())} at the end.
+
 ${TASKS} tasks, one after another, each from a new issue: alice comments \`/agent make a change\`;
 the App (one process, real embedded PostgreSQL) dispatches the workflow; the simulator's runner runs
 the bundled action with a one-line \`command\` engine; the App publishes a pull request. GitHub
-requests are paced as in production — content-creating requests 1 s apart and requests that notify
-people 3 s apart per process, at most 60 content-creating requests a minute per installation after
-a burst of 10 — so the figures are dominated by that pacing, not by the App. Only the hourly cap is
-lifted here; its ceiling is given below.
+requests are paced as in production: the shared per-installation bucket (a burst of 10, then 60
+content-creating requests a minute) and at most ${MAX_CONCURRENT_PER_INSTALLATION} requests of one installation in flight per process;
+there is no fixed spacing between writes. Only the hourly cap is lifted here; its ceiling is given
+below.
 
 | Latency (ms) | p50 | p95 | min | max |
 | --- | --- | --- | --- | --- |
@@ -124,6 +137,8 @@ ${row('comment webhook → pull request opened, task succeeded', (s) => s.toPr)}
 | all REST calls (excluding installation-token requests) | ${mean((s) => s.calls).toFixed(1)} | ${Math.min(...sorted((s) => s.calls))} | ${Math.max(...sorted((s) => s.calls))} |
 | content-creating calls (POST/PATCH/PUT/DELETE) | ${mean((s) => s.writes).toFixed(1)} | ${Math.min(...sorted((s) => s.writes))} | ${Math.max(...sorted((s) => s.writes))} |
 | installation-token requests (cached per repository and purpose for about an hour) | ${mean((s) => s.tokens).toFixed(1)} | ${Math.min(...sorted((s) => s.tokens))} | ${Math.max(...sorted((s) => s.tokens))} |
+
+Against issue 13's goals: ${goals.join('; ')}.
 
 At the App's default pacing (60 content-creating requests a minute, 450 an hour, under GitHub's
 published 80 and 500), one installation can finish about

@@ -123,8 +123,6 @@ async function main(): Promise<number> {
           appId: config.github.appId,
           privateKey: config.github.privateKey,
           baseUrl: config.githubApiUrl,
-          writeIntervalMs: 0,
-          notifyIntervalMs: 0,
         },
         log,
         { pool, limits: config.reliability.githubWrites, signal: stop.signal },

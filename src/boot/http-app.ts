@@ -2,13 +2,13 @@
 // route, the runner API and the web part (sign-in, API, pages, metrics); without them the GitHub
 // App registration flow (setup mode).
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { parse as parseYaml } from 'yaml';
-import { mountWebhookRoute } from '../flows/ingest/webhook-route.ts';
+import { createWebhookRoute, type WebhookHandler } from '../flows/ingest/webhook-route.ts';
 import { mountRunnerRoutes } from '../flows/run/runner-routes.ts';
 import { createOidcVerifier } from '../flows/run/verify-oidc.ts';
 import { mountNextSteps, mountRegistration, type Registration } from '../flows/setup/register-app.ts';
@@ -35,7 +35,12 @@ type HttpOptions = {
   healthOnly?: boolean;
 };
 
-type Routes = { http: Hono; web: WebParts | undefined };
+type Routes = {
+  http: Hono;
+  /** The webhook route, served ahead of Hono (plain node:http). */
+  webhooks: WebhookHandler | undefined;
+  web: WebParts | undefined;
+};
 
 const MANIFEST_FILE = path.resolve(import.meta.dirname, '../../app.yml');
 
@@ -57,13 +62,13 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
     const readiness = await options.readiness();
     return c.json(readiness, readiness.ready ? 200 : 503);
   });
-  if (options.healthOnly) return { http, web: undefined };
+  if (options.healthOnly) return { http, webhooks: undefined, web: undefined };
   mountNextSteps(http, config);
   if (!config.github) {
     mountSetup(http, options);
-    return { http, web: undefined };
+    return { http, webhooks: undefined, web: undefined };
   }
-  mountWebhookRoute(http, {
+  const webhooks = createWebhookRoute({
     path: config.webhookPath,
     secret: config.github.webhookSecret,
     maxBytes: config.webhookMaxBytes,
@@ -80,22 +85,31 @@ async function buildRoutes(options: HttpOptions): Promise<Routes> {
   });
   const web = await startWeb({ ...options, credentials: config.github });
   web.mount(http);
-  return { http, web };
+  return { http, webhooks, web };
 }
 
-async function listen(app: Hono, host: string, port: number): Promise<Server> {
+function requestListener(routes: Routes): RequestListener {
+  const hono = getRequestListener(routes.http.fetch);
+  const webhooks = routes.webhooks;
+  if (!webhooks) return hono;
+  return (req, res) => (webhooks.matches(req) ? webhooks.handle(req, res) : hono(req, res));
+}
+
+async function listen(listener: RequestListener, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server as Server));
+    const server = createServer(listener);
     server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }
 
 export async function startHttp(options: HttpOptions): Promise<HttpParts> {
   const { config } = options;
-  const { http, web } = await buildRoutes(options);
+  const routes = await buildRoutes(options);
+  const { web } = routes;
   let server: Server;
   try {
-    server = await listen(http, config.host, config.port);
+    server = await listen(requestListener(routes), config.host, config.port);
   } catch (error) {
     await web?.close().catch(() => {});
     throw error;

@@ -18,8 +18,6 @@ export function appGitHubClients(
       appId: credentials.appId,
       privateKey: credentials.privateKey,
       baseUrl: config.githubApiUrl,
-      writeIntervalMs: config.githubWriteIntervalMs,
-      notifyIntervalMs: config.githubNotifyIntervalMs,
     },
     log,
     { pool, limits: config.reliability.githubWrites, signal: stop },

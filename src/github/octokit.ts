@@ -44,10 +44,6 @@ export type GitHubAppSettings = {
   appId: number;
   privateKey: string;
   baseUrl: string;
-  /** Least time between two content-creating requests of one installation from this process. */
-  writeIntervalMs: number;
-  /** Least time between two requests that notify people (comments, pull requests, reviewers). */
-  notifyIntervalMs: number;
 };
 
 /** Pacing of content-creating requests per installation, shared by every replica through Postgres. */
@@ -83,6 +79,8 @@ function notReadable(fullName: string, reason: string): Error {
 }
 
 const MAX_WAIT_IN_JOB_SECONDS = 60;
+/** Requests of one installation in flight at once from one process (GitHub's limit is 100). */
+export const MAX_CONCURRENT_PER_INSTALLATION = 10;
 /**
  * Longest wait for a write slot of the shared per-installation bucket inside a job. A slot further
  * away puts the job back in the queue until then (`queue/defer-paced.ts`), freeing the worker for
@@ -119,6 +117,22 @@ function jitteredBase(): number {
   return 1000 + Math.floor(Math.random() * 250);
 }
 
+/**
+ * The throttling plugin's limiter groups, keyed per installation. Octokit would space every write
+ * 1 s apart and every notifying request 3 s apart, per process: a fixed delay in front of each
+ * write, even the first after an hour of quiet. Writes are paced instead by the shared
+ * per-installation bucket in Postgres (`paced-fetch.ts`: a burst, then GitHub's sustained rate),
+ * so these groups only cap concurrency: at most `MAX_CONCURRENT_PER_INSTALLATION` requests of
+ * one installation in flight per process (GitHub allows 100 at once).
+ */
+function pacingGroups() {
+  return {
+    global: new Bottleneck.Group({ maxConcurrent: MAX_CONCURRENT_PER_INSTALLATION }),
+    write: new Bottleneck.Group({}),
+    notifications: new Bottleneck.Group({}),
+  };
+}
+
 type Answer = { status?: number; headers?: Record<string, string | number | undefined> };
 
 /** Counts every answer by route template and status, and keeps the rate limit it reports. */
@@ -147,15 +161,10 @@ export function createGitHubClients(
   const request = baseRequest.defaults({ baseUrl: settings.baseUrl });
   const appAuth = createAppAuth({ appId: settings.appId, privateKey: settings.privateKey, request });
   const octokitLog = log.child({ component: 'github' });
-  // Octokit's throttling plugin spaces writes one second apart per installation, and requests
-  // that notify people three seconds apart (GitHub's advice); the intervals are configurable
-  // here, one group each per process.
-  const writes = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.writeIntervalMs });
-  const notifications = new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.notifyIntervalMs });
   const common = {
     baseUrl: settings.baseUrl,
     log: octokitLog,
-    throttle: { ...throttleOptions(octokitLog), write: writes, notifications },
+    throttle: { ...throttleOptions(octokitLog), ...pacingGroups() },
   };
   const pacing = pacingFor(writePacing.limits);
   // The App's own requests (asking GitHub to redeliver webhooks) create no repository content:

@@ -19,48 +19,60 @@ export type DeliveryRecord = {
 export type RecordOutcome = 'queued' | 'ignored' | 'failed' | 'duplicate';
 
 /**
- * Stores a delivery and, when it carries a payload, queues its job — in one SQL statement (atomic
- * on its own, one round trip): a delivery is never recorded without its job nor queued twice.
+ * Stores deliveries and queues a job for each one that carries a payload — the whole batch in
+ * one SQL statement (atomic on its own, one round trip, one commit, one NOTIFY for the workers
+ * through graphile-worker's `add_jobs`): a delivery is never recorded without its job nor queued
+ * twice. Outcomes come back in the order of `deliveries`; a delivery id seen earlier (in the
+ * table, or earlier in the batch) is a duplicate.
  */
-export async function recordDeliveryRow(
+export async function recordDeliveryRows(
   db: Queryable,
-  delivery: DeliveryRecord,
+  deliveries: DeliveryRecord[],
   job: { task: string; options: Required<Pick<JobOptions, 'maxAttempts'>> },
-): Promise<RecordOutcome> {
-  const process = delivery.payload !== null && delivery.failure === undefined;
-  const outcome = delivery.failure !== undefined ? 'failed' : process ? 'pending' : 'ignored';
-  const result = await db.query<{ inserted: number; queued: number }>(
-    `WITH inserted AS (
+): Promise<RecordOutcome[]> {
+  const rows = deliveries.map((delivery) => {
+    const process = delivery.payload !== null && delivery.failure === undefined;
+    return {
+      delivery_id: delivery.deliveryId,
+      event: delivery.event,
+      action: delivery.action,
+      installation_id: delivery.installationId,
+      repository_id: delivery.repositoryId,
+      payload: process ? delivery.payload : null,
+      process,
+      outcome: delivery.failure !== undefined ? 'failed' : process ? 'pending' : 'ignored',
+      error: delivery.failure?.slice(0, 2000) ?? null,
+    };
+  });
+  const result = await db.query<{ delivery_id: string }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(delivery_id text, event text, action text,
+         installation_id bigint, repository_id bigint, payload jsonb, process boolean, outcome text, error text)
+     ), inserted AS (
        INSERT INTO webhook_deliveries
          (delivery_id, event, action, installation_id, repository_id, payload, outcome, processed_at, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $10, CASE WHEN $7 THEN NULL ELSE now() END, $11)
+       SELECT delivery_id, event, action, installation_id, repository_id, payload, outcome,
+              CASE WHEN process THEN NULL ELSE now() END, error
+         FROM input
        ON CONFLICT (delivery_id) DO NOTHING
-       RETURNING delivery_id
+       RETURNING delivery_id, processed_at IS NULL AS process
+     ), specs AS (
+       SELECT array_agg(ROW($2::text, json_build_object('deliveryId', delivery_id), NULL, NULL, $3::int,
+                'delivery:' || delivery_id, NULL, NULL)::graphile_worker.job_spec) AS specs
+         FROM inserted WHERE process
      ), queued AS (
-       SELECT graphile_worker.add_job(
-         identifier => $8, payload => json_build_object('deliveryId', delivery_id),
-         max_attempts => $9, job_key => 'delivery:' || delivery_id)
-       FROM inserted WHERE $7
+       SELECT count(*) AS n FROM specs, LATERAL graphile_worker.add_jobs(specs.specs) WHERE specs.specs IS NOT NULL
      )
-     SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM queued)::int AS queued`,
-    [
-      delivery.deliveryId,
-      delivery.event,
-      delivery.action,
-      delivery.installationId,
-      delivery.repositoryId,
-      process ? delivery.payload : null,
-      process,
-      job.task,
-      job.options.maxAttempts,
-      outcome,
-      delivery.failure?.slice(0, 2000) ?? null,
-    ],
+     SELECT inserted.delivery_id FROM inserted, queued`,
+    [JSON.stringify(rows), job.task, job.options.maxAttempts],
   );
-  const row = result.rows[0];
-  if (!row || row.inserted === 0) return 'duplicate';
-  if (delivery.failure !== undefined) return 'failed';
-  return row.queued > 0 ? 'queued' : 'ignored';
+  const inserted = new Set(result.rows.map((row) => row.delivery_id));
+  return rows.map((row) => {
+    // Only the first of a batch's copies of an id is the one inserted.
+    if (!inserted.delete(row.delivery_id)) return 'duplicate';
+    if (row.outcome === 'failed') return 'failed';
+    return row.process ? 'queued' : 'ignored';
+  });
 }
 
 export type PendingDelivery = { event: string; payload: Record<string, unknown> };

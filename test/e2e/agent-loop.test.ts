@@ -20,6 +20,7 @@ describe('the /agent loop', () => {
 
   it("turns a write user's command into one task, one run and one pull request", async () => {
     const issue = await stack.issue('Say hello', 'We need a hello.txt.');
+    const firstRequest = stack.sim.requests.length;
     await stack.comment(issue, 'alice', '/agent add a hello.txt file');
     const task = await stack.waitForTask(
       (t) => t.state === 'succeeded' || t.state === 'failed',
@@ -62,6 +63,16 @@ describe('the /agent loop', () => {
     expect(status).toHaveLength(1);
     expect(status[0]?.body).toContain('Pull request opened');
     expect(status[0]?.body).toContain(task.prUrl!);
+
+    // The dispatch is the task's first write on GitHub; the 👀 reaction and the status comment
+    // follow it (they never make the run wait).
+    const writes = stack.sim.requests
+      .slice(firstRequest)
+      .filter((r) => r.method !== 'GET' && !r.route?.endsWith('/access_tokens'))
+      .map((r) => `${r.method} ${r.route}`);
+    expect(writes[0]).toBe('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches');
+    expect(writes).toContain('POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions');
+    expect(writes).toContain('POST /repos/{owner}/{repo}/issues/{issue_number}/comments');
     expect(stack.sim.unexpectedRequests()).toEqual([]);
   }, 90_000);
 });

@@ -65,8 +65,6 @@ describe('loadRepoConfig', () => {
         appId: app.id,
         privateKey: app.privateKey,
         baseUrl: sim.apiUrl,
-        writeIntervalMs: 0,
-        notifyIntervalMs: 0,
       },
       testLogger(),
       { pool: db.pool, limits: { perMinute: 1000, burst: 100, perHour: 100_000 }, signal: stop.signal },

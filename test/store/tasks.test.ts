@@ -76,7 +76,13 @@ describe('task store', () => {
     expect(events).toEqual([
       expect.objectContaining({ seq: 1, type: 'created', toState: 'queued', actor: 'alice' }),
     ]);
-    expect((await jobs(task.id)).map((j) => j.task_identifier)).toEqual(['sync-feedback']);
+    // Its feedback waits for start-queued, so that the dispatch is the task's first write.
+    expect((await jobs(task.id)).map((j) => j.task_identifier)).toEqual([]);
+    const startQueued = await db.pool.query(
+      `SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = 'start-queued:' || $1`,
+      [task.repoId],
+    );
+    expect(startQueued.rows[0].n).toBe(1);
   });
 
   it('returns the existing task for a comment it already made one for', async () => {

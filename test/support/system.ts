@@ -93,8 +93,6 @@ async function startOnSimulator(sim: Simulator, options: SystemOptions): Promise
     LOG_LEVEL: 'silent',
     WORKER_CONCURRENCY: '4',
     // The simulator has no limit of its own unless a test sets one: do not pace like GitHub.
-    GITHUB_WRITE_INTERVAL_MS: '20',
-    GITHUB_NOTIFY_INTERVAL_MS: '20',
     GITHUB_WRITES_PER_MINUTE: '100000',
     GITHUB_WRITE_BURST: '1000',
     GITHUB_WRITES_PER_HOUR: '10000000',

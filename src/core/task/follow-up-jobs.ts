@@ -59,9 +59,19 @@ export function feedbackJob(taskId: number): FollowUpJob {
   };
 }
 
+/**
+ * Whether the change's feedback (the 👀 reaction, the status comment, the check run) waits for
+ * another job, so that the workflow dispatch is a task's first write on GitHub: a new queued task
+ * hears from start-queued (which refreshes the tasks it leaves waiting), a dispatched one from the
+ * dispatch job once its `workflow_dispatch` is sent or has failed.
+ */
+function feedbackFollowsDispatch(from: TaskState | null, to: TaskState): boolean {
+  return (from === null && to === 'queued') || (from === 'queued' && to === 'dispatched');
+}
+
 export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] {
-  const jobs: FollowUpJob[] = [feedbackJob(task.id)];
   const to = task.state;
+  const jobs: FollowUpJob[] = feedbackFollowsDispatch(from, to) ? [] : [feedbackJob(task.id)];
   if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
   if (to === 'dispatched' && from === 'queued') {
     jobs.push({

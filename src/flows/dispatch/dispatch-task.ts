@@ -5,11 +5,13 @@
 import { runTitle } from '../../contract/run-title.ts';
 import { decideStillAuthorized } from '../../core/access/decide-access.ts';
 import { AppError } from '../../core/errors.ts';
+import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
 import { readBranchHead } from '../../github/read-branch-head.ts';
 import { readVoucher } from '../../github/read-permission.ts';
+import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
@@ -97,8 +99,21 @@ async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
 }
 
 export async function dispatchTask(deps: AppDeps, taskId: number, attempt: number): Promise<void> {
-  let task = await getTask(deps.pool, taskId);
+  const task = await getTask(deps.pool, taskId);
   if (task?.state !== 'dispatched' || task.attempt !== attempt || task.workflowRunId !== null) return;
+  try {
+    await dispatchOnce(deps, task);
+  } finally {
+    // The dispatch is the task's first write; its reaction and status comment follow it, and
+    // come even when this attempt fails (follow-up-jobs.ts: feedbackFollowsDispatch).
+    const job = feedbackJob(taskId);
+    await addJob(deps.pool, job.task, job.payload, job.options);
+  }
+}
+
+async function dispatchOnce(deps: AppDeps, dispatched: Task): Promise<void> {
+  let task = dispatched;
+  const { id: taskId, attempt } = task;
   const octokit = deps.github.forRepo(task.installationId, task.repoId, 'dispatch');
   await stillAllowed(octokit, task);
   const overBudget = await userBudgetRefusal(deps.pool, task.settings, task.repoId, {

@@ -33,9 +33,12 @@ export async function startQueued(pool: Db, repoId: number): Promise<number[]> {
       }
     }
     // The tasks still waiting moved up the line (or learned they wait): refresh their status
-    // comments. Their job keys collapse repeated refreshes; unchanged text is not rewritten.
+    // comments, and make the first one of a task that has none (a new task's feedback waits for
+    // this pass: follow-up-jobs.ts). Job keys collapse repeated refreshes; unchanged text is not
+    // rewritten.
     const waiting = queued.filter((task) => !started.includes(task.id));
-    for (const task of waiting.slice(0, MAX_REFRESHED)) {
+    const refreshed = waiting.filter((task, i) => i < MAX_REFRESHED || task.statusCommentId === null);
+    for (const task of refreshed) {
       const job = feedbackJob(task.id);
       await addJob(client, job.task, job.payload, job.options);
     }

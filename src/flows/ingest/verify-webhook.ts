@@ -15,6 +15,8 @@ export type VerifiedWebhook = {
   event: string;
   deliveryId: string;
   payload: Record<string, unknown>;
+  /** The body as text, as it was parsed. */
+  text: string;
 };
 export type RejectedWebhook = { ok: false; status: 400 | 401; reason: string };
 
@@ -41,9 +43,10 @@ export async function verifyWebhook(
   if (!headers.deliveryId || !DELIVERY_ID.test(headers.deliveryId)) {
     return { ok: false, status: 400, reason: 'missing or malformed X-GitHub-Delivery' };
   }
+  const text = rawBody.toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody.toString('utf8'));
+    payload = JSON.parse(text);
   } catch {
     return { ok: false, status: 400, reason: 'body is not JSON' };
   }
@@ -55,5 +58,6 @@ export async function verifyWebhook(
     event: headers.event,
     deliveryId: headers.deliveryId,
     payload: payload as Record<string, unknown>,
+    text,
   };
 }

@@ -30,8 +30,6 @@ export type AppConfig = {
   logLevel: (typeof LOG_LEVELS)[number];
   logFormat: 'json' | 'pretty';
   workerConcurrency: number;
-  githubWriteIntervalMs: number;
-  githubNotifyIntervalMs: number;
   oidc: { issuer: string; jwksUrl: string };
   shutdownTimeoutMs: number;
   /** Write pacing across replicas, the sweeper, retention, redelivery (docs/reliability.md). */
@@ -104,8 +102,6 @@ const schema = z.object({
     z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   ),
   WORKER_CONCURRENCY: integer('WORKER_CONCURRENCY', 4, 1, 100),
-  GITHUB_WRITE_INTERVAL_MS: integer('GITHUB_WRITE_INTERVAL_MS', 1000, 0, 60_000),
-  GITHUB_NOTIFY_INTERVAL_MS: integer('GITHUB_NOTIFY_INTERVAL_MS', 3000, 0, 60_000),
   OIDC_ISSUER: url('OIDC_ISSUER', 'https://token.actions.githubusercontent.com'),
   OIDC_JWKS_URL: optionalUrl('OIDC_JWKS_URL'),
   SHUTDOWN_TIMEOUT_MS: integer('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
@@ -184,8 +180,6 @@ export function readConfig(
       logLevel: e.LOG_LEVEL,
       logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
       workerConcurrency: e.WORKER_CONCURRENCY,
-      githubWriteIntervalMs: e.GITHUB_WRITE_INTERVAL_MS,
-      githubNotifyIntervalMs: e.GITHUB_NOTIFY_INTERVAL_MS,
       oidc: { issuer, jwksUrl: e.OIDC_JWKS_URL ?? `${issuer}/.well-known/jwks` },
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       reliability: {

@@ -28,6 +28,7 @@ describe('verifyWebhook', () => {
       event: 'issue_comment',
       deliveryId: 'abc-123',
       payload: { action: 'created', n: 1 },
+      text: body,
     });
   });
 

@@ -1,49 +1,23 @@
 import { sign } from '@octokit/webhooks-methods';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApp, startApp } from '../../../src/boot/start-app.ts';
-import { TEST_WEBHOOK_SECRET, testAppConfig } from '../../support/app-config.ts';
-import { createTestDatabase, type TestDatabase, testPool } from '../../support/database.ts';
-import { testLogger } from '../../support/quiet-logger.ts';
+import { TEST_WEBHOOK_SECRET } from '../../support/app-config.ts';
+import { startWebhookApp, type WebhookApp } from './support/webhook-app.ts';
 
 // No workers run jobs here (empty task list), so queued jobs stay visible in the queue table.
 describe('POST /api/github/webhooks', () => {
-  let db: TestDatabase;
-  let app: RunningApp;
+  let endpoint: WebhookApp;
   let sql: pg.Pool;
+  const post = (body: string, headers: Record<string, string>) => endpoint.post(body, headers);
+  const signed = (id: string, event: string, payload: object) => endpoint.signed(id, event, payload);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp({
-      config: testAppConfig({ WEBHOOK_MAX_BYTES: '4096' }),
-      databaseUrl: db.url,
-      log: testLogger(),
-      tasks: () => ({}),
-    });
-    sql = testPool(db.url);
+    endpoint = await startWebhookApp({ WEBHOOK_MAX_BYTES: '4096' });
+    sql = endpoint.sql;
   });
   afterAll(async () => {
-    await sql?.end();
-    await app?.stop();
-    await db?.drop();
+    await endpoint?.stop();
   });
-
-  async function post(body: string, headers: Record<string, string>) {
-    return fetch(`${app.url}/api/github/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-    });
-  }
-
-  async function signed(id: string, event: string, payload: object) {
-    const body = JSON.stringify(payload);
-    return post(body, {
-      'x-github-event': event,
-      'x-github-delivery': id,
-      'x-hub-signature-256': await sign(TEST_WEBHOOK_SECRET, body),
-    });
-  }
 
   const countDeliveries = async (id: string) =>
     (await sql.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivery_id = $1', [id]))

@@ -53,8 +53,6 @@ export async function startGitHubFixture(
           appId: app.id,
           privateKey: app.privateKey,
           baseUrl: sim.apiUrl,
-          writeIntervalMs: 0,
-          notifyIntervalMs: 0,
         },
         testLogger(),
         { pool: db.pool, limits, signal: stop.signal },

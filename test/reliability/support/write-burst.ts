@@ -29,8 +29,6 @@ const clients = createGitHubClients(
     appId: settings.appId,
     privateKey: settings.privateKey,
     baseUrl: settings.apiUrl,
-    writeIntervalMs: 0,
-    notifyIntervalMs: 0,
   },
   log,
   { pool, limits: settings.limits, signal: new AbortController().signal },
