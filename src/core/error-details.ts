@@ -61,5 +61,8 @@ export type ErrorDetails = {
   sign_in_unavailable: Record<string, never>;
   sign_in_failed: { reason: string };
   github_unavailable: { reason: string };
+  handoff_missing: { step: string; handoff: string };
+  plan_changed: { taskId: number; reason: string };
+  pipeline_not_found: { name: string; defined: string[] };
 };
 export type ErrorCode = keyof ErrorDetails;

@@ -59,6 +59,9 @@ export const ERROR_KINDS = {
   sign_in_unavailable: { status: 503, permanent: true },
   sign_in_failed: { status: 400, permanent: true },
   github_unavailable: { status: 502, permanent: false },
+  handoff_missing: { status: 409, permanent: true },
+  plan_changed: { status: 409, permanent: true },
+  pipeline_not_found: { status: 422, permanent: true },
 } as const satisfies Record<ErrorCode, ErrorKind>;
 
 export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];
