@@ -4486,9 +4486,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4537,8 +4537,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -23659,10 +23659,10 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 function isValidCIDRv6(value) {
-  const parts = value.split("/");
-  if (parts.length !== 2)
+  const parts2 = value.split("/");
+  if (parts2.length !== 2)
     return false;
-  const [address, prefix] = parts;
+  const [address, prefix] = parts2;
   if (!prefix)
     return false;
   const prefixNum = Number(prefix);
@@ -25778,8 +25778,8 @@ function isRecursive(inst, stack, resolve2) {
       result = answer;
   };
   const def = inst._zod.def;
-  const kind = def.type;
-  switch (kind) {
+  const kind2 = def.type;
+  switch (kind2) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
@@ -25859,7 +25859,7 @@ function isRecursive(inst, stack, resolve2) {
     case "custom":
       break;
     default: {
-      kind;
+      kind2;
       for (const key in def) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
@@ -36119,10 +36119,10 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts2, params) {
   return new Class2({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...normalizeParams(params)
   });
 }
@@ -36535,15 +36535,15 @@ function foldObjects(members2) {
     for (const key in object2.properties) {
       if (Object.prototype.hasOwnProperty.call(properties, key))
         continue;
-      const parts = [];
+      const parts2 = [];
       for (const other of objects) {
         const part = other.properties?.[key] ?? undeclaredConstraint(other);
         if (part === null || part === void 0)
           continue;
-        if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
-          parts.push(part);
+        if (!parts2.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+          parts2.push(part);
       }
-      const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
+      const merged = parts2.length === 1 ? parts2[0] : foldObjects(parts2) ?? { allOf: parts2 };
       assignProp(properties, key, merged);
     }
     for (const key of object2.required ?? [])
@@ -39275,10 +39275,10 @@ var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (ins
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts2, params) {
   return new ZodTemplateLiteral({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -39618,24 +39618,24 @@ function canonicalKey(value, seen) {
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      const parts2 = [];
+      const parts3 = [];
       for (const item of value) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
-        parts2.push(key);
+        parts3.push(key);
       }
-      return `a${parts2.length}:[${parts2.join(",")}]`;
+      return `a${parts3.length}:[${parts3.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
-    const parts = [];
+    const parts2 = [];
     for (const k of keys) {
       const key = canonicalKey(value[k], seen);
       if (key === null)
         return null;
-      parts.push(`${k.length}:${k}=${key}`);
+      parts2.push(`${k.length}:${k}=${key}`);
     }
-    return `o${parts.length}:{${parts.join(",")}}`;
+    return `o${parts2.length}:{${parts2.join(",")}}`;
   } finally {
     seen.delete(value);
   }
@@ -40200,8 +40200,8 @@ function visit(schema, fnOrHandlers) {
   }
   function mapInner(s) {
     const def = s._zod.def;
-    const kind = def.type;
-    switch (kind) {
+    const kind2 = def.type;
+    switch (kind2) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
@@ -40321,7 +40321,7 @@ function visit(schema, fnOrHandlers) {
       case "custom":
         return s;
       default: {
-        kind;
+        kind2;
         return s;
       }
     }
@@ -40502,6 +40502,40 @@ function describeNetworkError(error62) {
   return cause?.code ?? cause?.message ?? errorMessage(error62);
 }
 
+// src/contract/job-result.ts
+var FILE_MODES = ["100644", "100755", "120000", "160000"];
+var changeSchema = external_exports.discriminatedUnion("status", [
+  external_exports.strictObject({
+    path: external_exports.string().min(1).max(4096),
+    status: external_exports.enum(["added", "modified"]),
+    mode: external_exports.enum(FILE_MODES),
+    content: external_exports.base64()
+  }),
+  external_exports.strictObject({ path: external_exports.string().min(1).max(4096), status: external_exports.literal("deleted") })
+]);
+var reportSchema = external_exports.object({
+  engine: external_exports.string().max(100),
+  engineVersion: external_exports.string().max(100).nullable().default(null),
+  model: external_exports.string().max(200).nullable().default(null),
+  turns: external_exports.number().int().nonnegative().nullable().default(null),
+  inputTokens: external_exports.number().int().nonnegative().nullable().default(null),
+  outputTokens: external_exports.number().int().nonnegative().nullable().default(null),
+  costUsd: external_exports.number().nonnegative().nullable().default(null),
+  durationMs: external_exports.number().int().nonnegative().nullable().default(null),
+  exitCode: external_exports.number().int().nullable().default(null),
+  summary: external_exports.string().max(2e4).nullable().default(null),
+  /** A plan step's plan (its engine's final message): what people approve and the next step receives. */
+  plan: external_exports.string().max(5e4).nullable().optional(),
+  error: external_exports.string().max(2e4).nullable().default(null)
+});
+var OUTCOMES = ["completed", "failed", "timed_out", "limit_reached"];
+var resultSchema = external_exports.strictObject({
+  outcome: external_exports.enum(OUTCOMES),
+  changes: external_exports.array(changeSchema).max(1e5),
+  patch: external_exports.string(),
+  report: reportSchema
+});
+
 // src/contract/task-spec.ts
 var positiveInt = external_exports.number().int().positive();
 var nonNegative = external_exports.number().nonnegative();
@@ -40511,7 +40545,8 @@ var taskSpecSchema = external_exports.object({
     attempt: positiveInt,
     repository: external_exports.string().min(1),
     repositoryId: positiveInt,
-    issueNumber: positiveInt,
+    /** Null for a scheduled task without an issue. */
+    issueNumber: positiveInt.nullable(),
     pullRequest: external_exports.boolean(),
     requester: external_exports.string(),
     htmlUrl: external_exports.string()
@@ -40527,6 +40562,31 @@ var taskSpecSchema = external_exports.object({
     version: external_exports.string().nullable()
   }),
   prompt: external_exports.string(),
+  /** The pipeline step this run is (null: a single run). A read-only step's changes are discarded. */
+  step: external_exports.object({
+    pipeline: external_exports.string(),
+    name: external_exports.string(),
+    index: external_exports.number().int().nonnegative(),
+    count: positiveInt,
+    round: positiveInt,
+    handoff: external_exports.enum(["plan", "summary", "diff", "review"]),
+    readOnly: external_exports.boolean()
+  }).nullable().optional(),
+  /**
+   * What earlier steps handed on: their texts (also in the prompt, verbatim) and the change of
+   * the last diff step, which the action applies to the checkout before the engine starts.
+   */
+  handoff: external_exports.object({
+    received: external_exports.array(
+      external_exports.object({
+        step: external_exports.string(),
+        kind: external_exports.enum(["plan", "summary", "diff", "review"]),
+        sha256: external_exports.string(),
+        text: external_exports.string()
+      })
+    ),
+    changes: external_exports.array(changeSchema)
+  }).nullable().optional(),
   limits: external_exports.object({
     timeoutMinutes: external_exports.number().positive(),
     maxTurns: nonNegative,
@@ -40698,13 +40758,77 @@ async function prepareStep(ctx) {
 }
 
 // action/src/steps/run-step.ts
-import { mkdirSync as mkdirSync6, mkdtempSync as mkdtempSync2, rmSync as rmSync4 } from "node:fs";
+import { mkdirSync as mkdirSync7, mkdtempSync as mkdtempSync2, rmSync as rmSync5 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join11, relative } from "node:path";
+import { join as join12, relative } from "node:path";
+
+// action/src/changes/apply-handoff.ts
+import { chmodSync, lstatSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+function parts(path2) {
+  const split = path2.split("/");
+  const bad = split.some(
+    (p) => p === "" || p === "." || p === ".." || p.toLowerCase() === ".git" || p.includes("\0")
+  );
+  if (path2.startsWith("/") || bad)
+    throw new ActionError(
+      "bad-spec",
+      `The handed-on change holds the path ${JSON.stringify(path2)}, which it may not.`
+    );
+  return split;
+}
+function kind(path2) {
+  try {
+    const stat2 = lstatSync(path2);
+    return stat2.isSymbolicLink() ? "link" : stat2.isDirectory() ? "dir" : "file";
+  } catch {
+    return "none";
+  }
+}
+function parentOf(root, segments) {
+  let dir = root;
+  for (const segment of segments.slice(0, -1)) {
+    dir = join(dir, segment);
+    const found = kind(dir);
+    if (found === "none") mkdirSync(dir);
+    else if (found !== "dir")
+      throw new ActionError(
+        "bad-spec",
+        `The handed-on change writes below ${JSON.stringify(segment)}, which is not a directory.`
+      );
+  }
+  return dir;
+}
+function clear(path2) {
+  const found = kind(path2);
+  if (found === "dir") rmSync(path2, { recursive: true, force: true });
+  else if (found !== "none") unlinkSync(path2);
+}
+function applyHandedOnChanges(workTree, changes) {
+  let applied = 0;
+  for (const change of changes) {
+    const segments = parts(change.path);
+    const target = join(parentOf(workTree, segments), segments.at(-1));
+    clear(target);
+    if (change.status === "deleted") {
+      applied++;
+      continue;
+    }
+    const content = Buffer.from(change.content, "base64");
+    if (change.mode === "160000") continue;
+    if (change.mode === "120000") symlinkSync(content.toString("utf8"), target);
+    else {
+      writeFileSync(target, content);
+      chmodSync(target, change.mode === "100755" ? 493 : 420);
+    }
+    applied++;
+  }
+  return applied;
+}
 
 // action/src/changes/checkout-snapshot.ts
 import { copyFileSync, existsSync as existsSync2, statSync, utimesSync } from "node:fs";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 
 // action/src/changes/hardened-git.ts
 import { spawn } from "node:child_process";
@@ -40809,12 +40933,12 @@ async function snapshotCheckout(options) {
   }
   let index = null;
   if (existsSync2(found.indexPath)) {
-    index = join(options.stateDir, "checkout-index");
+    index = join2(options.stateDir, "checkout-index");
     copyIndex(found.indexPath, index);
   }
   return {
     workTree: found.workTree,
-    objectsDir: join(found.commonDir, "objects"),
+    objectsDir: join2(found.commonDir, "objects"),
     index,
     baseSha: options.baseSha,
     stateDir: options.stateDir
@@ -40844,38 +40968,6 @@ function copyIndex(from, to) {
   const { atime, mtime } = statSync(from);
   utimesSync(to, atime, mtime);
 }
-
-// src/contract/job-result.ts
-var FILE_MODES = ["100644", "100755", "120000", "160000"];
-var changeSchema = external_exports.discriminatedUnion("status", [
-  external_exports.strictObject({
-    path: external_exports.string().min(1).max(4096),
-    status: external_exports.enum(["added", "modified"]),
-    mode: external_exports.enum(FILE_MODES),
-    content: external_exports.base64()
-  }),
-  external_exports.strictObject({ path: external_exports.string().min(1).max(4096), status: external_exports.literal("deleted") })
-]);
-var reportSchema = external_exports.object({
-  engine: external_exports.string().max(100),
-  engineVersion: external_exports.string().max(100).nullable().default(null),
-  model: external_exports.string().max(200).nullable().default(null),
-  turns: external_exports.number().int().nonnegative().nullable().default(null),
-  inputTokens: external_exports.number().int().nonnegative().nullable().default(null),
-  outputTokens: external_exports.number().int().nonnegative().nullable().default(null),
-  costUsd: external_exports.number().nonnegative().nullable().default(null),
-  durationMs: external_exports.number().int().nonnegative().nullable().default(null),
-  exitCode: external_exports.number().int().nullable().default(null),
-  summary: external_exports.string().max(2e4).nullable().default(null),
-  error: external_exports.string().max(2e4).nullable().default(null)
-});
-var OUTCOMES = ["completed", "failed", "timed_out", "limit_reached"];
-var resultSchema = external_exports.strictObject({
-  outcome: external_exports.enum(OUTCOMES),
-  changes: external_exports.array(changeSchema).max(1e5),
-  patch: external_exports.string(),
-  report: reportSchema
-});
 
 // action/src/changes/git-records.ts
 var utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -40933,19 +41025,19 @@ function parseCatFileBatch(output2) {
 }
 
 // action/src/changes/private-repository.ts
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join as join2 } from "node:path";
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join3 } from "node:path";
 async function openPrivateRepository(snapshot) {
-  const gitDir = join2(snapshot.stateDir, "collect.git");
-  const index = join2(snapshot.stateDir, "collect-index");
-  const home = join2(snapshot.stateDir, "home");
-  mkdirSync(home, { recursive: true });
+  const gitDir = join3(snapshot.stateDir, "collect.git");
+  const index = join3(snapshot.stateDir, "collect-index");
+  const home = join3(snapshot.stateDir, "home");
+  mkdirSync2(home, { recursive: true });
   const objectFormat = snapshot.baseSha.length === 64 ? "sha256" : "sha1";
   await git(["init", "--quiet", "--bare", `--object-format=${objectFormat}`, gitDir], {
     cwd: snapshot.stateDir,
     env: hardenedGitEnvironment(home)
   });
-  writeFileSync(join2(gitDir, "objects", "info", "alternates"), `${snapshot.objectsDir}
+  writeFileSync2(join3(gitDir, "objects", "info", "alternates"), `${snapshot.objectsDir}
 `);
   const env = hardenedGitEnvironment(home, {
     GIT_DIR: gitDir,
@@ -41054,7 +41146,7 @@ function toChange(entry, contents) {
 }
 
 // action/src/github-runner/guard-file-commands.ts
-import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync2, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import path from "node:path";
 var FILE_COMMANDS = [
   "GITHUB_ENV",
@@ -41078,14 +41170,14 @@ function guardFileCommands(env) {
       for (const [file2, content] of files) {
         const now = existsSync3(file2) ? readFileSync2(file2) : void 0;
         if (!now?.equals(content)) {
-          writeFileSync2(file2, content);
+          writeFileSync3(file2, content);
           tampered.push(file2);
         }
       }
       for (const [directory, names] of before) {
         for (const name of existsSync3(directory) ? readdirSync2(directory) : []) {
           if (names.has(name)) continue;
-          rmSync(path.join(directory, name), { force: true, recursive: true });
+          rmSync2(path.join(directory, name), { force: true, recursive: true });
           tampered.push(path.join(directory, name));
         }
       }
@@ -41133,6 +41225,8 @@ function buildResult(input3) {
       durationMs: phase.durationMs,
       exitCode: phase.engine?.exitCode ?? null,
       summary: phase.engine?.summary ?? null,
+      // A plan step hands on its engine's final message as the plan.
+      plan: spec.step?.handoff === "plan" ? phase.engine?.summary ?? null : null,
       error: error62
     }
   };
@@ -41234,7 +41328,7 @@ function engineBaseEnvironment(env) {
 }
 
 // action/src/engines/claude-code-engine.ts
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // action/src/engines/json-lines.ts
 import { StringDecoder } from "node:string_decoder";
@@ -41406,8 +41500,8 @@ function limitOf(subtype, turns) {
 }
 
 // action/src/engines/cli-engine.ts
-import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { mkdirSync as mkdirSync4, writeFileSync as writeFileSync5 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // action/src/engines/engine-report.ts
 var MAX_SUMMARY_CHARS = 4e3;
@@ -41428,13 +41522,13 @@ function processFailure(who, ended, timeoutMs, reported = null) {
 }
 
 // action/src/engines/install-cli.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, mkdtempSync, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
+import { existsSync as existsSync5, mkdirSync as mkdirSync3, mkdtempSync, renameSync, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { join as join6 } from "node:path";
 
 // action/src/engines/cli-on-path.ts
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
-import { delimiter, isAbsolute as isAbsolute2, join as join3 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute2, join as join4 } from "node:path";
 
 // action/src/engines/run-process-tree.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -41557,7 +41651,7 @@ async function runNpm(args, env) {
 
 // action/src/engines/cli-on-path.ts
 async function onPath(cli, env) {
-  const command = (env.PATH ?? "").split(delimiter).filter((dir) => isAbsolute2(dir)).map((dir) => join3(dir, cli.command)).find((file2) => {
+  const command = (env.PATH ?? "").split(delimiter).filter((dir) => isAbsolute2(dir)).map((dir) => join4(dir, cli.command)).find((file2) => {
     try {
       accessSync(file2, constants3.X_OK);
       return true;
@@ -41581,13 +41675,13 @@ async function onPath(cli, env) {
 // action/src/engines/tool-cache.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 function toolCacheRoot(env) {
-  return env.RUNNER_TOOL_CACHE || join4(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
+  return env.RUNNER_TOOL_CACHE || join5(env.HOME || homedir(), ".cache", "agent-dispatch", "tools");
 }
 function installDirectory(root, cli) {
-  const versionDir = join4(root, cli.tool, cli.version);
-  return { dir: join4(versionDir, process.arch), marker: join4(versionDir, `${process.arch}.complete`) };
+  const versionDir = join5(root, cli.tool, cli.version);
+  return { dir: join5(versionDir, process.arch), marker: join5(versionDir, `${process.arch}.complete`) };
 }
 function isCached(cli, place) {
   return existsSync4(place.marker) && existsSync4(cli.entry(place.dir));
@@ -41620,9 +41714,9 @@ async function installCli(cli, env, log) {
   return { dir: place.dir, command: null, version: cli.version, installedNow: true };
 }
 async function installIntoToolCache(cli, place, env, log) {
-  const parent = join5(place.dir, "..");
-  mkdirSync2(parent, { recursive: true });
-  const staging = mkdtempSync(join5(parent, `.${process.arch}-staging-`));
+  const parent = join6(place.dir, "..");
+  mkdirSync3(parent, { recursive: true });
+  const staging = mkdtempSync(join6(parent, `.${process.arch}-staging-`));
   const started2 = Date.now();
   log.info(`Installing ${cli.name}@${cli.version} from the npm registry into the tool cache…`);
   try {
@@ -41634,9 +41728,9 @@ async function installIntoToolCache(cli, place, env, log) {
       );
     }
     moveIntoPlace(cli, staging, place.dir);
-    writeFileSync3(place.marker, "");
+    writeFileSync4(place.marker, "");
   } finally {
-    rmSync2(staging, { recursive: true, force: true });
+    rmSync3(staging, { recursive: true, force: true });
   }
   log.info(`Installed ${cli.name}@${cli.version} in ${((Date.now() - started2) / 1e3).toFixed(1)} s.`);
 }
@@ -41660,14 +41754,14 @@ function moveIntoPlace(cli, staging, dir) {
     renameSync(staging, dir);
   } catch {
     if (!existsSync5(cli.entry(dir))) {
-      rmSync2(dir, { recursive: true, force: true });
+      rmSync3(dir, { recursive: true, force: true });
       renameSync(staging, dir);
     }
   }
 }
 
 // action/src/engines/cli-engine.ts
-var promptFile = (ctx) => join6(ctx.tempDir, "prompt.md");
+var promptFile = (ctx) => join7(ctx.tempDir, "prompt.md");
 function cliEngine(adapter4) {
   let installed = null;
   return {
@@ -41676,7 +41770,7 @@ function cliEngine(adapter4) {
     async prepare(ctx) {
       const version2 = ctx.spec.engine.version ?? adapter4.defaultVersion;
       installed = await installCli(adapter4.cli(version2), ctx.jobEnvironment, ctx.log);
-      writeFileSync4(promptFile(ctx), ctx.spec.prompt, { mode: 384 });
+      writeFileSync5(promptFile(ctx), ctx.spec.prompt, { mode: 384 });
       return { version: installed.version };
     },
     async run(ctx) {
@@ -41720,8 +41814,8 @@ function behindProxy(adapter4, ctx) {
   return ctx.modelAccess;
 }
 function privateHome(ctx) {
-  const home = join6(ctx.tempDir, "home");
-  mkdirSync3(home, { recursive: true, mode: 448 });
+  const home = join7(ctx.tempDir, "home");
+  mkdirSync4(home, { recursive: true, mode: 448 });
   return home;
 }
 function showEvents(parser, ctx) {
@@ -41772,7 +41866,7 @@ function claudeCodePlatformPackage() {
   return `@anthropic-ai/claude-code-${platformName()}${isMusl() ? "-musl" : ""}`;
 }
 function claudeCodeBinary(dir) {
-  return join7(
+  return join8(
     dir,
     "node_modules",
     claudeCodePlatformPackage(),
@@ -41799,7 +41893,12 @@ var adapter = {
   defaultVersion: CLAUDE_CODE_VERSION,
   cli: claudeCodeCli,
   command(installed, ctx) {
-    const { limits, engine } = ctx.spec;
+    const { limits, engine, step } = ctx.spec;
+    const tools = step?.readOnly ? ["--permission-mode", "default", "--disallowedTools", "Bash,Edit,MultiEdit,Write,NotebookEdit"] : (
+      // Edits in the checkout and shell commands (builds, tests) need no approval: the job is
+      // the sandbox, and what the agent proposes goes through policy and review.
+      ["--permission-mode", "acceptEdits", "--allowedTools", "Bash"]
+    );
     return {
       file: installed.command ?? claudeCodeBinary(installed.dir ?? ""),
       args: [
@@ -41807,12 +41906,7 @@ var adapter = {
         "--output-format",
         "stream-json",
         "--verbose",
-        // Edits in the checkout and shell commands (builds, tests) need no approval: the job is
-        // the sandbox, and what the agent proposes goes through policy and review.
-        "--permission-mode",
-        "acceptEdits",
-        "--allowedTools",
-        "Bash",
+        ...tools,
         "--max-turns",
         String(limits.maxTurns),
         ...engine.model === null ? [] : ["--model", engine.model]
@@ -41822,7 +41916,7 @@ var adapter = {
   environment: (_ctx, access2, home) => ({
     ANTHROPIC_BASE_URL: access2.baseUrl,
     ANTHROPIC_API_KEY: access2.apiKey,
-    CLAUDE_CONFIG_DIR: join7(home, ".claude"),
+    CLAUDE_CONFIG_DIR: join8(home, ".claude"),
     ...CLAUDE_CODE_OFFLINE_ENV
   }),
   createParser: claudeCodeParser
@@ -41832,8 +41926,8 @@ function claudeCodeEngine() {
 }
 
 // action/src/engines/codex-engine.ts
-import { mkdirSync as mkdirSync4 } from "node:fs";
-import { join as join8 } from "node:path";
+import { mkdirSync as mkdirSync5 } from "node:fs";
+import { join as join9 } from "node:path";
 
 // action/src/engines/codex-stream.ts
 var TOOL_ITEMS = {
@@ -41920,7 +42014,7 @@ var TRIPLES = {
 };
 function codexBinary(dir) {
   const platform2 = platformName();
-  return join8(
+  return join9(
     dir,
     "node_modules",
     `@openai/codex-${platform2}`,
@@ -41971,8 +42065,8 @@ var adapter2 = {
     };
   },
   environment(_ctx, access2, home) {
-    const codexHome = join8(home, ".codex");
-    mkdirSync4(codexHome, { recursive: true, mode: 448 });
+    const codexHome = join9(home, ".codex");
+    mkdirSync5(codexHome, { recursive: true, mode: 448 });
     return { OPENAI_API_KEY: access2.apiKey, CODEX_HOME: codexHome };
   },
   createParser: codexParser
@@ -41982,14 +42076,15 @@ function codexEngine() {
 }
 
 // action/src/engines/command-engine.ts
-import { readFileSync as readFileSync3, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync3, rmSync as rmSync4, writeFileSync as writeFileSync6 } from "node:fs";
+import { join as join10 } from "node:path";
 var MAX_PROMPT_ENV_BYTES = 100 * 1024;
 function commandFiles(tempDir) {
   return {
-    prompt: join9(tempDir, "prompt.md"),
-    summary: join9(tempDir, "summary.md"),
-    usage: join9(tempDir, "usage.json")
+    prompt: join10(tempDir, "prompt.md"),
+    summary: join10(tempDir, "summary.md"),
+    usage: join10(tempDir, "usage.json"),
+    handoff: join10(tempDir, "handoff.json")
   };
 }
 function requireCommand(ctx) {
@@ -42015,9 +42110,11 @@ function commandEngine() {
     async prepare(ctx) {
       requireCommand(ctx);
       const files = commandFiles(ctx.tempDir);
-      writeFileSync5(files.prompt, ctx.spec.prompt, { mode: 384 });
-      rmSync3(files.summary, { force: true });
-      rmSync3(files.usage, { force: true });
+      writeFileSync6(files.prompt, ctx.spec.prompt, { mode: 384 });
+      if (ctx.spec.step)
+        writeFileSync6(files.handoff, JSON.stringify(ctx.spec.handoff?.received ?? []), { mode: 384 });
+      rmSync4(files.summary, { force: true });
+      rmSync4(files.usage, { force: true });
       return { version: ctx.spec.engine.version };
     },
     async run(ctx) {
@@ -42065,7 +42162,12 @@ function commandEnvironment(ctx, files) {
     AGENT_USAGE_FILE: files.usage,
     ...spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model },
     AGENT_MAX_TURNS: String(spec.limits.maxTurns),
-    AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd)
+    AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd),
+    ...spec.step ? {
+      AGENT_STEP: spec.step.name,
+      AGENT_STEP_ROUND: String(spec.step.round),
+      AGENT_HANDOFF_FILE: files.handoff
+    } : {}
   };
 }
 function readUsageFile(path2, ctx) {
@@ -42099,8 +42201,8 @@ function parseUsageClaims(raw) {
 }
 
 // action/src/engines/gemini-engine.ts
-import { mkdirSync as mkdirSync5, writeFileSync as writeFileSync6 } from "node:fs";
-import { join as join10 } from "node:path";
+import { mkdirSync as mkdirSync6, writeFileSync as writeFileSync7 } from "node:fs";
+import { join as join11 } from "node:path";
 
 // action/src/engines/gemini-stream.ts
 function geminiParser() {
@@ -42195,7 +42297,7 @@ function outcomeOf3(result, assistant, errors) {
 // action/src/engines/gemini-engine.ts
 var GEMINI_VERSION = "0.61.0";
 function geminiEntry(dir) {
-  return join10(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
+  return join11(dir, "node_modules", "@google", "gemini-cli", "bundle", "gemini.js");
 }
 var GEMINI_SETTINGS = {
   security: { auth: { selectedType: "gemini-api-key" } },
@@ -42240,9 +42342,9 @@ var adapter3 = {
     return installed.command !== null ? { file: installed.command, args } : { file: process.execPath, args: [geminiEntry(installed.dir ?? ""), ...args] };
   },
   environment(_ctx, access2, home) {
-    const settings = join10(home, ".gemini");
-    mkdirSync5(settings, { recursive: true, mode: 448 });
-    writeFileSync6(join10(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
+    const settings = join11(home, ".gemini");
+    mkdirSync6(settings, { recursive: true, mode: 448 });
+    writeFileSync7(join11(settings, "settings.json"), `${JSON.stringify(GEMINI_SETTINGS, null, 2)}
 `, {
       mode: 384
     });
@@ -42773,7 +42875,7 @@ function createUsageLedger(log) {
 async function startModelProxy(options) {
   const upstream = upstreamOf(options.upstream);
   const ledger = createUsageLedger(options.log);
-  const parts = {
+  const parts2 = {
     provider: options.provider,
     dummyKey: newDummyKey(),
     prefix: upstream.prefix,
@@ -42782,36 +42884,36 @@ async function startModelProxy(options) {
     admission: createAdmission(options.limits, ledger.spentUsd),
     ledger
   };
-  const server = createServer((req, res) => handleRequest(req, res, parts));
+  const server = createServer((req, res) => handleRequest(req, res, parts2));
   const port = await listenOnLoopback(server);
   return {
     baseUrl: `http://127.0.0.1:${port}${upstream.prefix}`,
-    dummyKey: parts.dummyKey,
-    stats: () => ({ ...parts.admission.counts(), ...ledger.totals() }),
+    dummyKey: parts2.dummyKey,
+    stats: () => ({ ...parts2.admission.counts(), ...ledger.totals() }),
     close: () => closeServer(server)
   };
 }
-function handleRequest(req, res, parts) {
+function handleRequest(req, res, parts2) {
   const request = readRequest(req);
-  const authorisation = authoriseRequest(request, parts);
+  const authorisation = authoriseRequest(request, parts2);
   if (!authorisation.ok) {
-    refuse(req, res, parts.provider, authorisation.refusal);
+    refuse(req, res, parts2.provider, authorisation.refusal);
     return;
   }
   const { route } = authorisation;
-  const hit = route.kind === "model-call" ? parts.admission.admit() : null;
+  const hit = route.kind === "model-call" ? parts2.admission.admit() : null;
   if (hit !== null) {
-    refuse(req, res, parts.provider, limitReached(hit));
+    refuse(req, res, parts2.provider, limitReached(hit));
     return;
   }
   forwardRequest(req, res, {
-    upstream: parts.upstream,
-    provider: parts.provider,
-    apiKey: parts.apiKey,
+    upstream: parts2.upstream,
+    provider: parts2.provider,
+    apiKey: parts2.apiKey,
     method: request.method,
     url: request.url,
     onAnswer(answer) {
-      if (route.kind === "model-call") meterAnswer(answer, parts.provider, route.call, parts.ledger.record);
+      if (route.kind === "model-call") meterAnswer(answer, parts2.provider, route.call, parts2.ledger.record);
     }
   });
 }
@@ -43228,12 +43330,12 @@ function codexTranscript(event) {
     const changes = Array.isArray(item.changes) ? item.changes : [];
     return changes.flatMap((change) => {
       const path2 = read.str(read.obj(change)?.path);
-      const kind = read.str(read.obj(change)?.kind);
+      const kind2 = read.str(read.obj(change)?.kind);
       return path2 ? [
         {
           kind: "file_edit",
           path: path2.slice(0, 1e3),
-          action: kind === "delete" ? "delete" : kind === "add" ? "write" : "edit"
+          action: kind2 === "delete" ? "delete" : kind2 === "add" ? "write" : "edit"
         }
       ] : [];
     });
@@ -43339,9 +43441,9 @@ function createTranscriptSink(options) {
       if (map2) for (const mapped of map2(event)) push(mapped);
     },
     text(chunk) {
-      const parts = (partial2 + chunk).split("\n");
-      partial2 = parts.pop() ?? "";
-      for (const line of parts) {
+      const parts2 = (partial2 + chunk).split("\n");
+      partial2 = parts2.pop() ?? "";
+      for (const line of parts2) {
         lines.push(line);
         if (lines.length >= TEXT_LINES) flushLines();
       }
@@ -43484,10 +43586,10 @@ function privateTempRoot(ctx) {
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
 async function engineAndChanges(ctx, spec, stateDir) {
-  const tempDir = join11(stateDir, "engine");
-  const gitDir = join11(stateDir, "git");
-  mkdirSync6(tempDir);
-  mkdirSync6(gitDir);
+  const tempDir = join12(stateDir, "engine");
+  const gitDir = join12(stateDir, "git");
+  mkdirSync7(tempDir);
+  mkdirSync7(gitDir);
   const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   let snapshot;
   try {
@@ -43506,6 +43608,22 @@ async function engineAndChanges(ctx, spec, stateDir) {
       tooLarge: false
     });
   }
+  const handedOn = spec.handoff?.changes ?? [];
+  if (handedOn.length > 0) {
+    try {
+      const applied = applyHandedOnChanges(snapshot.workTree, handedOn);
+      ctx.log.info(`Applied the change handed on by the earlier step (${applied} path(s)).`);
+    } catch (error62) {
+      return buildResult({
+        spec,
+        phase: notRun,
+        changes: [],
+        patch: "",
+        failure: errorMessage(error62),
+        tooLarge: false
+      });
+    }
+  }
   const guard = guardFileCommands(ctx.env);
   const phase = await runEngine(ctx, spec, tempDir);
   const tampered = guard.restore();
@@ -43513,6 +43631,10 @@ async function engineAndChanges(ctx, spec, stateDir) {
     const failure2 = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? "file" : "files"}), which would change later steps of the job. That was undone and its work discarded.`;
     ctx.log.error(failure2);
     return buildResult({ spec, phase, changes: [], patch: "", failure: failure2, tooLarge: false });
+  }
+  if (spec.step?.readOnly) {
+    ctx.log.info(`Step ${spec.step.name} changes nothing: its changes in the checkout are discarded.`);
+    return buildResult({ spec, phase, changes: [], patch: "", failure: null, tooLarge: false });
   }
   try {
     const collected = await collectChanges(snapshot, {
@@ -43542,7 +43664,7 @@ async function deliver(ctx, spec, result) {
 async function runStep(ctx) {
   const spec = await ctx.api.getSpec();
   ctx.outputs.set("task-id", String(spec.task.id));
-  const stateDir = mkdtempSync2(join11(privateTempRoot(ctx), "agent-dispatch-"));
+  const stateDir = mkdtempSync2(join12(privateTempRoot(ctx), "agent-dispatch-"));
   try {
     const result = await engineAndChanges(ctx, spec, stateDir);
     if (result.report.error !== null) ctx.log.error(result.report.error);
@@ -43557,7 +43679,7 @@ async function runStep(ctx) {
     if (status?.prUrl) ctx.log.info(`Pull request: ${status.prUrl}`);
     return result.outcome === "completed" && postError === null ? 0 : 1;
   } finally {
-    rmSync4(stateDir, { recursive: true, force: true });
+    rmSync5(stateDir, { recursive: true, force: true });
   }
 }
 

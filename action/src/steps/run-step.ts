@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ActionError, errorMessage } from '../action-error.ts';
+import { applyHandedOnChanges } from '../changes/apply-handoff.ts';
 import { type CheckoutSnapshot, snapshotCheckout } from '../changes/checkout-snapshot.ts';
 import { type CollectedChanges, collectChanges } from '../changes/collect-changes.ts';
 import { guardFileCommands } from '../github-runner/guard-file-commands.ts';
@@ -48,6 +49,22 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
       tooLarge: false,
     });
   }
+  const handedOn = spec.handoff?.changes ?? [];
+  if (handedOn.length > 0) {
+    try {
+      const applied = applyHandedOnChanges(snapshot.workTree, handedOn);
+      ctx.log.info(`Applied the change handed on by the earlier step (${applied} path(s)).`);
+    } catch (error) {
+      return buildResult({
+        spec,
+        phase: notRun,
+        changes: [],
+        patch: '',
+        failure: errorMessage(error),
+        tooLarge: false,
+      });
+    }
+  }
   const guard = guardFileCommands(ctx.env);
   const phase = await runEngine(ctx, spec, tempDir);
   const tampered = guard.restore();
@@ -55,6 +72,11 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
     const failure = `The agent wrote to the runner's workflow command files (${tampered.length} ${tampered.length === 1 ? 'file' : 'files'}), which would change later steps of the job. That was undone and its work discarded.`;
     ctx.log.error(failure);
     return buildResult({ spec, phase, changes: [], patch: '', failure, tooLarge: false });
+  }
+  // A read-only step (plan, summary, review): whatever it changed is discarded, never sent.
+  if (spec.step?.readOnly) {
+    ctx.log.info(`Step ${spec.step.name} changes nothing: its changes in the checkout are discarded.`);
+    return buildResult({ spec, phase, changes: [], patch: '', failure: null, tooLarge: false });
   }
   try {
     const collected: CollectedChanges = await collectChanges(snapshot, {
