@@ -2,6 +2,7 @@
 // App process. Several of these can run against one Postgres (replicas), or in one test process.
 import type { CronItem, TaskList } from 'graphile-worker';
 import { reliabilityCron } from '../flows/reconcile/reconcile-jobs.ts';
+import { scheduleCron } from '../flows/schedule/tick-schedules.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { createPool, type Db } from '../platform/db/pool.ts';
@@ -61,7 +62,7 @@ async function jobsFor(options: StartAppOptions, pool: Db, githubStop: AbortSign
 
 async function startQueue(options: StartAppOptions, pool: Db, tasks: TaskList): Promise<WorkerHandle> {
   const { config, log } = options;
-  const reconcilers = config.github && !options.tasks ? reliabilityCron() : [];
+  const reconcilers = config.github && !options.tasks ? [...reliabilityCron(), ...scheduleCron()] : [];
   return startWorker({
     pool,
     log,
