@@ -43548,19 +43548,6 @@ async function runInLogGroup(ctx, engine, engineCtx, output2, phase) {
   }
 }
 
-// src/contract/task-states.ts
-var TERMINAL_STATES = [
-  "succeeded",
-  "no_changes",
-  "failed",
-  "cancelled",
-  "rejected",
-  "timed_out"
-];
-function isTerminal(state) {
-  return TERMINAL_STATES.includes(state);
-}
-
 // action/src/steps/wait-for-task.ts
 var DEFAULT_WAIT = { timeoutMs: 6e4, intervalMs: 2e3 };
 async function waitForTask(api, options) {
@@ -43573,7 +43560,7 @@ async function waitForTask(api, options) {
       options.log.warning(`Could not read the task's state: ${errorMessage(error62)}`);
       return last;
     }
-    if (isTerminal(last.state) || options.now() >= deadline) return last;
+    if (last.state !== "publishing" || options.now() >= deadline) return last;
     await options.sleep(options.intervalMs);
   }
 }
