@@ -12,6 +12,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { reactOnce } from '../feedback/react.ts';
 import { replyOnce } from '../feedback/reply.ts';
 import { claimReply } from '../feedback/reply-budget.ts';
+import { schedulesReply } from '../schedule/schedule-report.ts';
 import type { CommandSource } from './command-source.ts';
 import { manageTask } from './manage-task.ts';
 import { PARSE_LIMIT } from './revise-request.ts';
@@ -76,7 +77,7 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
   const command = parsed.command;
   log.info({ command: command.kind, sender: source.sender.login }, 'command received');
   // Cancelling and listing must work even when the config file is broken.
-  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status') {
+  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status' && command.kind !== 'schedules') {
     await reply(errorMessage('invalid_config', { issues: loaded.issues }));
     return;
   }
@@ -89,6 +90,9 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
       return;
     case 'run':
       await startTask(deps, { source, octokit, config, command, reply, log });
+      return;
+    case 'schedules':
+      await reply(await schedulesReply(deps.pool, source.repo.id));
       return;
     default:
       await manageTask(deps, { source, octokit, config, command, reply, log });

@@ -17,7 +17,7 @@ export const taskSummarySchema = z
     id: z.number().int(),
     repository: z.string().describe('owner/name'),
     repositoryId: z.number().int(),
-    issueNumber: z.number().int(),
+    issueNumber: z.number().int().nullable(),
     pullRequest: z.boolean().describe('The command was given on a pull request.'),
     requester: z.string(),
     engine: z.string(),
