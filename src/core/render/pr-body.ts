@@ -22,7 +22,10 @@ export function commitMessage(task: Task): string {
   return `${pullRequestTitle(task)}\n\nAgent task ${task.id} for ${originOf(task)}, requested by @${task.requesterLogin}.`;
 }
 
-export function pullRequestBody(task: Task, report: Report, files: number): string {
+/** A pipeline's last review of the change (its text as handed on), for the body. */
+export type LastReview = { step: string; round: number; verdict: 'approve' | 'changes' | null; text: string };
+
+export function pullRequestBody(task: Task, report: Report, files: number, review?: LastReview): string {
   const closes = task.isPullRequest || task.issueNumber === null ? '' : `Closes #${task.issueNumber}\n\n`;
   const duration = report.durationMs === null ? '—' : `${Math.round(report.durationMs / 1000)} s`;
   const lines = [
@@ -32,6 +35,20 @@ export function pullRequestBody(task: Task, report: Report, files: number): stri
     '',
   ];
   if (report.summary) lines.push('### Summary from the agent', '', quoted(report.summary, 5000), '');
+  if (review) {
+    const outcome =
+      review.verdict === 'approve'
+        ? 'approved the change'
+        : `still asked for changes after ${review.round} round${review.round === 1 ? '' : 's'} (the most the pipeline allows)`;
+    lines.push(
+      `### Review by the step ${encode(review.step, 'span')}`,
+      '',
+      `The review ${outcome}:`,
+      '',
+      quoted(review.text, 5000),
+      '',
+    );
+  }
   lines.push(
     '### Usage',
     '',
