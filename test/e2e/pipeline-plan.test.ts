@@ -100,6 +100,40 @@ describe('plan → approve → implement', () => {
     expect(await exists('bye.txt')).toBe(true);
     expect(await exists('from-plan.txt')).toBe(false);
 
+    // The task history API shows the steps, what they handed on and the approval.
+    const response = await fetch(`${stack.app.url}/api/v1/tasks/${done.id}`, {
+      headers: { authorization: `Bearer ${stack.sim.appUserToken('alice', 'agent-dispatch')}` },
+    });
+    const raw = await response.text();
+    expect({ status: response.status, raw: response.status === 200 ? '' : raw }).toEqual({
+      status: 200,
+      raw: '',
+    });
+    const detail = JSON.parse(raw) as {
+      pipeline: {
+        runs: { step: string; state: string; handoffText: string | null; handoffSha256: string | null }[];
+        approvals: { sha256: string; approver: string; supersededAt: string | null }[];
+      };
+      events: { type: string }[];
+    };
+    expect(detail.pipeline.runs.map((r) => [r.step, r.state])).toEqual([
+      ['plan', 'done'],
+      ['plan', 'done'],
+      ['implement', 'done'],
+    ]);
+    expect(detail.pipeline.runs[1]!.handoffText).toBe(SECOND_PLAN);
+    expect(detail.pipeline.approvals).toEqual([
+      {
+        sha256: detail.pipeline.runs[1]!.handoffSha256,
+        approver: 'alice',
+        supersededAt: null,
+        attempt: 2,
+        via: 'comment',
+        at: expect.any(String),
+      },
+    ]);
+    expect(detail.events.map((e) => e.type)).toEqual(expect.arrayContaining(['replan', 'approve_plan']));
+
     // Editing the approved plan's comment is refused: it is put back as the App wrote it.
     const planComment = plans[1]!;
     await stack.sim.editComment({
