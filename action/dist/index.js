@@ -43572,12 +43572,22 @@ function privateTempRoot(ctx) {
   const inside = (dir) => dir !== void 0 && dir !== "" && !relative(dir, runnerTemp).startsWith("..");
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
+function notRunResult(spec, error62) {
+  const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  return buildResult({
+    spec,
+    phase: notRun,
+    changes: [],
+    patch: "",
+    failure: errorMessage(error62),
+    tooLarge: false
+  });
+}
 async function engineAndChanges(ctx, spec, stateDir) {
   const tempDir = join12(stateDir, "engine");
   const gitDir = join12(stateDir, "git");
   mkdirSync7(tempDir);
   mkdirSync7(gitDir);
-  const notRun = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   let snapshot;
   try {
     snapshot = await snapshotCheckout({
@@ -43586,14 +43596,7 @@ async function engineAndChanges(ctx, spec, stateDir) {
       stateDir: gitDir
     });
   } catch (error62) {
-    return buildResult({
-      spec,
-      phase: notRun,
-      changes: [],
-      patch: "",
-      failure: errorMessage(error62),
-      tooLarge: false
-    });
+    return notRunResult(spec, error62);
   }
   const handedOn = spec.handoff?.changes ?? [];
   if (handedOn.length > 0) {
@@ -43601,14 +43604,7 @@ async function engineAndChanges(ctx, spec, stateDir) {
       const applied = applyHandedOnChanges(snapshot.workTree, handedOn);
       ctx.log.info(`Applied the change handed on by the earlier step (${applied} path(s)).`);
     } catch (error62) {
-      return buildResult({
-        spec,
-        phase: notRun,
-        changes: [],
-        patch: "",
-        failure: errorMessage(error62),
-        tooLarge: false
-      });
+      return notRunResult(spec, error62);
     }
   }
   const guard = guardFileCommands(ctx.env);

@@ -1,17 +1,7 @@
 // What a schedule's slots became: each run with its task's state and pull request (for
 // `/agent schedules` and the report issue).
+import type { ScheduleRunView } from '../core/render/schedule-views.ts';
 import type { Queryable } from '../platform/db/pool.ts';
-
-export type ScheduleRunView = {
-  slotAt: Date;
-  outcome: 'pending' | 'started' | 'skipped';
-  reason: string | null;
-  detail: string | null;
-  missed: number;
-  taskId: number | null;
-  taskState: string | null;
-  prUrl: string | null;
-};
 
 export async function recentRuns(
   db: Queryable,

@@ -26,12 +26,24 @@ function privateTempRoot(ctx: StepContext): string {
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
 }
 
+/** The job failed before the engine ran (the checkout could not be read or prepared). */
+function notRunResult(spec: TaskSpec, error: unknown): TaskResult {
+  const notRun: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
+  return buildResult({
+    spec,
+    phase: notRun,
+    changes: [],
+    patch: '',
+    failure: errorMessage(error),
+    tooLarge: false,
+  });
+}
+
 async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: string): Promise<TaskResult> {
   const tempDir = join(stateDir, 'engine');
   const gitDir = join(stateDir, 'git');
   mkdirSync(tempDir);
   mkdirSync(gitDir);
-  const notRun: EnginePhase = { engine: null, version: spec.engine.version, durationMs: 0, failure: null };
   let snapshot: CheckoutSnapshot;
   try {
     snapshot = await snapshotCheckout({
@@ -40,14 +52,7 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
       stateDir: gitDir,
     });
   } catch (error) {
-    return buildResult({
-      spec,
-      phase: notRun,
-      changes: [],
-      patch: '',
-      failure: errorMessage(error),
-      tooLarge: false,
-    });
+    return notRunResult(spec, error);
   }
   const handedOn = spec.handoff?.changes ?? [];
   if (handedOn.length > 0) {
@@ -55,14 +60,7 @@ async function engineAndChanges(ctx: StepContext, spec: TaskSpec, stateDir: stri
       const applied = applyHandedOnChanges(snapshot.workTree, handedOn);
       ctx.log.info(`Applied the change handed on by the earlier step (${applied} path(s)).`);
     } catch (error) {
-      return buildResult({
-        spec,
-        phase: notRun,
-        changes: [],
-        patch: '',
-        failure: errorMessage(error),
-        tooLarge: false,
-      });
+      return notRunResult(spec, error);
     }
   }
   const guard = guardFileCommands(ctx.env);

@@ -5,21 +5,23 @@ import type { ScheduleDefinition } from '../repo-config/schedules-schema.ts';
 import { encode } from './encode.ts';
 import { marker } from './marker.ts';
 
+export type ScheduleRunView = {
+  slotAt: Date;
+  outcome: 'pending' | 'started' | 'skipped';
+  reason: string | null;
+  detail: string | null;
+  missed: number;
+  taskId: number | null;
+  taskState: string | null;
+  prUrl: string | null;
+};
+
 export type ScheduleView = {
   id: number;
   name: string;
   definition: ScheduleDefinition;
   nextFireAt: Date | null;
-  runs: Array<{
-    slotAt: Date;
-    outcome: string;
-    reason: string | null;
-    detail: string | null;
-    missed: number;
-    taskId: number | null;
-    taskState: string | null;
-    prUrl: string | null;
-  }>;
+  runs: ScheduleRunView[];
 };
 
 const utc = (at: Date) =>

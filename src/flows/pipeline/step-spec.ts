@@ -82,30 +82,20 @@ export async function stepSpecOf(db: Queryable, task: Task): Promise<StepSpec | 
         approvedBy: null,
       });
   }
+  const where = {
+    pipeline: pipeline.name,
+    name: step.name,
+    index,
+    count: pipeline.steps.length,
+    round,
+    handoff: step.handoff,
+  };
   return {
-    step: {
-      pipeline: pipeline.name,
-      name: step.name,
-      index,
-      count: pipeline.steps.length,
-      round,
-      handoff: step.handoff,
-      readOnly: isReadOnly(step),
-    },
+    step: { ...where, readOnly: isReadOnly(step) },
     handoff: {
       received: received.map(({ approvedBy: _, ...item }) => item),
       changes,
     },
-    prompt: {
-      pipeline: pipeline.name,
-      name: step.name,
-      index,
-      count: pipeline.steps.length,
-      round,
-      handoff: step.handoff,
-      instructions: step.instructions,
-      received,
-      feedback,
-    },
+    prompt: { ...where, instructions: step.instructions, received, feedback },
   };
 }
