@@ -134,6 +134,14 @@ describe('plan → approve → implement', () => {
     ]);
     expect(detail.events.map((e) => e.type)).toEqual(expect.arrayContaining(['replan', 'approve_plan']));
 
+    // The sticky comment's checklist: both steps done, the plan approved with its hash.
+    const sticky = (await botComments(issue)).find((c) => c.body?.includes(`agent-dispatch:task=${done.id}`));
+    const short = detail.pipeline.approvals[0]!.sha256.slice(0, 12);
+    expect(sticky?.body).toMatch(
+      new RegExp(`- \\[x\\] \`plan\`.* · 2 runs — approved by @alice \\(SHA-256 \`${short}\`\\)`),
+    );
+    expect(sticky?.body).toMatch(/- \[x\] `implement`/);
+
     // Editing the approved plan's comment is refused: it is put back as the App wrote it.
     const planComment = plans[1]!;
     await stack.sim.editComment({
