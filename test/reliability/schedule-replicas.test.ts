@@ -3,6 +3,7 @@
 // while the previous run is still going is skipped with that reason, and once `run-as` may no
 // longer run tasks the schedule skips instead of firing. The cron is every minute (croner has no
 // finer five-field unit), so this test takes a few minutes of wall time.
+import { Octokit } from '@octokit/rest';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -28,7 +29,9 @@ describe('a schedule with three replicas', () => {
       agentConfig: {
         engine: 'command',
         command: 'bash ./agent.sh',
-        schedules: [{ name: 'hello', cron: '* * * * *', prompt: 'say hello', 'run-as': 'alice' }],
+        schedules: [
+          { name: 'hello', cron: '* * * * *', prompt: 'say hello', 'run-as': 'alice', 'report-issue': true },
+        ],
       },
     });
     await stack.startReplica();
@@ -117,6 +120,34 @@ describe('a schedule with three replicas', () => {
     expect(slots.every((s) => s % 60_000 === 0)).toBe(true);
     const workflowRuns = stack.sim.runs(stack.repos[0]!.fullName);
     expect(workflowRuns.length).toBe(tasks.length);
+    // One report issue, edited in place: it shows the skips and the task.
+    const repo = stack.repos[0]!;
+    const alice = new Octokit({ baseUrl: stack.sim.apiUrl, auth: stack.sim.userToken('alice') });
+    const report = await until(
+      async () => {
+        const { rows } = await sql.query('SELECT report_issue FROM schedules');
+        const number = rows[0]?.report_issue as number | null;
+        if (!number) return undefined;
+        const { data } = await alice.issues.get({ owner: repo.owner, repo: repo.name, issue_number: number });
+        return data.body?.includes('run_as_denied') ? data : undefined;
+      },
+      'the report issue to show the run-as skip',
+      30_000,
+    );
+    expect(report.title).toBe('Agent schedule: hello');
+    expect(report.body).toContain('previous_run_live');
+    expect(report.body).toContain(`task ${firstTask}: succeeded`);
+    // Made once: of every issue and pull request of the repository, one is the report.
+    const titles: string[] = [];
+    for (let n = 1; ; n++) {
+      const found = await alice.issues.get({ owner: repo.owner, repo: repo.name, issue_number: n }).then(
+        (r) => r.data.title,
+        (error: { status?: number }) => (error.status === 404 ? null : Promise.reject(error)),
+      );
+      if (found === null) break;
+      titles.push(found);
+    }
+    expect(titles.filter((t) => t === 'Agent schedule: hello')).toHaveLength(1);
     const prs = (
       await sql.query('SELECT pr_number FROM tasks WHERE id = $1 AND pr_number IS NOT NULL', [firstTask])
     ).rows;
