@@ -3,6 +3,7 @@
 import type { CronItem, TaskList } from 'graphile-worker';
 import { reachableByGitHub, webhookUrl } from '../core/setup/app-manifest.ts';
 import { reliabilityCron } from '../flows/reconcile/reconcile-jobs.ts';
+import { scheduleCron } from '../flows/schedule/tick-schedules.ts';
 import type { Registration } from '../flows/setup/register-app.ts';
 import type { AppConfig } from '../platform/config/read-config.ts';
 import { migrate } from '../platform/db/migrate.ts';
@@ -66,7 +67,7 @@ async function jobsFor(options: StartAppOptions, pool: Db, githubStop: AbortSign
 
 async function startQueue(options: StartAppOptions, pool: Db, tasks: TaskList): Promise<WorkerHandle> {
   const { config, log } = options;
-  const reconcilers = config.github && !options.tasks ? reliabilityCron() : [];
+  const reconcilers = config.github && !options.tasks ? [...reliabilityCron(), ...scheduleCron()] : [];
   return startWorker({
     pool,
     log,

@@ -7,8 +7,10 @@ import { handleCommandComment } from '../flows/command/handle-comment.ts';
 import { handleCommandEdit } from '../flows/command/handle-edit.ts';
 import { pullTargetFrom, syncReviewCheck } from '../flows/feedback/review-check.ts';
 import { recordPrEvent } from '../flows/outcomes/record-pr-outcome.ts';
+import { refuseEditedHandoff } from '../flows/pipeline/post-handoff.ts';
 import { answerProtectionRule } from '../flows/run/answer-protection-rule.ts';
 import { handleWorkflowJob, handleWorkflowRun } from '../flows/run/handle-run-event.ts';
+import { learnOnInstall, learnOnPush } from '../flows/schedule/schedule-events.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +20,16 @@ export function agentDispatchApp(deps: AppDeps) {
       await handleCommandComment(deps, commandSourceFrom(context.name, context.id, context.payload));
     });
     app.on(['issue_comment.edited', 'pull_request_review_comment.edited'], async (context) => {
-      await handleCommandEdit(deps, commandSourceFrom(context.name, context.id, context.payload));
+      const source = commandSourceFrom(context.name, context.id, context.payload);
+      // An edit of the comment that shows a plan to approve is refused (put back as it was).
+      if (await refuseEditedHandoff(deps, source, context.payload)) return;
+      await handleCommandEdit(deps, source);
+    });
+    app.on(['installation.created', 'installation_repositories.added'], async (context) => {
+      await learnOnInstall(deps, context.name, context.payload);
+    });
+    app.on('push', async (context) => {
+      await learnOnPush(deps, context.payload);
     });
     app.on('workflow_run', async (context) => {
       await handleWorkflowRun(deps, context.payload as unknown as Json);

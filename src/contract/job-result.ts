@@ -27,6 +27,8 @@ export const reportSchema = z.object({
   durationMs: z.number().int().nonnegative().nullable().default(null),
   exitCode: z.number().int().nullable().default(null),
   summary: z.string().max(20_000).nullable().default(null),
+  /** A plan step's plan (its engine's final message): what people approve and the next step receives. */
+  plan: z.string().max(50_000).nullable().optional(),
   error: z.string().max(20_000).nullable().default(null),
 });
 export type Report = z.output<typeof reportSchema>;

@@ -1,6 +1,7 @@
 // What the job is told to do (GET /api/runner/v1/tasks/{id}/spec, docs/runner-api.md). The App
 // builds it at dispatch; the action validates it before acting on it.
 import { z } from 'zod';
+import { changeSchema } from './job-result.ts';
 
 /** How strictly the engine must run as an OS user of its own (`engine-isolation` in agent.yml). */
 export const ENGINE_ISOLATION = ['preferred', 'required'] as const;
@@ -14,7 +15,8 @@ export const taskSpecSchema = z.object({
     attempt: positiveInt,
     repository: z.string().min(1),
     repositoryId: positiveInt,
-    issueNumber: positiveInt,
+    /** Null for a scheduled task without an issue. */
+    issueNumber: positiveInt.nullable(),
     pullRequest: z.boolean(),
     requester: z.string(),
     htmlUrl: z.string(),
@@ -34,6 +36,37 @@ export const taskSpecSchema = z.object({
     isolation: z.enum(ENGINE_ISOLATION).default('preferred'),
   }),
   prompt: z.string(),
+  /** The pipeline step this run is (null: a single run). A read-only step's changes are discarded. */
+  step: z
+    .object({
+      pipeline: z.string(),
+      name: z.string(),
+      index: z.number().int().nonnegative(),
+      count: positiveInt,
+      round: positiveInt,
+      handoff: z.enum(['plan', 'summary', 'diff', 'review']),
+      readOnly: z.boolean(),
+    })
+    .nullable()
+    .optional(),
+  /**
+   * What earlier steps handed on: their texts (also in the prompt, verbatim) and the change of
+   * the last diff step, which the action applies to the checkout before the engine starts.
+   */
+  handoff: z
+    .object({
+      received: z.array(
+        z.object({
+          step: z.string(),
+          kind: z.enum(['plan', 'summary', 'diff', 'review']),
+          sha256: z.string(),
+          text: z.string(),
+        }),
+      ),
+      changes: z.array(changeSchema),
+    })
+    .nullable()
+    .optional(),
   limits: z.object({
     timeoutMinutes: z.number().positive(),
     maxTurns: nonNegative,

@@ -7,6 +7,7 @@ export const TASK_STATES = [
   'waiting_approval',
   'running',
   'publishing',
+  'awaiting_plan_approval',
   'succeeded',
   'no_changes',
   'failed',

@@ -67,5 +67,8 @@ export type ErrorDetails = {
   database_unreachable: { target: string; reason: string };
   port_in_use: { host: string; port: number };
   startup_failed: { reason: string };
+  handoff_missing: { step: string; handoff: string };
+  plan_changed: { taskId: number; reason: string };
+  pipeline_not_found: { name: string; defined: string[] };
 };
 export type ErrorCode = keyof ErrorDetails;

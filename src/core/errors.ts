@@ -64,6 +64,9 @@ export const ERROR_KINDS = {
   database_unreachable: { status: 503, permanent: false },
   port_in_use: { status: 503, permanent: false },
   startup_failed: { status: 503, permanent: true },
+  handoff_missing: { status: 409, permanent: true },
+  plan_changed: { status: 409, permanent: true },
+  pipeline_not_found: { status: 422, permanent: true },
 } as const satisfies Record<ErrorCode, ErrorKind>;
 
 export const ERROR_CODES = Object.keys(ERROR_KINDS) as ErrorCode[];

@@ -11,9 +11,13 @@ import { startQueued } from '../flows/dispatch/start-queued.ts';
 import { syncReviewCheckOfTask } from '../flows/feedback/review-check.ts';
 import { syncFeedback } from '../flows/feedback/sync-feedback.ts';
 import { deliveryFailed, processDelivery } from '../flows/ingest/process-delivery.ts';
+import { postHandoff } from '../flows/pipeline/post-handoff.ts';
 import { publishTask } from '../flows/publish/publish-task.ts';
 import { RELIABILITY_JOBS, reconcileDeliveries, sweepAndPrune } from '../flows/reconcile/reconcile-jobs.ts';
 import { cancelRun } from '../flows/run/cancel-run.ts';
+import { fireSchedule } from '../flows/schedule/fire-schedule.ts';
+import { syncScheduleReport } from '../flows/schedule/schedule-report.ts';
+import { SCHEDULE_JOBS, tickSchedules } from '../flows/schedule/tick-schedules.ts';
 import { transitionTask } from '../store/task-transitions.ts';
 import { type JobDefinition, type JobPayload, jobHandlers } from './run-job.ts';
 
@@ -57,6 +61,15 @@ export function jobTable(probot: Probot): Record<string, JobDefinition> {
     [JOBS.cancelRun]: {
       subject: taskOf,
       run: (deps, p) => cancelRun(deps, Number(p.taskId), Number(p.runId)),
+    },
+    [JOBS.postHandoff]: {
+      subject: taskOf,
+      run: (deps, p) => postHandoff(deps, Number(p.taskId), attemptOf(p)),
+    },
+    [JOBS.scheduleReport]: { run: (deps, p) => syncScheduleReport(deps, Number(p.scheduleId)) },
+    [SCHEDULE_JOBS.tick]: { run: async (deps) => void (await tickSchedules(deps)) },
+    [SCHEDULE_JOBS.fire]: {
+      run: (deps, p) => fireSchedule(deps, Number(p.scheduleId), new Date(String(p.slot))),
     },
     [RELIABILITY_JOBS.sweep]: { run: (deps) => sweepAndPrune(deps) },
     [RELIABILITY_JOBS.redeliver]: { run: (deps) => reconcileDeliveries(deps) },

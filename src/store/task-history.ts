@@ -23,7 +23,7 @@ export type TaskSummaryRow = {
   repoId: number;
   repoOwner: string;
   repoName: string;
-  issueNumber: number;
+  issueNumber: number | null;
   isPullRequest: boolean;
   requesterLogin: string;
   engine: string;
@@ -47,7 +47,7 @@ function summaryFromRow(r: Row): TaskSummaryRow {
     repoId: Number(r.repo_id),
     repoOwner: String(r.repo_owner),
     repoName: String(r.repo_name),
-    issueNumber: Number(r.issue_number),
+    issueNumber: maybe(r.issue_number),
     isPullRequest: Boolean(r.is_pull_request),
     requesterLogin: String(r.requester_login),
     engine: String(r.engine),

@@ -57,3 +57,12 @@ export async function resultOf(
   const row = result.rows[0];
   return row ? { changes: row.changes, report: row.report } : undefined;
 }
+
+/** The patch people read of one attempt's result. */
+export async function patchOf(db: Queryable, taskId: number, attempt: number): Promise<string | undefined> {
+  const result = await db.query('SELECT patch FROM task_results WHERE task_id = $1 AND attempt = $2', [
+    taskId,
+    attempt,
+  ]);
+  return result.rows[0] ? String(result.rows[0].patch) : undefined;
+}

@@ -1,7 +1,15 @@
 // A task's row and the Task the App works with: column names, types, JSON columns.
+import type { Pipeline } from '../core/pipeline/pipeline.ts';
 import type { FrozenThread } from '../core/prompt/frozen-thread.ts';
 import type { RepoConfig } from '../core/repo-config/schema.ts';
-import type { CommentKind, MutableField, Task, TaskFields, TaskUsage } from '../core/task/task.ts';
+import type {
+  CommentKind,
+  MutableField,
+  Task,
+  TaskFields,
+  TaskTrigger,
+  TaskUsage,
+} from '../core/task/task.ts';
 import type { TaskState } from '../core/task/task-states.ts';
 
 /** The column of every field a transition or an update may set. */
@@ -33,6 +41,10 @@ const COLUMNS = {
   errorCode: 'error_code',
   errorMessage: 'error_message',
   attempt: 'attempt',
+  engine: 'engine',
+  stepIndex: 'step_index',
+  stepRound: 'step_round',
+  changeAttempt: 'change_attempt',
 } as const satisfies Record<MutableField, string>;
 
 /** `, col = $n` for each set field, numbered from `firstParam`, with the values in order. */
@@ -60,10 +72,12 @@ export function taskFromRow(row: Row): Task {
     repoId: Number(row.repo_id),
     repoOwner: String(row.repo_owner),
     repoName: String(row.repo_name),
-    issueNumber: Number(row.issue_number),
+    trigger: (row.trigger as TaskTrigger | undefined) ?? 'comment',
+    issueNumber: num(row.issue_number),
     isPullRequest: Boolean(row.is_pull_request),
-    commentKind: row.comment_kind as CommentKind,
-    commentId: Number(row.comment_id),
+    commentKind: (row.comment_kind as CommentKind | null) ?? null,
+    commentId: num(row.comment_id),
+    scheduleId: num(row.schedule_id),
     deliveryId: (row.delivery_id as string | null) ?? null,
     requesterLogin: String(row.requester_login),
     requesterId: Number(row.requester_id),
@@ -102,5 +116,9 @@ export function taskFromRow(row: Row): Task {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
     finishedAt: (row.finished_at as Date | null) ?? null,
+    pipeline: (row.pipeline as Pipeline | null) ?? null,
+    stepIndex: num(row.step_index),
+    stepRound: num(row.step_round),
+    changeAttempt: num(row.change_attempt),
   };
 }

@@ -10,6 +10,7 @@ import { metrics } from '../platform/metrics/metrics.ts';
 import { addFollowUpJobs, addJob } from './jobs.ts';
 import { appendEventRow } from './task-events.ts';
 import { assignments, taskFromRow } from './task-rows.ts';
+import { insertApproval } from './task-steps.ts';
 import { getTask } from './tasks.ts';
 import { inTransaction } from './transactions.ts';
 
@@ -136,4 +137,26 @@ export async function reviseRequest(
     await addJob(client, job.task, job.payload, job.options);
     return next;
   });
+}
+
+/**
+ * An approval of what a pipeline step handed on: the transition and the approval of that exact
+ * content (its SHA-256), in one transaction, only while the task still waits on that step's run.
+ */
+export async function approveHandoffTransition(
+  pool: Db,
+  task: Task,
+  approval: { attempt: number; sha256: string; approverLogin: string; approverId: number; via: string },
+  request: TransitionRequest,
+): Promise<TransitionOutcome> {
+  const outcome = await inTransaction(pool, async (client) => {
+    if (task.attempt !== approval.attempt) return { refused: 'a newer plan replaced the one approved' };
+    const moved = await applyTransition(client, task, request);
+    if (moved && !('refused' in moved)) await insertApproval(client, { taskId: task.id, ...approval });
+    return moved;
+  });
+  if (outcome === undefined)
+    return { ok: false, reason: 'the task changed while this was decided; try again', task };
+  if ('refused' in outcome) return { ok: false, reason: outcome.refused, task };
+  return { ok: true, task: outcome, from: task.state };
 }

@@ -29,7 +29,15 @@ export type NewTask = Pick<
   | 'settings'
   | 'followUpOfPr'
   | 'branch'
-> & { state: Extract<TaskState, 'queued' | 'awaiting_approval'>; thread?: Task['thread'] };
+> & {
+  state: Extract<TaskState, 'queued' | 'awaiting_approval'>;
+  thread?: Task['thread'];
+  trigger?: Task['trigger'];
+  scheduleId?: number | null;
+  /** The branch to start from and open the pull request against (default: the default branch). */
+  baseBranch?: string | null;
+  pipeline?: Task['pipeline'];
+};
 
 export type CreateTaskResult =
   | { task: Task; created: boolean }
@@ -62,8 +70,10 @@ async function insertTask(db: Queryable, input: NewTask): Promise<Task | undefin
   const inserted = await db.query(
     `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
        comment_kind, comment_id, delivery_id, requester_login, requester_id, command, prompt, issue_title,
-       engine, settings, state, follow_up_of_pr, branch, workflow_file, thread)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'run', $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       engine, settings, state, follow_up_of_pr, branch, workflow_file, thread, trigger, schedule_id,
+       base_branch, pipeline, step_index, step_round)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $21, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+       $22, $23, $24, $25, $26, $27)
      ON CONFLICT (comment_kind, comment_id) DO NOTHING
      RETURNING *`,
     [
@@ -87,9 +97,53 @@ async function insertTask(db: Queryable, input: NewTask): Promise<Task | undefin
       input.branch,
       input.settings.workflow,
       input.thread ? JSON.stringify(input.thread) : null,
+      input.pipeline ? `pipeline:${input.pipeline.name}` : 'run',
+      input.trigger ?? 'comment',
+      input.scheduleId ?? null,
+      input.baseBranch ?? null,
+      input.pipeline ? JSON.stringify(input.pipeline) : null,
+      input.pipeline ? 0 : null,
+      input.pipeline ? 1 : null,
     ],
   );
   return inserted.rows[0] ? taskFromRow(inserted.rows[0]) : undefined;
+}
+
+/**
+ * Inside the caller's transaction: the per-user hourly limit (counted under a lock per
+ * repository and user, so simultaneous requests cannot slip past it), the row, its `created`
+ * event and its follow-up jobs. Undefined when the row already exists (its comment made it).
+ */
+export async function insertNewTask(
+  client: Queryable,
+  input: NewTask,
+  options: { perUserPerHour?: number | undefined },
+): Promise<{ task: Task } | { rateLimited: { limit: number; retryAt: Date } } | undefined> {
+  if (options.perUserPerHour !== undefined) {
+    await lockForTransaction(client, 'taskLimit', `rate:${input.repoId}:${input.requesterId}`);
+    const limit = decideTaskLimit(
+      await recentTasksOf(client, input.repoId, input.requesterId),
+      options.perUserPerHour,
+    );
+    if (!limit.allowed) return { rateLimited: { limit: limit.limit, retryAt: limit.retryAt } };
+  }
+  const task = await insertTask(client, input);
+  if (!task) return undefined;
+  await appendEventRow(client, task.id, {
+    type: 'created',
+    actor: input.requesterLogin,
+    to: task.state,
+    payload: {
+      engine: task.engine,
+      deliveryId: input.deliveryId,
+      trigger: task.trigger,
+      ...(task.pipeline && { pipeline: task.pipeline.name, steps: task.pipeline.steps.map((s) => s.name) }),
+      ...(task.scheduleId !== null && { scheduleId: task.scheduleId }),
+    },
+  });
+  await addFollowUpJobs(client, null, task);
+  metrics.transitions.inc({ type: 'created', to: task.state });
+  return { task };
 }
 
 /**
@@ -103,29 +157,17 @@ export async function createTask(
   options: { perUserPerHour?: number } = {},
 ): Promise<CreateTaskResult> {
   return inTransaction(pool, async (client) => {
-    const existing = await taskOfComment(client, input.commentKind, input.commentId);
+    const byComment = () =>
+      input.commentKind !== null && input.commentId !== null
+        ? taskOfComment(client, input.commentKind, input.commentId)
+        : Promise.resolve(undefined);
+    const existing = await byComment();
     if (existing) return { task: existing, created: false };
-    if (options.perUserPerHour !== undefined) {
-      await lockForTransaction(client, 'taskLimit', `rate:${input.repoId}:${input.requesterId}`);
-      const limit = decideTaskLimit(
-        await recentTasksOf(client, input.repoId, input.requesterId),
-        options.perUserPerHour,
-      );
-      if (!limit.allowed) return { rateLimited: { limit: limit.limit, retryAt: limit.retryAt } };
-    }
-    const task = await insertTask(client, input);
+    const made = await insertNewTask(client, input, options);
     // Another transaction made it between our check and our insert.
-    if (!task)
-      return { task: (await taskOfComment(client, input.commentKind, input.commentId))!, created: false };
-    await appendEventRow(client, task.id, {
-      type: 'created',
-      actor: input.requesterLogin,
-      to: task.state,
-      payload: { engine: task.engine, deliveryId: input.deliveryId },
-    });
-    await addFollowUpJobs(client, null, task);
-    metrics.transitions.inc({ type: 'created', to: task.state });
-    return { task, created: true };
+    if (!made) return { task: (await byComment())!, created: false };
+    if ('rateLimited' in made) return made;
+    return { task: made.task, created: true };
   });
 }
 
@@ -230,42 +272,4 @@ export async function hasDispatchWithoutRun(
     [repoId, taskId ?? null],
   );
   return (pending.rowCount ?? 0) > 0;
-}
-
-/** Live tasks in `state` unchanged (and unswept) for `olderThanMs`, oldest first. */
-export async function staleTasks(
-  db: Queryable,
-  state: TaskState,
-  olderThanMs: number,
-  run: 'any' | 'with_run' | 'without_run',
-  limit: number,
-): Promise<Task[]> {
-  const rows = await db.query(
-    `SELECT * FROM tasks
-      WHERE state = $1 AND updated_at < now() - $2 * interval '1 millisecond'
-        AND (swept_at IS NULL OR swept_at < now() - $2 * interval '1 millisecond')
-        AND ($3 = 'any' OR ($3 = 'with_run') = (workflow_run_id IS NOT NULL))
-      ORDER BY updated_at LIMIT $4`,
-    [state, olderThanMs, run, limit],
-  );
-  return rows.rows.map(taskFromRow);
-}
-
-/** Notes that the sweeper looked at the task (not updated_at: thresholds are measured from that). */
-export async function markSwept(db: Queryable, taskId: number): Promise<void> {
-  await db.query('UPDATE tasks SET swept_at = now() WHERE id = $1', [taskId]);
-}
-
-/** Repositories with a task queued longer than `olderThanMs`. */
-export async function reposWithStaleQueue(
-  db: Queryable,
-  olderThanMs: number,
-  limit: number,
-): Promise<number[]> {
-  const rows = await db.query<{ repo_id: string }>(
-    `SELECT DISTINCT repo_id FROM tasks
-      WHERE state = 'queued' AND updated_at < now() - $1 * interval '1 millisecond' LIMIT $2`,
-    [olderThanMs, limit],
-  );
-  return rows.rows.map((row) => Number(row.repo_id));
 }

@@ -72,6 +72,13 @@ describe('waitForTask', () => {
     expect(slept.at(-1)).toBe(10_000);
   });
 
+  it('stops at once when a pipeline step moved the task on (nothing to publish from this run)', async () => {
+    const { api, options, slept } = await setUp(['awaiting_plan_approval', 'queued', 'succeeded']);
+    const status = await waitForTask(api, options);
+    expect(status?.state).toBe('awaiting_plan_approval');
+    expect(slept).toHaveLength(0);
+  });
+
   it('returns what it has when the App cannot be asked', async () => {
     const { api, options } = await setUp(['publishing', 'publishing', 'succeeded']);
     peer.script('/tasks/42', { status: 403, body: { error: { code: 'x', message: 'no' } } });

@@ -59,14 +59,14 @@ describe('limits and read-outs', () => {
     expect([first!.state, second!.state, third!.state]).toEqual(['running', 'running', 'queued']);
     await stack.waitFor(
       async () =>
-        (await statusCommentOf(third!.issueNumber, third!.id)).includes('2 of 2 task slots')
+        (await statusCommentOf(third!.issueNumber!, third!.id)).includes('2 of 2 task slots')
           ? true
           : undefined,
       'the queued task to explain itself',
     );
-    expect(await statusCommentOf(third!.issueNumber, third!.id)).toContain('number 1 in line');
+    expect(await statusCommentOf(third!.issueNumber!, third!.id)).toContain('number 1 in line');
 
-    open(first!.issueNumber);
+    open(first!.issueNumber!);
     const started = await stack.waitForTask(
       (t) => t.id === third!.id && t.state === 'running',
       'the third task to start',
@@ -77,8 +77,8 @@ describe('limits and read-outs', () => {
     expect((await stack.tasks()).find((t) => t.id === second!.id)?.state).toBe('running');
     expect(started.dispatchedAt!.getTime()).toBeGreaterThan(first!.dispatchedAt!.getTime());
 
-    open(second!.issueNumber);
-    open(third!.issueNumber);
+    open(second!.issueNumber!);
+    open(third!.issueNumber!);
     for (const task of [first!, second!, third!]) {
       await stack.waitForTask(
         (t) => t.id === task.id && t.state === 'succeeded',

@@ -163,7 +163,7 @@ describe('environment gates', () => {
       await stack.settle();
       expect(appDecision(runId)).toBe('rejected');
       expect(agentRan(runId)).toBe(false);
-      const replies = await commentsOn(earlier!.issueNumber);
+      const replies = await commentsOn(earlier!.issueNumber!);
       expect(
         replies.some((b) => b.includes(`Workflow run ${runId} claimed to be agent task ${earlier!.id}`)),
       ).toBe(true);

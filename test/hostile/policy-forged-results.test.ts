@@ -113,7 +113,7 @@ describe('hostile results', () => {
       expectOnly(before, after, { botComments: after.botComments });
       const status = await stack.waitFor(
         async () =>
-          (await botComments(stack, task.issueNumber)).find(
+          (await botComments(stack, task.issueNumber!)).find(
             (b) =>
               b.includes(`agent-dispatch:task=${task.id}`) && b.includes('refused by the repository policy'),
           ),

@@ -241,7 +241,7 @@ describe('what each person sees', () => {
 describe('the task page', () => {
   it('is linked from the sticky comment, sends strangers to sign in, and shows only visible tasks', async () => {
     const link = `${stack.config.publicUrl}/tasks/${waitingTask}`;
-    const issueNumber = (await stack.tasks()).find((t) => t.id === waitingTask)!.issueNumber;
+    const issueNumber = (await stack.tasks()).find((t) => t.id === waitingTask)!.issueNumber!;
     await stack.waitFor(async () => {
       const comments = await stack.as('alice').issues.listComments({
         owner: 'acme',

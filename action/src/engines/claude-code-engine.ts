@@ -59,7 +59,14 @@ const adapter: CliAdapter = {
   defaultVersion: CLAUDE_CODE_VERSION,
   cli: claudeCodeCli,
   command(installed, ctx) {
-    const { limits, engine } = ctx.spec;
+    const { limits, engine, step } = ctx.spec;
+    // A read-only pipeline step (plan, summary, review) is given no tool that edits files (its
+    // changes would be discarded by the action and the App anyway).
+    const tools = step?.readOnly
+      ? ['--permission-mode', 'default', '--disallowedTools', 'Bash,Edit,MultiEdit,Write,NotebookEdit']
+      : // Edits in the checkout and shell commands (builds, tests) need no approval: the job is
+        // the sandbox, and what the agent proposes goes through policy and review.
+        ['--permission-mode', 'acceptEdits', '--allowedTools', 'Bash'];
     return {
       file: installed.command ?? claudeCodeBinary(installed.dir ?? ''),
       args: [
@@ -67,12 +74,7 @@ const adapter: CliAdapter = {
         '--output-format',
         'stream-json',
         '--verbose',
-        // Edits in the checkout and shell commands (builds, tests) need no approval: the job is
-        // the sandbox, and what the agent proposes goes through policy and review.
-        '--permission-mode',
-        'acceptEdits',
-        '--allowedTools',
-        'Bash',
+        ...tools,
         '--max-turns',
         String(limits.maxTurns),
         ...(engine.model === null ? [] : ['--model', engine.model]),

@@ -18,6 +18,7 @@ export function commandFiles(tempDir: string) {
     prompt: join(tempDir, 'prompt.md'),
     summary: join(tempDir, 'summary.md'),
     usage: join(tempDir, 'usage.json'),
+    handoff: join(tempDir, 'handoff.json'),
   };
 }
 
@@ -40,6 +41,9 @@ export function commandEngine(): Engine {
       requireCommand(ctx);
       const files = commandFiles(ctx.tempDir);
       writeFileSync(files.prompt, ctx.spec.prompt, { mode: 0o600 });
+      // What earlier pipeline steps handed on (their texts; the diff is already in the checkout).
+      if (ctx.spec.step)
+        writeFileSync(files.handoff, JSON.stringify(ctx.spec.handoff?.received ?? []), { mode: 0o600 });
       rmSync(files.summary, { force: true });
       rmSync(files.usage, { force: true });
       return { version: ctx.spec.engine.version };
@@ -98,6 +102,13 @@ function commandEnvironment(
     ...(spec.engine.model === null ? {} : { AGENT_MODEL: spec.engine.model }),
     AGENT_MAX_TURNS: String(spec.limits.maxTurns),
     AGENT_MAX_COST_USD: String(spec.limits.maxCostUsd),
+    ...(spec.step
+      ? {
+          AGENT_STEP: spec.step.name,
+          AGENT_STEP_ROUND: String(spec.step.round),
+          AGENT_HANDOFF_FILE: files.handoff,
+        }
+      : {}),
   };
 }
 

@@ -39,6 +39,8 @@ export function buildResult(input: ResultInput): TaskResult {
       durationMs: phase.durationMs,
       exitCode: phase.engine?.exitCode ?? null,
       summary: phase.engine?.summary ?? null,
+      // A plan step hands on its engine's final message as the plan.
+      plan: spec.step?.handoff === 'plan' ? (phase.engine?.summary ?? null) : null,
       error,
     },
   };

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ActionError, errorMessage } from '../action-error.ts';
+import { applyHandedOnChanges } from '../changes/apply-handoff.ts';
 import { type CheckoutSnapshot, snapshotCheckout } from '../changes/checkout-snapshot.ts';
 import { type CollectedChanges, collectChanges } from '../changes/collect-changes.ts';
 import { guardFileCommands } from '../github-runner/guard-file-commands.ts';
@@ -26,6 +27,18 @@ function privateTempRoot(ctx: StepContext): string {
   const inside = (dir: string | undefined) =>
     dir !== undefined && dir !== '' && !relative(dir, runnerTemp).startsWith('..');
   return inside(ctx.inputs.workingDirectory) || inside(ctx.env.GITHUB_WORKSPACE) ? tmpdir() : runnerTemp;
+}
+
+/** The job failed before the engine ran (the checkout could not be read or prepared). */
+function notRunResult(spec: TaskSpec, error: unknown): TaskResult {
+  return buildResult({
+    spec,
+    phase: enginePhaseNotRun(spec),
+    changes: [],
+    patch: '',
+    failure: errorMessage(error),
+    tooLarge: false,
+  });
 }
 
 async function engineAndChanges(
@@ -50,14 +63,16 @@ async function engineAndChanges(
       stateDir: gitDir,
     });
   } catch (error) {
-    return buildResult({
-      spec,
-      phase: notRun,
-      changes: [],
-      patch: '',
-      failure: errorMessage(error),
-      tooLarge: false,
-    });
+    return notRunResult(spec, error);
+  }
+  const handedOn = spec.handoff?.changes ?? [];
+  if (handedOn.length > 0) {
+    try {
+      const applied = applyHandedOnChanges(snapshot.workTree, handedOn);
+      ctx.log.info(`Applied the change handed on by the earlier step (${applied} path(s)).`);
+    } catch (error) {
+      return notRunResult(spec, error);
+    }
   }
   const guard = guardFileCommands(ctx.env);
   const phase = await runEngine(ctx, spec, sandbox, snapshot.workTree);
@@ -71,6 +86,11 @@ async function engineAndChanges(
     const failure = `The agent linked ${phase.planted.length} file(s) into the checkout that it was not given (${phase.planted.slice(0, 5).join(', ')}): collecting them would read files the engine itself may not. Its work was discarded.`;
     ctx.log.error(failure);
     return buildResult({ spec, phase, changes: [], patch: '', failure, tooLarge: false });
+  }
+  // A read-only step (plan, summary, review): whatever it changed is discarded, never sent.
+  if (spec.step?.readOnly) {
+    ctx.log.info(`Step ${spec.step.name} changes nothing: its changes in the checkout are discarded.`);
+    return buildResult({ spec, phase, changes: [], patch: '', failure: null, tooLarge: false });
   }
   try {
     const collected: CollectedChanges = await collectChanges(snapshot, {

@@ -89,7 +89,26 @@ export function decideApproveAccess(
   };
 }
 
-export type ManageAction = 'approve' | 'reject' | 'cancel' | 'retry';
+/**
+ * Who may approve what a pipeline step handed on (its plan): anyone who may approve requests
+ * (decideApproveAccess), and also its requester when they may run tasks themselves — a plan
+ * is checked before it runs, not a request from below the bar.
+ */
+export function decidePlanApproveAccess(
+  actor: Actor,
+  permission: RepoPermission | null,
+  config: RepoConfig,
+  requesterId: number,
+): AccessDecision {
+  const role = roleOf(permission);
+  if (actor.id === requesterId && !isAutomation(actor)) {
+    const run = decideRunAccess(actor, permission, config);
+    if (run.decision === 'allow' && atLeast(role, 'write')) return { decision: 'allow', role };
+  }
+  return decideApproveAccess(actor, permission, config, requesterId);
+}
+
+export type ManageAction = 'approve' | 'approve_plan' | 'reject' | 'cancel' | 'retry' | 'replan';
 
 /**
  * Approving follows the trigger rule (decideApproveAccess); retrying runs the task again, so it
@@ -104,13 +123,14 @@ export function decideManageAccess(
   config: RepoConfig,
 ): AccessDecision {
   if (action === 'approve') return decideApproveAccess(actor, permission, config, requesterId);
+  if (action === 'approve_plan') return decidePlanApproveAccess(actor, permission, config, requesterId);
   const role = roleOf(permission);
   if (isAutomation(actor))
     return { decision: 'deny', role, reason: 'bots cannot manage tasks', silent: true };
-  if (action === 'retry') {
+  if (action === 'retry' || action === 'replan') {
     if (decideRunAccess(actor, permission, config).decision === 'allow' && atLeast(role, 'write'))
       return { decision: 'allow', role };
-    return { decision: 'deny', role, reason: `retry needs ${triggerBar(config)} (you have ${role})` };
+    return { decision: 'deny', role, reason: `${action} needs ${triggerBar(config)} (you have ${role})` };
   }
   if (atLeast(role, 'write')) return { decision: 'allow', role };
   // Requesters may always cancel their own task.

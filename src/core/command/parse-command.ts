@@ -9,16 +9,35 @@
 
 import { encode } from '../render/encode.ts';
 
-export const SUBCOMMANDS = ['status', 'cancel', 'retry', 'approve', 'reject', 'help', 'doctor'] as const;
+export const SUBCOMMANDS = [
+  'status',
+  'cancel',
+  'retry',
+  'approve',
+  'reject',
+  'help',
+  'doctor',
+  'schedules',
+] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export type RunFlags = { engine?: string };
 
 export type Command =
-  | { kind: 'run'; prompt: string; flags: RunFlags }
+  | {
+      kind: 'run';
+      prompt: string;
+      flags: RunFlags;
+      /** `/agent plan …` (the pipeline `plan`) or `/agent run <pipeline> …`. */
+      pipeline?: string;
+      /** For `/agent run <word> …`: the whole text as a plain request, should no pipeline be named <word>. */
+      asPrompt?: string;
+    }
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'doctor' }
+  | { kind: 'schedules' }
+  | { kind: 'replan'; taskId?: number; feedback: string }
   | { kind: 'cancel' | 'retry' | 'approve'; taskId?: number }
   | { kind: 'reject'; taskId?: number; reason?: string };
 
@@ -112,7 +131,7 @@ function parseSubcommand(firstLine: string): Command | undefined {
   const word = words[0]?.toLowerCase();
   if (!SUBCOMMANDS.includes(word as Subcommand)) return undefined;
   const kind = word as Subcommand;
-  if (kind === 'status' || kind === 'help' || kind === 'doctor')
+  if (kind === 'status' || kind === 'help' || kind === 'doctor' || kind === 'schedules')
     return words.length === 1 ? { kind } : undefined;
   const taskId = parseTaskRef(words[1]);
   if (taskId === 'invalid') return undefined;
@@ -159,7 +178,9 @@ export function parseCommand(body: string, options: ParseOptions = DEFAULT_PARSE
   if (subcommand) return { found: true, ok: true, command: subcommand };
 
   const text = [found.rest, ...lines.slice(found.index + 1)].join('\n');
-  const parsedFlags = parseFlags(text);
+  const pipeline = parsePipelineWords(text);
+  if (pipeline?.kind === 'replan') return { found: true, ok: true, command: pipeline };
+  const parsedFlags = parseFlags(pipeline ? pipeline.rest : text);
   if ('error' in parsedFlags) return { found: true, ok: false, error: parsedFlags.error };
   const prompt = parsedFlags.rest.trim();
   if (prompt === '') {
@@ -176,5 +197,34 @@ export function parseCommand(body: string, options: ParseOptions = DEFAULT_PARSE
       error: `the task is ${prompt.length} characters long; the limit is ${options.maxPromptLength}. Shorten it or put the details in the issue body`,
     };
   }
-  return { found: true, ok: true, command: { kind: 'run', prompt, flags: parsedFlags.flags } };
+  const command: Command = { kind: 'run', prompt, flags: parsedFlags.flags };
+  if (pipeline?.kind === 'pipeline') {
+    command.pipeline = pipeline.name;
+    if (pipeline.asPrompt !== undefined) command.asPrompt = pipeline.asPrompt.trim();
+  }
+  return { found: true, ok: true, command };
+}
+
+type PipelineWords =
+  | { kind: 'pipeline'; name: string; rest: string; asPrompt?: string }
+  | Extract<Command, { kind: 'replan' }>;
+
+const PIPELINE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+/** `plan <task>`, `run <pipeline> <task>`, `replan [#task] <feedback>`; undefined for anything else. */
+function parsePipelineWords(text: string): PipelineWords | undefined {
+  const match = /^[ \t]*(plan|run|replan)(?=\s|$)\s*([\s\S]*)$/i.exec(text);
+  if (!match) return undefined;
+  const word = match[1]!.toLowerCase();
+  const rest = match[2]!;
+  if (word === 'plan') return { kind: 'pipeline', name: 'plan', rest };
+  if (word === 'replan') {
+    const first = /^(\S+)\s*([\s\S]*)$/.exec(rest);
+    const taskId = parseTaskRef(first?.[1]);
+    if (typeof taskId === 'number') return { kind: 'replan', taskId, feedback: first![2]!.trim() };
+    return { kind: 'replan', feedback: rest.trim() };
+  }
+  const named = /^([a-z][a-z0-9-]{0,39})(?=\s)\s*([\s\S]*)$/.exec(rest);
+  if (!named || !PIPELINE_NAME.test(named[1]!)) return undefined;
+  return { kind: 'pipeline', name: named[1]!, rest: named[2]!, asPrompt: text };
 }

@@ -14,6 +14,26 @@ function text(value: unknown): string {
 }
 
 const holdsCommand = (body: string) => parseCommand(body).found;
+/** A comment the App made to show a handoff to approve (an edit of it is refused). */
+const isHandoffComment = (body: string) => body.startsWith('<!-- agent-dispatch:handoff=');
+
+const CONFIG_FILE = '.github/agent.yml';
+
+/** A push to the default branch that touches `.github/agent.yml` (or lists too many commits to tell). */
+function changesConfig(payload: Json): boolean {
+  const repository = obj(payload.repository);
+  const branch = text(repository.default_branch) || text(repository.master_branch);
+  if (!branch || text(payload.ref) !== `refs/heads/${branch}`) return false;
+  const commits = Array.isArray(payload.commits) ? payload.commits : [];
+  // GitHub lists at most 20 commits in a push; beyond that, read the file again to be sure.
+  if (commits.length >= 20) return true;
+  return commits.some((commit) =>
+    ['added', 'modified', 'removed'].some((field) => {
+      const paths = obj(commit)[field];
+      return Array.isArray(paths) && paths.includes(CONFIG_FILE);
+    }),
+  );
+}
 
 export function classifyDelivery(event: string, payload: Json): DeliveryClass {
   const action = text(payload.action);
@@ -26,10 +46,12 @@ export function classifyDelivery(event: string, payload: Json): DeliveryClass {
       if (action === 'created') return holdsCommand(body) ? 'process' : 'ignore';
       if (action === 'edited') {
         const before = text(obj(obj(payload.changes).body).from);
-        return holdsCommand(body) || holdsCommand(before) ? 'process' : 'ignore';
+        return holdsCommand(body) || holdsCommand(before) || isHandoffComment(before) ? 'process' : 'ignore';
       }
       return 'ignore';
     }
+    case 'push':
+      return changesConfig(payload) ? 'process' : 'ignore';
     case 'workflow_run':
     case 'workflow_job':
     case 'deployment_protection_rule':

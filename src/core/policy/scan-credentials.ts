@@ -61,7 +61,7 @@ export function newCredentialKinds(input: Buffer | string, before?: Buffer): str
 }
 
 /** The report fields the App shows on GitHub (PR body, comments, check runs). */
-const REPORT_TEXT_FIELDS = ['summary', 'error', 'engine', 'engineVersion', 'model'] as const;
+const REPORT_TEXT_FIELDS = ['summary', 'plan', 'error', 'engine', 'engineVersion', 'model'] as const;
 
 /** A credential in any text field of the job's report, named by field and kind. */
 export function reportCredentials(report: Report): Violation[] {

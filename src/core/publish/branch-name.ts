@@ -16,10 +16,10 @@ export function slugify(text: string): string {
   return slug || 'task';
 }
 
-/** `agent/<issue>-<slug>-t<task>` (plus `-a<attempt>` after the first attempt). */
+/** `agent/<issue>-<slug>-t<task>` (plus `-a<attempt>` after the first attempt); no `<issue>-` without an issue. */
 export function branchName(
   prefix: string,
-  issueNumber: number,
+  issueNumber: number | null,
   title: string,
   taskId: number,
   attempt: number,
@@ -28,7 +28,7 @@ export function branchName(
     .replace(/[^A-Za-z0-9._/-]/g, '')
     .replace(/\.{2,}/g, '.')
     .replace(/\/{2,}/g, '/');
-  const base = `${safePrefix}${issueNumber}-${slugify(title)}-t${taskId}${attempt > 1 ? `-a${attempt}` : ''}`;
+  const base = `${safePrefix}${issueNumber === null ? '' : `${issueNumber}-`}${slugify(title)}-t${taskId}${attempt > 1 ? `-a${attempt}` : ''}`;
   return base.replace(/^[-/.]+/, '').replace(/\.lock$/, '');
 }
 

@@ -2,13 +2,14 @@
 // The request and what the job reported are encoded. Pure.
 import type { Task } from '../task/task.ts';
 import { encode, quoted } from './encode.ts';
+import { originOf } from './origin.ts';
 
 export const TASK_CHECK_NAME = 'Agent Dispatch';
 
 export function checkOutput(task: Task): { title: string; summary: string } {
   const usage = task.usage;
   const lines = [
-    `Task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`,
+    `Task ${task.id} for ${originOf(task)}, requested by @${task.requesterLogin}.`,
     '',
     `| Engine | Turns | Tokens (in / out) | Cost | Run |`,
     `| --- | --- | --- | --- | --- |`,

@@ -118,6 +118,12 @@ export const ERROR_MESSAGES: { [C in ErrorCode]: (details: ErrorDetails[C]) => s
   sign_in_unavailable: () =>
     'Sign-in with GitHub is not configured on this App: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET (from the GitHub App settings page). Scripts can still send a GitHub user access token as a bearer token.',
   sign_in_failed: (d) => `Sign-in with GitHub did not complete: ${d.reason}. Start again at /auth/login.`,
+  handoff_missing: (d) =>
+    `The step ${encode(d.step, 'span')} finished without handing on its ${d.handoff} (the engine's final message was empty), so the pipeline stopped. Comment \`/agent retry\` to run that step again.`,
+  plan_changed: (d) =>
+    `Task ${d.taskId} was not approved: ${d.reason}. Read the plan in its comment again, then approve with \`/agent approve ${d.taskId}\`.`,
+  pipeline_not_found: (d) =>
+    `There is no pipeline ${encode(d.name, 'span')} in \`.github/agent.yml\`${d.defined.length > 0 ? ` (defined: ${d.defined.map((n) => encode(n, 'span')).join(', ')})` : ''}; \`/agent plan <task>\` runs the built-in plan → implement pipeline.`,
   github_unavailable: (d) =>
     `GitHub could not be asked who you are or what you may see (${d.reason}); try again shortly.`,
   postgres_unreachable: (d) =>

@@ -6,6 +6,7 @@
 import type { Report } from '../../contract/job-result.ts';
 import type { Task } from '../task/task.ts';
 import { encode, quoted } from './encode.ts';
+import { originOf } from './origin.ts';
 
 // Cents hide a small run's cost: four decimals under a dollar.
 const money = (v: number | null) => (v === null ? '—' : `$${v.toFixed(v < 1 ? 4 : 2)}`);
@@ -18,19 +19,36 @@ export function pullRequestTitle(task: Task): string {
 
 /** The commit's message: the title, then what the task was (own issue only, by number). */
 export function commitMessage(task: Task): string {
-  return `${pullRequestTitle(task)}\n\nAgent task ${task.id} for #${task.issueNumber}, requested by @${task.requesterLogin}.`;
+  return `${pullRequestTitle(task)}\n\nAgent task ${task.id} for ${originOf(task)}, requested by @${task.requesterLogin}.`;
 }
 
-export function pullRequestBody(task: Task, report: Report, files: number): string {
-  const closes = task.isPullRequest ? '' : `Closes #${task.issueNumber}\n\n`;
+/** A pipeline's last review of the change (its text as handed on), for the body. */
+export type LastReview = { step: string; round: number; verdict: 'approve' | 'changes' | null; text: string };
+
+export function pullRequestBody(task: Task, report: Report, files: number, review?: LastReview): string {
+  const closes = task.isPullRequest || task.issueNumber === null ? '' : `Closes #${task.issueNumber}\n\n`;
   const duration = report.durationMs === null ? '—' : `${Math.round(report.durationMs / 1000)} s`;
   const lines = [
-    `${closes}**Agent task ${task.id}**, requested by @${task.requesterLogin} in #${task.issueNumber}${task.attempt > 1 ? ` (attempt ${task.attempt})` : ''}.`,
+    `${closes}**Agent task ${task.id}**, requested by @${task.requesterLogin} ${task.trigger === 'schedule' ? 'through' : 'in'} ${originOf(task)}${task.attempt > 1 && !task.pipeline ? ` (attempt ${task.attempt})` : ''}.`,
     '',
     quoted(task.prompt, 2000),
     '',
   ];
   if (report.summary) lines.push('### Summary from the agent', '', quoted(report.summary, 5000), '');
+  if (review) {
+    const outcome =
+      review.verdict === 'approve'
+        ? 'approved the change'
+        : `still asked for changes after ${review.round} round${review.round === 1 ? '' : 's'} (the most the pipeline allows)`;
+    lines.push(
+      `### Review by the step ${encode(review.step, 'span')}`,
+      '',
+      `The review ${outcome}:`,
+      '',
+      quoted(review.text, 5000),
+      '',
+    );
+  }
   lines.push(
     '### Usage',
     '',

@@ -4,10 +4,12 @@
 // what of the thread it includes. Pure.
 
 import { triggerBar } from '../access/decide-access.ts';
+import type { ApprovalRecord, StepRecord } from '../pipeline/step-record.ts';
 import type { Task } from '../task/task.ts';
 import { approvalRequest } from './approval-request.ts';
 import { encode } from './encode.ts';
 import { marker } from './marker.ts';
+import { pipelineChecklist } from './pipeline-checklist.ts';
 
 export type StatusExtras = {
   /** For a queued task: how many tasks of the repository run, the cap, and its place in line. */
@@ -16,6 +18,8 @@ export type StatusExtras = {
   gate?: { environment: string; reviewers: string[]; reviewUrl: string } | undefined;
   /** The task's page on the App (history and live transcript). */
   livePage?: string | undefined;
+  /** A pipeline task's step runs and approvals, for its checklist. */
+  steps?: { runs: StepRecord[]; approvals: ApprovalRecord[] } | undefined;
 };
 
 const HEADLINES: Record<Task['state'], string> = {
@@ -25,6 +29,7 @@ const HEADLINES: Record<Task['state'], string> = {
   waiting_approval: '⏸️ Waiting for the environment gate',
   running: '⚙️ Running',
   publishing: '📦 Publishing',
+  awaiting_plan_approval: '⏸️ Waiting for approval of the plan',
   succeeded: '✅ Pull request opened',
   no_changes: '➖ Finished without changes',
   failed: '❌ Failed',
@@ -90,6 +95,10 @@ function detail(task: Task, extras: StatusExtras): string[] {
           : '';
       return [`The agent is working in the ${run ?? 'workflow run'}.${turns}${step}`];
     }
+    case 'awaiting_plan_approval':
+      return [
+        `The plan is posted below this comment. Approve exactly that plan with \`/agent approve ${task.id}\` (someone with ${triggerBar(task.settings)}, or @${task.requesterLogin}), or ask for a new one with \`/agent replan ${task.id} <what to change>\`.`,
+      ];
     case 'publishing':
       return [
         'The agent finished; checking its change against the repository policy and opening a pull request.',
@@ -120,6 +129,8 @@ export function renderStatusComment(task: Task, extras: StatusExtras = {}): stri
     '',
     ...detail(task, extras),
   ];
+  const checklist = extras.steps ? pipelineChecklist(task, extras.steps.runs, extras.steps.approvals) : [];
+  if (checklist.length > 0) lines.push('', ...checklist);
   const usage = usageLine(task);
   if (usage) lines.push('', usage);
   const live = extras.livePage ? ` · [live transcript and history](${extras.livePage})` : '';

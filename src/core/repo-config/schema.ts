@@ -2,9 +2,11 @@
 // schema is exported as JSON Schema for editors (docs/agent-config.schema.json).
 import { z } from 'zod';
 import { ENGINE_ISOLATION } from '../../contract/task-spec.ts';
+import { ENGINES, type EngineName } from './engines.ts';
+import { pipelinesSchema } from './pipelines-schema.ts';
+import { schedulesSchema } from './schedules-schema.ts';
 
-export const ENGINES = ['claude-code', 'codex', 'gemini', 'command'] as const;
-export type EngineName = (typeof ENGINES)[number];
+export { ENGINES, type EngineName };
 
 export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -123,9 +125,30 @@ export const repoConfigSchema = z
         'allow-paths': z.array(glob).max(200).default([]).describe('Exempted from the default denials.'),
       })
       .default({ 'deny-paths': [], 'allow-paths': [] }),
+    schedules: schedulesSchema.default([]),
+    pipelines: pipelinesSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const engines = config.engines ?? [config.engine];
+    const disabled = (engine: string | undefined) =>
+      engine !== undefined && !engines.includes(engine as EngineName);
+    config.schedules.forEach((schedule, index) => {
+      if (disabled(schedule.engine))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedules', index, 'engine'],
+          message: 'is not in `engines`',
+        });
+    });
+    for (const [name, pipeline] of Object.entries(config.pipelines ?? {}))
+      pipeline.steps.forEach((step, index) => {
+        if (disabled(step.engine))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pipelines', name, 'steps', index, 'engine'],
+            message: 'is not in `engines`',
+          });
+      });
     if (!engines.includes(config.engine)) {
       ctx.addIssue({
         code: 'custom',

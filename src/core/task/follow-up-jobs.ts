@@ -1,7 +1,7 @@
 // What the queue must do after a task is created or changes state. Pure: the store enqueues
 // these in the same transaction as the change, so a state change never loses its follow-up.
 import type { Task } from './task.ts';
-import { ACTIVE_STATES, type TaskState } from './task-states.ts';
+import { ACTIVE_STATES, isTerminal, type TaskState } from './task-states.ts';
 
 export const JOBS = {
   processDelivery: 'process-delivery',
@@ -11,6 +11,8 @@ export const JOBS = {
   syncFeedback: 'sync-feedback',
   cancelRun: 'cancel-run',
   reviewCheck: 'review-check',
+  postHandoff: 'post-handoff',
+  scheduleReport: 'schedule-report',
 } as const;
 
 export type JobOptions = {
@@ -87,12 +89,28 @@ export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] 
       options: { jobKey: `publish:${task.id}:${task.attempt}`, maxAttempts: 8 },
     });
   }
+  if (to === 'awaiting_plan_approval') {
+    // The plan (or other handoff) to approve, posted once in the thread.
+    jobs.push({
+      task: JOBS.postHandoff,
+      payload: { taskId: task.id, attempt: task.attempt },
+      options: { jobKey: `handoff:${task.id}:${task.attempt}`, maxAttempts: 10 },
+    });
+  }
   if (to === 'succeeded' && task.prNumber !== null) {
     // The `agent-dispatch/review` check on the new head: failing until someone else approves.
     jobs.push({
       task: JOBS.reviewCheck,
       payload: { taskId: task.id },
       options: { jobKey: `review-check:${task.repoId}:${task.prNumber}`, maxAttempts: 10 },
+    });
+  }
+  if (task.scheduleId !== null && isTerminal(to)) {
+    // The schedule's report issue (when it has one) shows how the run ended.
+    jobs.push({
+      task: JOBS.scheduleReport,
+      payload: { scheduleId: task.scheduleId },
+      options: { jobKey: `schedule-report:${task.scheduleId}`, maxAttempts: 10 },
     });
   }
   if (to === 'cancelled' && task.workflowRunId !== null) {

@@ -28,7 +28,11 @@ export type TransitionType =
   | 'timed_out' // the engine hit the wall-time limit
   | 'fail' // anything that ends the task as failed (run failed, dispatch impossible, lost run…)
   | 'cancel' // someone cancelled
-  | 'retry'; // a new attempt of a failed, cancelled or timed-out task
+  | 'retry' // a new attempt of a failed, cancelled or timed-out task (a pipeline resumes at its failed step)
+  | 'await_plan_approval' // a pipeline step handed on a plan (or another handoff) that must be approved
+  | 'approve_plan' // someone approved that handoff's exact content; the next step is queued
+  | 'replan' // the plan step runs again with feedback; the approval is reset
+  | 'step_done'; // a pipeline step finished and handed on; the next step (a new attempt) is queued
 
 const LIVE: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s));
 const STARTED: readonly TaskState[] = ['dispatched', 'waiting_approval', 'running'];
@@ -36,7 +40,10 @@ const STARTED: readonly TaskState[] = ['dispatched', 'waiting_approval', 'runnin
 /** From which states each transition is allowed, and where it goes. */
 const TABLE = {
   approve: { from: ['awaiting_approval'], to: 'queued' },
-  reject: { from: ['awaiting_approval', 'dispatched', 'waiting_approval'], to: 'rejected' },
+  reject: {
+    from: ['awaiting_approval', 'dispatched', 'waiting_approval', 'awaiting_plan_approval'],
+    to: 'rejected',
+  },
   dispatch: { from: ['queued'], to: 'dispatched' },
   gate_waiting: { from: ['dispatched'], to: 'waiting_approval' },
   run_started: { from: ['dispatched', 'waiting_approval'], to: 'running' },
@@ -48,6 +55,10 @@ const TABLE = {
   fail: { from: LIVE, to: 'failed' },
   cancel: { from: LIVE, to: 'cancelled' },
   retry: { from: RETRYABLE_STATES, to: 'queued' },
+  await_plan_approval: { from: [...STARTED, 'publishing'], to: 'awaiting_plan_approval' },
+  approve_plan: { from: ['awaiting_plan_approval'], to: 'queued' },
+  replan: { from: ['awaiting_plan_approval'], to: 'queued' },
+  step_done: { from: [...STARTED, 'publishing'], to: 'queued' },
 } as const satisfies Record<TransitionType, { from: readonly TaskState[]; to: TaskState }>;
 
 export type TransitionResult = { ok: true; to: TaskState } | { ok: false; reason: string };

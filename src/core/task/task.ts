@@ -1,9 +1,13 @@
 // The task as the rest of the App sees it (camelCase, typed); the store maps it from its row.
+import type { Pipeline } from '../pipeline/pipeline.ts';
 import type { FrozenThread } from '../prompt/frozen-thread.ts';
 import type { RepoConfig } from '../repo-config/schema.ts';
 import type { TaskState } from './task-states.ts';
 
 export type CommentKind = 'issue_comment' | 'review_comment';
+
+/** What started a task: a command comment, or a schedule of `.github/agent.yml` (no comment, maybe no issue). */
+export type TaskTrigger = 'comment' | 'schedule';
 
 export type TaskUsage = {
   turns: number | null;
@@ -21,10 +25,14 @@ export type Task = {
   repoId: number;
   repoOwner: string;
   repoName: string;
-  issueNumber: number;
+  trigger: TaskTrigger;
+  /** The issue or pull request of the task; null for a scheduled task without one. */
+  issueNumber: number | null;
   isPullRequest: boolean;
-  commentKind: CommentKind;
-  commentId: number;
+  /** The command comment; null for a scheduled task. */
+  commentKind: CommentKind | null;
+  commentId: number | null;
+  scheduleId: number | null;
   deliveryId: string | null;
   requesterLogin: string;
   requesterId: number;
@@ -66,6 +74,13 @@ export type Task = {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** A pipeline task's steps, frozen when it was requested (null: a single run). */
+  pipeline: Pipeline | null;
+  /** Where a pipeline task is: its step and round (the review loop's count). */
+  stepIndex: number | null;
+  stepRound: number | null;
+  /** The attempt whose change a pipeline would publish (its last diff handoff). */
+  changeAttempt: number | null;
 };
 
 /** Fields a transition or an update may set; the store maps each to its column. */
@@ -97,18 +112,26 @@ export const MUTABLE_FIELDS = [
   'errorCode',
   'errorMessage',
   'attempt',
+  'engine',
+  'stepIndex',
+  'stepRound',
+  'changeAttempt',
 ] as const satisfies readonly (keyof Task)[];
 export type MutableField = (typeof MUTABLE_FIELDS)[number];
 export type TaskFields = Partial<Pick<Task, MutableField>>;
 
-/** What a new attempt of a task starts without: the previous run, its result and its error. */
-export function newAttemptFields(task: Pick<Task, 'attempt'>): TaskFields {
+/**
+ * What a new attempt of a task starts without: the previous run, its result and its error. A
+ * pipeline's steps all start from the commit its first step started from (their handoffs are
+ * changes against it), so only its spec is rebuilt.
+ */
+export function newAttemptFields(task: Pick<Task, 'attempt' | 'pipeline' | 'baseSha'>): TaskFields {
   return {
     attempt: task.attempt + 1,
     workflowRunId: null,
     workflowRunUrl: null,
     dispatchedAt: null,
-    baseSha: null,
+    ...(task.pipeline && task.baseSha ? { spec: null } : { baseSha: null }),
     progress: null,
     usage: null,
     costUsd: null,

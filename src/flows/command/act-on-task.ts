@@ -13,11 +13,12 @@ import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { replanTask } from '../pipeline/replan-task.ts';
 import { approveTask } from './approve-task.ts';
 import { cancelTask } from './cancel-task.ts';
 import type { CommandSource } from './command-source.ts';
 
-export type TaskAction = 'cancel' | 'retry' | 'approve' | 'reject';
+export type TaskAction = 'cancel' | 'retry' | 'approve' | 'reject' | 'replan';
 
 export type ActOnTaskInput = {
   task: Task;
@@ -53,6 +54,8 @@ async function move(
   switch (action) {
     case 'cancel':
       return cancelTask(deps, input.octokit, task, { login: actor, via });
+    case 'replan':
+      return replanTask(deps, task, { login: actor, via }, input.reason ?? '');
     case 'retry':
       return transitionTask(deps.pool, task.id, {
         type: 'retry',
@@ -72,7 +75,7 @@ async function move(
       return transitionTask(deps.pool, task.id, {
         type: 'reject',
         actor,
-        onlyFrom: ['awaiting_approval'],
+        onlyFrom: ['awaiting_approval', 'awaiting_plan_approval'],
         payload: { via, reason: input.reason ?? null },
         fields: {
           errorCode: null,
@@ -88,7 +91,7 @@ export async function actOnTask(deps: AppDeps, input: ActOnTaskInput): Promise<A
   const access = decideManageAccess(
     actor,
     permission,
-    action,
+    action === 'approve' && task.state === 'awaiting_plan_approval' ? 'approve_plan' : action,
     task.requesterId,
     input.config ?? task.settings,
   );

@@ -10,6 +10,7 @@ import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { approvePlan } from '../pipeline/approve-plan.ts';
 import { applyRequestChange, changesOf, readRequestNow } from './revise-request.ts';
 
 export type ApproveInput = {
@@ -28,6 +29,8 @@ export async function approveTask(
   input: ApproveInput,
 ): Promise<TransitionOutcome | { ok: false; refusal: string }> {
   const { octokit, task, approver, writtenAt } = input;
+  // A pipeline waiting on its plan: the approval approves that plan's exact content.
+  if (task.state === 'awaiting_plan_approval') return approvePlan(deps, input);
   // GitHub's times on both sides (whole seconds): an approval written before the request last
   // changed approves text its author was not shown.
   if (task.requestChangedAt && writtenAt.getTime() < task.requestChangedAt.getTime()) {

@@ -13,6 +13,7 @@ import { answerDoctor, setupChecklist } from '../doctor/doctor-reply.ts';
 import { reactOnce } from '../feedback/react.ts';
 import { replyOnce } from '../feedback/reply.ts';
 import { claimReply } from '../feedback/reply-budget.ts';
+import { schedulesReply } from '../schedule/schedule-report.ts';
 import type { CommandSource } from './command-source.ts';
 import { manageTask } from './manage-task.ts';
 import { PARSE_LIMIT } from './revise-request.ts';
@@ -78,7 +79,8 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
   const command = parsed.command;
   log.info({ command: command.kind, sender: source.sender.login }, 'command received');
   // Cancelling, listing and the doctor must work even when the config file is broken.
-  if (!loaded.ok && command.kind !== 'cancel' && command.kind !== 'status' && command.kind !== 'doctor') {
+  const worksUnconfigured = ['cancel', 'status', 'doctor', 'schedules'].includes(command.kind);
+  if (!loaded.ok && !worksUnconfigured) {
     await reply(errorMessage('invalid_config', { issues: loaded.issues }));
     return;
   }
@@ -99,6 +101,9 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
       else await startTask(deps, { source, octokit, config, command, reply, log });
       return;
     }
+    case 'schedules':
+      await reply(await schedulesReply(deps.pool, source.repo.id));
+      return;
     default:
       await manageTask(deps, { source, octokit, config, command, reply, log });
   }

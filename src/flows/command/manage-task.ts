@@ -15,7 +15,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { actOnTask } from './act-on-task.ts';
 import type { CommandSource } from './command-source.ts';
 
-type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | 'reject' }>;
+type ManageCommand = Extract<Command, { kind: 'cancel' | 'retry' | 'approve' | 'reject' | 'replan' }>;
 
 export type ManageTaskInput = {
   source: CommandSource;
@@ -31,8 +31,9 @@ export type ManageTaskInput = {
 const TARGET_STATES: Record<ManageCommand['kind'], readonly TaskState[]> = {
   cancel: TASK_STATES.filter((s) => !isTerminal(s)),
   retry: RETRYABLE_STATES,
-  approve: ['awaiting_approval'],
-  reject: ['awaiting_approval'],
+  approve: ['awaiting_approval', 'awaiting_plan_approval'],
+  reject: ['awaiting_approval', 'awaiting_plan_approval'],
+  replan: ['awaiting_plan_approval'],
 };
 
 const DESCRIPTIONS: Record<ManageCommand['kind'], string> = {
@@ -40,10 +41,11 @@ const DESCRIPTIONS: Record<ManageCommand['kind'], string> = {
   retry: 'failed, cancelled or timed-out task',
   approve: 'task waiting for approval',
   reject: 'task waiting for approval',
+  replan: 'task waiting for approval of its plan',
 };
 
 /** Subcommands that must name their task when more than one could be meant. */
-const NEEDS_ONE: readonly ManageCommand['kind'][] = ['approve', 'reject'];
+const NEEDS_ONE: readonly ManageCommand['kind'][] = ['approve', 'reject', 'replan'];
 
 type Target = { task?: Task; ambiguous?: number[] };
 
@@ -79,7 +81,7 @@ export async function manageTask(deps: AppDeps, input: ManageTaskInput): Promise
       actor: source.sender,
       octokit,
       repo: source.repo,
-      reason: 'reason' in command ? command.reason : undefined,
+      reason: 'reason' in command ? command.reason : 'feedback' in command ? command.feedback : undefined,
       via: 'comment',
       config: input.config,
       writtenAt: new Date(source.comment.createdAt),

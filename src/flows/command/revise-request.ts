@@ -24,12 +24,13 @@ export type RequestNow = {
   thread: FrozenThread;
 };
 
+/** Only a comment-made task has a request to compare (a scheduled one has no thread). */
 export function threadRefOf(task: Task): ThreadRef {
   const requestedAt = task.thread?.requestedAt ?? task.createdAt.toISOString();
   return {
     repo: { owner: task.repoOwner, name: task.repoName },
-    issueNumber: task.issueNumber,
-    command: { kind: task.commentKind, id: task.commentId, createdAt: requestedAt },
+    issueNumber: task.issueNumber!,
+    command: { kind: task.commentKind!, id: task.commentId!, createdAt: requestedAt },
   };
 }
 

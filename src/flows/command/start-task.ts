@@ -3,6 +3,7 @@
 import { decideStart } from '../../core/command/decide-start.ts';
 import type { Command } from '../../core/command/parse-command.ts';
 import { errorMessage } from '../../core/errors.ts';
+import { resolvePipeline } from '../../core/pipeline/pipeline.ts';
 import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
@@ -44,7 +45,22 @@ async function pullRequestContext(
 }
 
 export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<void> {
-  const { source, octokit, config, command, reply, log } = input;
+  const { source, octokit, config, reply, log } = input;
+  let command = input.command;
+  // `/agent plan …`, `/agent run <pipeline> …`: the pipeline's steps are frozen with the task.
+  let pipeline = command.pipeline
+    ? resolvePipeline(command.pipeline, config, command.flags.engine)
+    : undefined;
+  if (command.pipeline && !pipeline) {
+    if (command.asPrompt === undefined) {
+      const defined = Object.keys(config.pipelines ?? {});
+      await reply(errorMessage('pipeline_not_found', { name: command.pipeline, defined }));
+      return;
+    }
+    // `/agent run the tests`: no pipeline is named `the`, so it is a request like any other.
+    command = { kind: 'run', prompt: command.asPrompt, flags: command.flags };
+    pipeline = undefined;
+  }
   const context = await pullRequestContext(deps, octokit, source);
   const decision = decideStart({
     command,
@@ -87,7 +103,8 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
       prompt: command.prompt,
       issueTitle: thread.title,
       thread,
-      engine: decision.engine,
+      engine: pipeline ? pipeline.steps[0]!.engine : decision.engine,
+      pipeline: pipeline ?? null,
       settings: config,
       state: decision.state,
       followUpOfPr: context.followUp?.pr ?? null,

@@ -9,6 +9,7 @@ import type { FrozenThread } from '../../core/prompt/frozen-thread.ts';
 import type { Task } from '../../core/task/task.ts';
 import { wellFormed } from '../../core/text/well-formed.ts';
 import type { Octokit } from '../../github/octokit.ts';
+import type { StepSpec } from '../pipeline/step-spec.ts';
 
 export const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md'] as const;
 export const MAX_RESULT_BYTES = 20 * 1024 * 1024;
@@ -38,6 +39,11 @@ async function readInstructions(octokit: Octokit, task: Task, ref: string) {
  */
 async function threadOf(octokit: Octokit, task: Task): Promise<FrozenThread> {
   if (task.thread) return task.thread;
+  if (task.issueNumber === null) {
+    // A scheduled task: no thread, the repository's own address.
+    const at = task.createdAt.toISOString();
+    return { title: task.issueTitle, body: '', htmlUrl: '', comments: [], requestedAt: at, frozenAt: at };
+  }
   const { data } = await octokit.rest.issues.get({
     owner: task.repoOwner,
     repo: task.repoName,
@@ -58,6 +64,7 @@ export async function buildSpec(
   octokit: Octokit,
   task: Task,
   checkout: { sha: string; branch: string; defaultBranch: string },
+  step?: StepSpec,
 ): Promise<TaskSpec> {
   const [thread, instructions] = await Promise.all([
     threadOf(octokit, task),
@@ -96,7 +103,9 @@ export async function buildSpec(
       thread: thread.comments,
       instructions,
       followUpBranch: task.followUpOfPr !== null ? (task.branch ?? undefined) : undefined,
+      step: step?.prompt,
     }),
+    ...(step && { step: step.step, handoff: step.handoff }),
     limits: {
       timeoutMinutes: limits['timeout-minutes'],
       maxTurns: limits['max-turns'],

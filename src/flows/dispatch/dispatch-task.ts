@@ -13,9 +13,11 @@ import { readBranchHead } from '../../github/read-branch-head.ts';
 import { readVoucher } from '../../github/read-permission.ts';
 import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
+import { startStepRun } from '../../store/task-steps.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { stepSpecOf } from '../pipeline/step-spec.ts';
 import { buildSpec } from './build-spec.ts';
 import { userBudgetRefusal } from './user-budget.ts';
 
@@ -124,11 +126,25 @@ async function dispatchOnce(deps: AppDeps, dispatched: Task): Promise<void> {
 
   if (!task.spec || !task.baseSha) {
     const { data: repo } = await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName });
-    const branch = task.followUpOfPr !== null && task.branch ? task.branch : repo.default_branch;
-    const sha = await headOf(octokit, task, branch);
-    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch: repo.default_branch });
-    await updateTaskFields(deps.pool, task.id, { baseBranch: repo.default_branch, baseSha: sha, spec });
-    task = { ...task, baseBranch: repo.default_branch, baseSha: sha, spec };
+    // A schedule may start from (and propose to) another branch than the default one.
+    const base = task.baseBranch ?? repo.default_branch;
+    const branch = task.followUpOfPr !== null && task.branch ? task.branch : base;
+    // A pipeline's later steps start from its first step's commit: their handoffs are changes to it.
+    const sha = task.baseSha ?? (await headOf(octokit, task, branch));
+    const step = await stepSpecOf(deps.pool, task);
+    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch: repo.default_branch }, step);
+    await updateTaskFields(deps.pool, task.id, { baseBranch: base, baseSha: sha, spec });
+    if (step)
+      await startStepRun(deps.pool, {
+        taskId: task.id,
+        attempt: task.attempt,
+        stepIndex: step.step.index,
+        round: step.step.round,
+        name: step.step.name,
+        handoff: step.step.handoff,
+        engine: task.engine,
+      });
+    task = { ...task, baseBranch: base, baseSha: sha, spec };
   }
   const current = task;
   const run = await once(deps.pool, `dispatch:${current.id}:${current.attempt}`, {

@@ -8,6 +8,7 @@ import { liveTaskUrl } from '../../core/task/live-page.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
+import { approvalsOf, stepRunsOf } from '../../store/task-steps.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask, queuePosition } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
@@ -41,7 +42,13 @@ async function gateExtras(octokit: Octokit, task: Task): Promise<StatusExtras['g
   };
 }
 
-async function writeStatusComment(deps: AppDeps, octokit: Octokit, task: Task, body: string): Promise<void> {
+async function writeStatusComment(
+  deps: AppDeps,
+  octokit: Octokit,
+  task: Task,
+  body: string,
+  issueNumber: number,
+): Promise<void> {
   const target = { owner: task.repoOwner, repo: task.repoName };
   if (task.statusCommentId !== null) {
     try {
@@ -59,7 +66,7 @@ async function writeStatusComment(deps: AppDeps, octokit: Octokit, task: Task, b
     find: async () => {
       const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         ...target,
-        issue_number: task.issueNumber,
+        issue_number: issueNumber,
         since,
         per_page: 100,
       });
@@ -67,8 +74,7 @@ async function writeStatusComment(deps: AppDeps, octokit: Octokit, task: Task, b
       return found ? { id: found.id, digest: digestOf(found.body ?? '') } : undefined;
     },
     perform: async () => ({
-      id: (await octokit.rest.issues.createComment({ ...target, issue_number: task.issueNumber, body })).data
-        .id,
+      id: (await octokit.rest.issues.createComment({ ...target, issue_number: issueNumber, body })).data.id,
       digest,
     }),
   });
@@ -87,22 +93,30 @@ export async function syncFeedback(deps: AppDeps, taskId: number): Promise<void>
     const task = await getTask(deps.pool, taskId);
     if (!task) return;
     const octokit = deps.github.forRepo(task.installationId, task.repoId, 'feedback');
-    await reactOnce(
-      deps.pool,
-      octokit,
-      { owner: task.repoOwner, repo: task.repoName, kind: task.commentKind, id: task.commentId },
-      'eyes',
-    );
-    const extras: StatusExtras = {
-      queue: task.state === 'queued' ? await queueExtras(deps, task) : undefined,
-      gate: task.state === 'waiting_approval' ? await gateExtras(octokit, task) : undefined,
-      livePage: liveTaskUrl(deps.config.publicUrl, task.id),
-    };
-    const body = renderStatusComment(task, extras);
-    const digest = digestOf(body);
-    if (digest !== task.feedbackDigest || task.statusCommentId === null) {
-      await writeStatusComment(deps, octokit, task, body);
-      await updateTaskFields(deps.pool, task.id, { feedbackDigest: digest });
+    // A scheduled task has no command to react to and no thread for a status comment (its
+    // schedule's report issue shows it); its pull request still gets the check run.
+    if (task.commentKind !== null && task.commentId !== null)
+      await reactOnce(
+        deps.pool,
+        octokit,
+        { owner: task.repoOwner, repo: task.repoName, kind: task.commentKind, id: task.commentId },
+        'eyes',
+      );
+    if (task.issueNumber !== null) {
+      const extras: StatusExtras = {
+        queue: task.state === 'queued' ? await queueExtras(deps, task) : undefined,
+        gate: task.state === 'waiting_approval' ? await gateExtras(octokit, task) : undefined,
+        livePage: liveTaskUrl(deps.config.publicUrl, task.id),
+        steps: task.pipeline
+          ? { runs: await stepRunsOf(deps.pool, task.id), approvals: await approvalsOf(deps.pool, task.id) }
+          : undefined,
+      };
+      const body = renderStatusComment(task, extras);
+      const digest = digestOf(body);
+      if (digest !== task.feedbackDigest || task.statusCommentId === null) {
+        await writeStatusComment(deps, octokit, task, body, task.issueNumber);
+        await updateTaskFields(deps.pool, task.id, { feedbackDigest: digest });
+      }
     }
     await syncCheckRun(deps, octokit, task);
   });

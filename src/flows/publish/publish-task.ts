@@ -7,10 +7,12 @@ import { AppError, errorMessage } from '../../core/errors.ts';
 import { branchName, isSafeBranchName } from '../../core/publish/branch-name.ts';
 import type { Task } from '../../core/task/task.ts';
 import { resultOf } from '../../store/task-results.ts';
+import { endStepRun } from '../../store/task-steps.ts';
 import { transitionTask, updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { handOnChange, publishAttempt } from '../pipeline/hand-on.ts';
 import { createCommit, updateBranch } from './git-commit.ts';
 import { judgeTaskChange } from './judge-change.ts';
 import { decoratePullRequest, openPullRequest } from './pull-request.ts';
@@ -50,7 +52,9 @@ async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Prom
   if (task?.state !== 'publishing' || task.attempt !== attempt) return;
   if (!task.baseSha || !task.baseBranch)
     throw new AppError('publish_failed', { reason: `task ${task.id} has no base commit` });
-  const stored = await resultOf(deps.pool, task.id, task.attempt);
+  // A pipeline publishes its last diff handoff (the current step's, when it is a diff step).
+  const changeAttempt = publishAttempt(task);
+  const stored = await resultOf(deps.pool, task.id, changeAttempt);
   if (!stored) throw new AppError('publish_failed', { reason: `task ${task.id} has no stored result` });
   const { changes, report } = stored;
   const octokit = deps.github.forRepo(task.installationId, task.repoId, 'publish');
@@ -71,8 +75,12 @@ async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Prom
         errorMessage: errorMessage('policy_violation', { violations, listed: MAX_LISTED_VIOLATIONS }),
       },
     });
+    if (task.pipeline)
+      await endStepRun(deps.pool, task.id, task.attempt, { state: 'failed', error: 'policy' });
     return;
   }
+  // A pipeline step's change that a later step receives: checked, then handed on, not published.
+  if (task.pipeline && (await handOnChange(deps, task))) return;
 
   const followUp = task.followUpOfPr !== null && task.branch !== null;
   const branch = branchFor(task, followUp);

@@ -1,10 +1,11 @@
 // The agent's pull request: opened once (found again after a crash), as a draft where the plan
 // allows, then labelled and with the requester asked to review.
 import type { Report } from '../../contract/job-result.ts';
-import { pullRequestBody, pullRequestTitle } from '../../core/render/pr-body.ts';
+import { type LastReview, pullRequestBody, pullRequestTitle } from '../../core/render/pr-body.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
+import { stepRunsOf } from '../../store/task-steps.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { repoOf } from './repo-of.ts';
 
@@ -17,6 +18,7 @@ export async function openPullRequest(
   files: number,
 ) {
   const r = repoOf(task);
+  const review = task.pipeline ? await lastReview(deps, task) : undefined;
   return once(deps.pool, `pull-request:${task.id}:${task.attempt}`, {
     find: async () => {
       const { data } = await octokit.rest.pulls.list({
@@ -33,7 +35,7 @@ export async function openPullRequest(
         head: branch,
         base: task.baseBranch!,
         title: pullRequestTitle(task),
-        body: pullRequestBody(task, report, files),
+        body: pullRequestBody(task, report, files, review),
         maintainer_can_modify: true,
       };
       try {
@@ -51,6 +53,16 @@ export async function openPullRequest(
       }
     },
   });
+}
+
+async function lastReview(deps: AppDeps, task: Task): Promise<LastReview | undefined> {
+  const reviews = (await stepRunsOf(deps.pool, task.id)).filter(
+    (run) => run.handoff === 'review' && run.state === 'done' && run.handoffText !== null,
+  );
+  const last = reviews.at(-1);
+  return last
+    ? { step: last.name, round: last.round, verdict: last.verdict, text: last.handoffText! }
+    : undefined;
 }
 
 export async function decoratePullRequest(octokit: Octokit, task: Task, number: number): Promise<void> {

@@ -4,8 +4,9 @@ import { decideRunSweep, type RunOnGitHub } from '../../core/reconcile/decide-sw
 import { newAttemptFields, type Task } from '../../core/task/task.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { hasEventBy } from '../../store/task-events.ts';
+import { markSwept } from '../../store/task-sweeps.ts';
 import { applyTransition, transitionTask } from '../../store/task-transitions.ts';
-import { getTask, markSwept } from '../../store/tasks.ts';
+import { getTask } from '../../store/tasks.ts';
 import { inTransaction } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 

@@ -8,7 +8,7 @@ import type { TaskState } from '../../core/task/task-states.ts';
 import type { Db } from '../../platform/db/pool.ts';
 import { unprocessedDeliveries } from '../../store/deliveries.ts';
 import { addJob, jobByKey } from '../../store/jobs.ts';
-import { markSwept, reposWithStaleQueue, staleTasks } from '../../store/tasks.ts';
+import { markSwept, reposWithStaleQueue, staleTasks } from '../../store/task-sweeps.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { type RunSweepCounts, reconcileRun } from './reconcile-run.ts';
 

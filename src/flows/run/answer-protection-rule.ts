@@ -188,7 +188,7 @@ export async function answerProtectionRule(deps: AppDeps, payload: Json): Promis
       payload: { runId: run.id, environment: request.environment },
     });
   }
-  if (decision.state === 'rejected' && claimed) {
+  if (decision.state === 'rejected' && claimed && claimed.issueNumber !== null) {
     const respond = deps.github.forRepo(request.installationId, request.repo.id, 'respond');
     await replyOnce(
       deps.pool,

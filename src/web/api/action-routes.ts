@@ -1,4 +1,4 @@
-// POST /api/v1/tasks/{id}/{cancel|retry|approve|reject}: the comment commands' rules, through the
+// POST /api/v1/tasks/{id}/{cancel|retry|approve|reject|replan}: the comment commands' rules, through the
 // same flow (flows/command/act-on-task.ts), recorded with the actor and `via: api`.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { AppError } from '../../core/errors.ts';
@@ -14,8 +14,11 @@ import { taskIdParams } from './task-routes.ts';
 const ACTIONS: Record<TaskAction, string> = {
   cancel: 'Cancel a task that is running or waiting (write access, or your own task)',
   retry: 'Run a failed, cancelled or timed-out task again as a new attempt (write access)',
-  approve: 'Approve a task waiting for approval (write access; never your own request)',
+  approve:
+    'Approve a task waiting for approval (write access; never your own request), or the plan a pipeline task waits on (its exact content; the requester may approve their own plan)',
   reject: 'Reject a task waiting for approval (write access)',
+  replan:
+    'Ask a pipeline task waiting on its plan for a new plan (`reason` is the feedback); the new plan needs a new approval',
 };
 
 function actionRoute(action: TaskAction) {

@@ -38,7 +38,10 @@ export function presentSummary(urls: Urls, task: TaskSummaryRow | Task): z.input
     finishedAt: task.finishedAt ? iso(task.finishedAt) : null,
     links: {
       self: `${urls.publicUrl}${API_PREFIX}/tasks/${task.id}`,
-      html: `${urls.githubWebUrl}/${task.repoOwner}/${task.repoName}/${kind}/${task.issueNumber}`,
+      html:
+        task.issueNumber === null
+          ? `${urls.githubWebUrl}/${task.repoOwner}/${task.repoName}`
+          : `${urls.githubWebUrl}/${task.repoOwner}/${task.repoName}/${kind}/${task.issueNumber}`,
       live: liveTaskUrl(urls.publicUrl, task.id),
     },
   };

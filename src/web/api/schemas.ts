@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { transcriptEventSchema } from '../../contract/transcript.ts';
 import { TASK_STATES } from '../../core/task/task-states.ts';
 import { USAGE_GROUPS } from '../../store/usage.ts';
+import { pipelineViewSchema } from './pipeline-view.ts';
 
 const time = z.iso.datetime({ offset: true });
 const money = z.number().nullable();
@@ -17,7 +18,7 @@ export const taskSummarySchema = z
     id: z.number().int(),
     repository: z.string().describe('owner/name'),
     repositoryId: z.number().int(),
-    issueNumber: z.number().int(),
+    issueNumber: z.number().int().nullable(),
     pullRequest: z.boolean().describe('The command was given on a pull request.'),
     requester: z.string(),
     engine: z.string(),
@@ -96,6 +97,7 @@ export const taskDetailSchema = taskSummarySchema
     usage: z.object({ total: z.object(usageFigures), attempts: z.array(attemptUsageSchema) }),
     events: z.array(taskEventSchema).describe('The first 500 events; page through /events for more.'),
     transcript: z.object({ events: z.number().int(), truncated: z.boolean() }),
+    pipeline: pipelineViewSchema.describe('A pipeline task: its steps, each step run and the approvals.'),
     links: taskSummarySchema.shape.links.extend({
       events: z.string(),
       transcript: z.string(),

@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import { attemptUsage, listTasks, repoIdByName, taskEventsAfter } from '../../store/task-history.ts';
+import { approvalsOf, stepRunsOf } from '../../store/task-steps.ts';
 import { transcriptSummary } from '../../store/transcripts.ts';
 import type { WebEnv } from '../authenticate.ts';
 import { visibleRepoIds, visibleRepos, visibleTask } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
+import { presentPipeline } from './pipeline-view.ts';
 import {
   API_PREFIX,
   decodeCursor,
@@ -119,10 +121,12 @@ export function mountTaskRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
 
   api.openapi(detailRoute, async (c) => {
     const task = await visibleTask(deps, c.get('viewer'), c.req.valid('param').id);
-    const [attempts, events, transcript] = await Promise.all([
+    const [attempts, events, transcript, runs, approvals] = await Promise.all([
       attemptUsage(deps.pool, task.id),
       taskEventsAfter(deps.pool, task.id, 0, DETAIL_EVENTS),
       transcriptSummary(deps.pool, task.id),
+      task.pipeline ? stepRunsOf(deps.pool, task.id) : [],
+      task.pipeline ? approvalsOf(deps.pool, task.id) : [],
     ]);
     const summary = presentSummary(urls, task);
     const self = `${deps.config.publicUrl}${API_PREFIX}/tasks/${task.id}`;
@@ -144,6 +148,7 @@ export function mountTaskRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
       usage: { total: usageTotal(attempts), attempts: attempts.map(presentAttempt) },
       events: events.map(presentEvent),
       transcript,
+      pipeline: presentPipeline(task, runs, approvals),
       links: {
         ...summary.links,
         events: `${self}/events`,

@@ -172,3 +172,33 @@ describe('parseCommand', () => {
     });
   });
 });
+
+describe('pipeline commands', () => {
+  it('reads plan, run <pipeline>, replan', () => {
+    expect(parseCommand('/agent plan add a cache')).toMatchObject({
+      ok: true,
+      command: { kind: 'run', pipeline: 'plan', prompt: 'add a cache' },
+    });
+    expect(parseCommand('/agent run reviewed --engine codex fix the bug')).toMatchObject({
+      ok: true,
+      command: { kind: 'run', pipeline: 'reviewed', prompt: 'fix the bug', flags: { engine: 'codex' } },
+    });
+    expect(parseCommand('/agent replan #4 use Redis instead')).toEqual({
+      found: true,
+      ok: true,
+      command: { kind: 'replan', taskId: 4, feedback: 'use Redis instead' },
+    });
+    expect(parseCommand('/agent replan smaller steps')).toMatchObject({
+      command: { kind: 'replan', feedback: 'smaller steps' },
+    });
+    expect(parseCommand('/agent schedules')).toMatchObject({ ok: true, command: { kind: 'schedules' } });
+  });
+
+  it('keeps `/agent run the tests` a plain request should no pipeline be named `the`', () => {
+    const parsed = parseCommand('/agent run the tests');
+    expect(parsed).toMatchObject({
+      ok: true,
+      command: { kind: 'run', pipeline: 'the', asPrompt: 'run the tests' },
+    });
+  });
+});

@@ -83,6 +83,25 @@ describe('classifyDelivery', () => {
     expect(classifyDelivery(event, { action: 'x' })).toBe(expected);
   });
 
+  it('processes only pushes to the default branch that touch .github/agent.yml', () => {
+    const push = (ref: string, commits: unknown[]) => ({
+      ref,
+      repository: { default_branch: 'main' },
+      commits,
+    });
+    const touching = [{ added: [], modified: ['.github/agent.yml'], removed: [] }];
+    expect(classifyDelivery('push', push('refs/heads/main', touching))).toBe('process');
+    expect(classifyDelivery('push', push('refs/heads/main', [{ removed: ['.github/agent.yml'] }]))).toBe(
+      'process',
+    );
+    expect(classifyDelivery('push', push('refs/heads/topic', touching))).toBe('ignore');
+    expect(classifyDelivery('push', push('refs/heads/main', [{ modified: ['README.md'] }]))).toBe('ignore');
+    // GitHub lists at most 20 commits: with that many, the file is read again to be sure.
+    expect(classifyDelivery('push', push('refs/heads/main', Array(20).fill({ modified: ['a'] })))).toBe(
+      'process',
+    );
+  });
+
   it('ignores a comment without a body', () => {
     expect(classifyDelivery('issue_comment', { action: 'created', comment: {} })).toBe('ignore');
   });

@@ -30,6 +30,8 @@ export type ProcessStackOptions = {
   appEnv?: Record<string, string>;
   /** Directory with the action (action.yml and action/dist); default: this checkout. */
   actionDir?: string;
+  /** Leave the App uninstalled until `install()` (so replicas already running see the event). */
+  deferInstall?: boolean;
 };
 
 export type ProcessStack = {
@@ -42,6 +44,8 @@ export type ProcessStack = {
   startReplica(env?: Record<string, string>): Promise<AppProcess>;
   /** Takes a replica out of the forwarder (before stopping or killing it). */
   detach(replica: AppProcess): void;
+  /** Installs the App on the repositories (with `deferInstall`; done at start otherwise). */
+  install(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -92,11 +96,16 @@ async function onSimulator(
       },
     });
     sim.setPermission(repo.fullName, 'alice', 'write');
-    await sim.installApp({ app: github.slug, account: org, repositories: [repo.fullName] });
     sim.setEnvironment(repo.fullName, 'agent');
     sim.setVariable(repo.fullName, 'AGENT_DISPATCH_URL', proxy.url);
     repos.push(repo);
   }
+
+  const install = async () => {
+    for (const repo of repos)
+      await sim.installApp({ app: github.slug, account: repo.owner, repositories: [repo.fullName] });
+  };
+  if (!options.deferInstall) await install();
 
   const replicas: AppProcess[] = [];
   const stack: ProcessStack = {
@@ -128,6 +137,7 @@ async function onSimulator(
       proxy.backends.push(replica.url);
       return replica;
     },
+    install,
     detach(replica) {
       const index = proxy.backends.indexOf(replica.url);
       if (index >= 0) proxy.backends.splice(index, 1);

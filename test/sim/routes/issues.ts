@@ -7,7 +7,7 @@ import { paginate } from '../server/pagination.ts';
 import { json, noContent, type Route, type RouteContext } from '../server/route.ts';
 import { actorOf } from '../state/actor.ts';
 import { createComment, deleteComment, editComment } from '../state/comments.ts';
-import { createIssue, findIssue } from '../state/issues.ts';
+import { createIssue, editIssue, findIssue } from '../state/issues.ts';
 import { roleOf } from '../state/store.ts';
 import type { Issue, IssueComment } from '../state/types.ts';
 import { intParam, readBody } from './read-body.ts';
@@ -66,6 +66,24 @@ export const issueRoutes: Route[] = [
         labels: labels ?? [],
       });
       return json(201, issueJson(ctx.core, value));
+    },
+  },
+  {
+    // Title and body only: the fields the App edits (its schedule report issue).
+    method: 'PATCH',
+    path: '/repos/{owner}/{repo}/issues/{issue_number}',
+    access: { kind: 'repo', permission: 'issues', level: 'write', userRole: 'triage' },
+    handle(ctx) {
+      const issue = issueFrom(ctx);
+      const body = readBody(ctx.body, 'Issue');
+      const title = body.string('title');
+      const text = body.nullableString('body');
+      body.done();
+      const { value } = editIssue(ctx.core, issue, actorOf(ctx.core, ctx.principal), {
+        ...(title !== undefined && { title }),
+        ...(text !== undefined && { body: text }),
+      });
+      return json(200, issueJson(ctx.core, value));
     },
   },
   {

@@ -4,13 +4,14 @@
 import { reviewAsUser } from '../actions/gates.ts';
 import type { SimCore } from '../core.ts';
 import { commitFiles, type SeedFiles } from '../git/bare-repo.ts';
-import { resolveCommit } from '../git/objects.ts';
+import { entryAt, resolveCommit } from '../git/objects.ts';
 import { readRef, writeRef } from '../git/refs.ts';
 import type { PullIssue } from '../serialize/pull.ts';
 import type { Actor } from '../state/actor.ts';
 import { createComment, deleteComment, editComment } from '../state/comments.ts';
 import { createIssue, editIssue, findIssue } from '../state/issues.ts';
 import { followHead, mergePull, openPull, updatePull } from '../state/pulls.ts';
+import { emitPush } from '../state/pushes.ts';
 import { createReviewComment, editReviewComment, submitReview } from '../state/reviews.ts';
 import { accountByLogin, findRepo } from '../state/store.ts';
 import type { Review } from '../state/types.ts';
@@ -82,7 +83,23 @@ export function activityApi(sim: SimCore) {
         author: { name: account?.login ?? o.user, email: `${actor.userId}+${o.user}@users.noreply.sim` },
         date: new Date(sim.clock.now()).toISOString(),
       });
-      const deliveries = await followHead(sim, repo, o.branch, sha, actor.userId);
+      const files = Object.keys(o.files ?? {});
+      const existed = await Promise.all(
+        files.map(async (file) => (parent ? (await entryAt(repo.gitDir, parent, file)) !== null : false)),
+      );
+      const pushed = emitPush(sim, repo, {
+        branch: o.branch,
+        before: current,
+        senderId: actor.userId,
+        commit: {
+          sha,
+          message: o.message ?? 'Update files',
+          added: files.filter((_, i) => !existed[i]),
+          modified: files.filter((_, i) => existed[i]),
+          removed: o.deletes ?? [],
+        },
+      });
+      const deliveries = [...(await pushed), ...(await followHead(sim, repo, o.branch, sha, actor.userId))];
       return { sha, deliveries };
     },
     async createBranch(o: { repo: string; branch: string; from?: string }) {

@@ -178,3 +178,20 @@ describe('pull requests', () => {
     expect(closed.data.state).toBe('closed');
   });
 });
+
+// Last: it takes a number of the sequence the tests above count on.
+describe('issue edits', () => {
+  it('edits an issue’s title and body (PATCH), as the App does for its report issue', async () => {
+    const octokit = world.installationOctokit();
+    const made = await octokit.rest.issues.create({ ...repo, title: 'Report', body: 'first' });
+    const edited = await octokit.rest.issues.update({
+      ...repo,
+      issue_number: made.data.number,
+      body: 'second',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.data).toMatchObject({ number: made.data.number, title: 'Report', body: 'second' });
+    const read = await octokit.rest.issues.get({ ...repo, issue_number: made.data.number });
+    expect(read.data.body).toBe('second');
+  });
+});

@@ -7,6 +7,6 @@ const __filename = __agentDispatchFileUrlToPath(import.meta.url);
 const __dirname = __agentDispatchFileUrlToPath(new URL('.', import.meta.url));
 import {
   require_src2 as require_src
-} from "./chunk-G4MQS7SL.js";
+} from "./chunk-MQYQMYLA.js";
 import "./chunk-FB54LL62.js";
 export default require_src();
