@@ -35,6 +35,8 @@ export const PURPOSES = {
   gate: { metadata: 'read', deployments: 'write', actions: 'read' },
   /** The `agent-dispatch/review` check: read the pull request and its reviews, write the check. */
   review: { metadata: 'read', pull_requests: 'read', checks: 'write' },
+  /** The doctor: read the workflow file and the environment. */
+  doctor: { metadata: 'read', contents: 'read', actions: 'read' },
 } as const satisfies Record<string, Permissions>;
 export type Purpose = keyof typeof PURPOSES;
 

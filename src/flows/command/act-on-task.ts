@@ -28,7 +28,7 @@ export type ActOnTaskInput = {
   repo: CommandSource['repo'];
   reason?: string | undefined;
   /** Where the request came from, kept with the event. */
-  via: 'comment' | 'api';
+  via: 'comment' | 'api' | 'dashboard';
   /** The repository's configuration now (its trigger rule decides who may approve); the task's own when absent. */
   config?: RepoConfig | undefined;
   /** When the request was made (GitHub's time for a comment): an approval older than the last change is refused. */

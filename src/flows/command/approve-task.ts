@@ -19,7 +19,7 @@ export type ApproveInput = {
   /** When the approval was written (GitHub's time for a comment; now for the API). */
   writtenAt: Date;
   /** Where the approval came from, kept with the event. */
-  via: 'comment' | 'api';
+  via: 'comment' | 'api' | 'dashboard';
 };
 
 /** The approval's outcome; a refusal's reason says what changed. */

@@ -49,7 +49,7 @@ async function leftOver(octokit: Octokit, task: Task): Promise<{ fields: TaskFie
 const NOT_PUBLISHING: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s) && s !== 'publishing');
 const NOTHING = { fields: {}, note: '' };
 
-type Canceller = { login: string; via: 'comment' | 'api' };
+type Canceller = { login: string; via: 'comment' | 'api' | 'dashboard' };
 
 function cancel(
   deps: AppDeps,
