@@ -50,7 +50,7 @@ function page(res: ServerResponse, status: number, text: string) {
 
 const SIGN_IN = '/login/oauth/sign-in';
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
@@ -60,7 +60,7 @@ function signInForm(res: ServerResponse, returnTo: string) {
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to GitHub (simulator)</title></head>
 <body><main><h1>Sign in to GitHub</h1><p>The GitHub simulator: sign in as any user it knows.</p>
 <form method="post" action="${SIGN_IN}"><label>Username <input name="login" autocomplete="username" required></label>
-<input type="hidden" name="return_to" value="${escape(returnTo)}"><button type="submit">Sign in</button></form></main></body></html>`);
+<input type="hidden" name="return_to" value="${escapeHtml(returnTo)}"><button type="submit">Sign in</button></form></main></body></html>`);
 }
 
 /** Sets the `sim_login` cookie (POST from the form, or GET with `login` for a link) and goes back. */
