@@ -1,6 +1,6 @@
 // Reads of task history for the API and the dashboard: the task list (filters, newest first,
 // keyset pagination by id), events after a cursor, and each attempt's reported usage.
-import type { TaskState } from '../core/task/task-states.ts';
+import { TASK_STATES, type TaskState } from '../core/task/task-states.ts';
 import type { Queryable } from '../platform/db/pool.ts';
 import { eventFromRow, type TaskEventRow } from './task-events.ts';
 
@@ -110,6 +110,23 @@ function whereOf(filter: Omit<TaskFilter, 'limit'>): { where: string; values: un
   return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', values };
 }
 
+/** Which of `ids` the filter keeps: the same conditions as listTasks (a row that changed live
+ *  belongs on the page exactly when a reload would list it). */
+export async function tasksMatching(
+  db: Queryable,
+  filter: Omit<TaskFilter, 'limit'>,
+  ids: number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const { where, values } = whereOf(filter);
+  values.push(ids);
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM tasks ${where ? `${where} AND` : 'WHERE'} id = ANY($${values.length}::bigint[])`,
+    values,
+  );
+  return new Set(rows.rows.map((r) => Number(r.id)));
+}
+
 /**
  * One page of tasks, newest first; `limit + 1` rows are read to tell whether more follow. With
  * `afterId` (the page before this one), the rows are read oldest first and returned newest first.
@@ -134,16 +151,26 @@ export async function listTasks(db: Queryable, filter: TaskFilter): Promise<Task
 }
 
 /** How many tasks of the filter are in each state (the filter's own states aside). */
+/**
+ * How many tasks the filter keeps in each state, counted up to `cap` per state (a count of `cap`
+ * means "at least"): each state's count stops after `cap` rows of its index, so the tabs cost
+ * the same with 100,000 tasks as with 1,000.
+ */
 export async function countTasksByState(
   db: Queryable,
   filter: Omit<TaskFilter, 'limit' | 'states' | 'beforeId' | 'afterId'>,
+  cap: number,
 ): Promise<Map<TaskState, number>> {
   const { where, values } = whereOf(filter);
+  values.push(TASK_STATES, cap);
+  const [states, limit] = [`$${values.length - 1}`, `$${values.length}`];
   const rows = await db.query<{ state: TaskState; n: number }>(
-    `SELECT state, count(*)::int AS n FROM tasks ${where} GROUP BY state`,
+    `SELECT s.state, (SELECT count(*) FROM (SELECT 1 FROM tasks
+        ${where ? `${where} AND` : 'WHERE'} tasks.state = s.state LIMIT ${limit}) AS capped)::int AS n
+       FROM unnest(${states}::text[]) AS s(state)`,
     values,
   );
-  return new Map(rows.rows.map((r) => [r.state, r.n]));
+  return new Map(rows.rows.filter((r) => r.n > 0).map((r) => [r.state, r.n]));
 }
 
 /** The summaries of some tasks, by id. */

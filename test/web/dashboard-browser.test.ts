@@ -117,6 +117,16 @@ describe('the dashboard in Chromium', () => {
       });
     })()`);
 
+    // Filtered tables: a new task comes in where the filter keeps it, and only there. (In a second
+    // window: over HTTP/1.1 Chromium keeps six connections to a host, and these pages hold six
+    // live streams together.)
+    const second = await chromium.newContext({ storageState: await contexts.maria!.context.storageState() });
+    const kept = await second.newPage();
+    const left = await second.newPage();
+    await kept.goto(`${appUrl}/tasks?q=say+hello`);
+    await left.goto(`${appUrl}/tasks?q=something+else`);
+    for (const page of [kept, left])
+      await expect.poll(() => page.locator('[data-live-status]').textContent(), UI).toContain('Live');
     const activity = await open('maria', '/');
     await expect.poll(() => activity.locator('[data-live-status]').textContent(), UI).toContain('Live');
     await mark(activity);
@@ -156,6 +166,11 @@ describe('the dashboard in Chromium', () => {
       );
     expect(await stillTheSameDocument(activity)).toBe(true);
     await activity.close();
+    await expect
+      .poll(() => kept.locator(`#task-${liveTask}`).getAttribute('data-state'), UI)
+      .toBe('succeeded');
+    expect(await left.locator('tr[data-task]').count()).toBe(0);
+    await second.close();
     await tasks.close();
     await task.close();
   }, 150_000);
@@ -180,7 +195,9 @@ describe('the dashboard in Chromium', () => {
     // Rex (read access) may not approve it, nor may rita her own: the page says why, nothing changes.
     const rex = await open('rex', `/tasks/${ritasTask}`);
     await act(rex, 'approve');
-    await expect.poll(() => rex.getByRole('alert').textContent(), UI).toMatch(/needs write access.*you have read/);
+    await expect
+      .poll(() => rex.getByRole('alert').textContent(), UI)
+      .toMatch(/needs write access.*you have read/);
     await screenshot(rex, 'task-approve-refused');
     await rex.close();
     const rita = await open('rita', `/tasks/${ritasTask}`);
@@ -201,7 +218,9 @@ describe('the dashboard in Chromium', () => {
     // A retry: refused for rita, a new attempt for maria.
     await rita.goto(`${appUrl}/tasks/${ritasTask}`);
     await act(rita, 'retry');
-    await expect.poll(() => rita.getByRole('alert').textContent(), UI).toMatch(/needs write access.*you have read/);
+    await expect
+      .poll(() => rita.getByRole('alert').textContent(), UI)
+      .toMatch(/needs write access.*you have read/);
     await screenshot(rita, 'task-retry-refused');
     expect(await taskState(ritasTask)).toBe('cancelled');
     await maria.goto(`${appUrl}/tasks/${ritasTask}`);
@@ -269,6 +288,35 @@ describe('the dashboard in Chromium', () => {
     expect(found).toEqual({});
     for (const [login, { problems }] of Object.entries(contexts)) expect(problems, login).toEqual([]);
   }, 180_000);
+
+  it('reads without JavaScript, and fits a phone', async () => {
+    const storageState = await contexts.maria!.context.storageState();
+    const bare = await chromium.newContext({ storageState, javaScriptEnabled: false });
+    const page = await bare.newPage();
+    await page.goto(`${appUrl}/tasks`);
+    expect(await page.locator('tr[data-task]').count()).toBeGreaterThanOrEqual(2);
+    await page.goto(`${appUrl}/tasks/${liveTask}`);
+    expect(await page.locator('[data-transcript-items]').textContent()).toContain('step 3: done');
+    expect(await page.locator('#diff').textContent()).toContain('hello.txt');
+    await page.goto(`${appUrl}/`);
+    expect(await page.locator('ol.activity li').count()).toBeGreaterThan(0);
+    await page.goto(`${appUrl}/usage`);
+    expect(await page.locator('table').count()).toBeGreaterThan(0);
+    await bare.close();
+
+    const phone = await chromium.newContext({ storageState, viewport: { width: 390, height: 800 } });
+    const small = await phone.newPage();
+    for (const path of ['/', '/tasks', `/tasks/${liveTask}`, '/repositories/acme/widgets', '/usage']) {
+      await small.goto(`${appUrl}${path}`);
+      // Wide tables scroll in their own region; the page itself never scrolls sideways.
+      const overflow = await small.evaluate<number>('document.documentElement.scrollWidth - innerWidth');
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+    await screenshot(small, 'usage-phone');
+    await small.goto(`${appUrl}/tasks`);
+    await screenshot(small, 'tasks-phone');
+    await phone.close();
+  });
 
   it('keeps operations to operators, and is usable from the keyboard', async () => {
     const { context } = contexts.maria!;

@@ -3,6 +3,7 @@
 // the stream hub, like the API's streams), the activity across tasks, and the task table's rows.
 import type { Context } from 'hono';
 import { AppError } from '../../core/errors.ts';
+import { type TaskSummaryRow, tasksMatching } from '../../store/task-history.ts';
 import { resumeFrom, streamLive, streamTaskRows } from '../api/sse.ts';
 import { eventSource, transcriptSource } from '../api/stream-routes.ts';
 import { viewerOf } from '../authenticate.ts';
@@ -11,7 +12,7 @@ import { problemFromThrown } from '../problem.ts';
 import { visibleRepoIds, visibleTask } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { activityItem, timelineItem } from './task-event.ts';
-import { readTaskQuery, rowMatches, storeFilter } from './task-filter.ts';
+import { readTaskQuery, storeFilter } from './task-filter.ts';
 import { taskRow } from './task-row.ts';
 import { transcriptItem } from './transcript-view.ts';
 
@@ -78,16 +79,35 @@ async function activity(deps: WebDeps, c: Context): Promise<Response> {
   );
 }
 
+/** The table's rows: every change of a visible task (one row per task and batch), marked with
+ *  whether the page's filter keeps it — decided by the store's query, as the page's own list is. */
 async function taskRows(deps: WebDeps, c: Context): Promise<Response> {
   const { viewer, accepts } = await visibility(deps, c);
   const filter = await storeFilter(deps, viewer, readTaskQuery(new URL(c.req.url)));
   const web = deps.config.web.githubWebUrl;
-  return streamLive<ActivityItem>(
+  type Row = { task: TaskSummaryRow; matches: boolean };
+  return streamLive<Row>(
     c,
-    async (onRows) => ({ replay: [], close: deps.activity.subscribe(accepts, onRows) }),
-    ({ task }) => ({
+    async (onRows) => {
+      let queue = Promise.resolve(); // batches in order, so a row never goes back to an older state
+      const close = deps.activity.subscribe(accepts, (items) => {
+        const latest = [...new Map(items.map((item) => [item.task.id, item.task])).values()];
+        queue = queue
+          .then(async () => {
+            const kept = await tasksMatching(
+              deps.pool,
+              filter,
+              latest.map((t) => t.id),
+            );
+            onRows(latest.map((task) => ({ task, matches: kept.has(task.id) })));
+          })
+          .catch((error) => deps.log.warn({ err: error }, 'live task rows: a change was not sent'));
+      });
+      return { replay: [], close };
+    },
+    ({ task, matches }) => ({
       event: 'row',
-      data: { id: task.id, matches: rowMatches(task, filter), html: String(taskRow(task, web)) },
+      data: { id: task.id, matches, html: String(taskRow(task, web)) },
     }),
   );
 }

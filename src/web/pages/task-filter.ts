@@ -1,8 +1,8 @@
 // The task table's filters, read from the page's query (the same names as GET /api/v1/tasks:
 // repository, state, requester, engine, q), turned into the store's filter, written back into
-// links, and matched against a task that changed live (does the changed row belong on the page?).
+// links.
 import type { TaskState } from '../../core/task/task-states.ts';
-import type { TaskFilter, TaskSummaryRow } from '../../store/task-history.ts';
+import type { TaskFilter } from '../../store/task-history.ts';
 import { statesOf } from '../api/task-routes.ts';
 import { type Viewer, visibleRepoId, visibleRepoIds } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
@@ -79,22 +79,3 @@ export async function storeFilter(
 }
 
 /** Whether a task belongs in the table of this filter (as the store would select it). */
-export function rowMatches(task: TaskSummaryRow, filter: Omit<TaskFilter, 'limit'>): boolean {
-  if (filter.repoIds !== undefined && !filter.repoIds.includes(task.repoId)) return false;
-  if (filter.repoId !== undefined && task.repoId !== filter.repoId) return false;
-  if (filter.states?.length && !filter.states.includes(task.state)) return false;
-  if (filter.requester && task.requesterLogin.toLowerCase() !== filter.requester.toLowerCase()) return false;
-  if (filter.engine && task.engine !== filter.engine) return false;
-  const search = filter.search?.trim().replace(/^#/, '').toLowerCase();
-  if (search) {
-    const haystack = [
-      task.prompt,
-      task.issueTitle,
-      task.requesterLogin,
-      `${task.repoOwner}/${task.repoName}`,
-    ];
-    const numbers = [String(task.id), String(task.issueNumber)];
-    return haystack.some((s) => s.toLowerCase().includes(search)) || numbers.includes(search);
-  }
-  return true;
-}

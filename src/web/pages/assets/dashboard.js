@@ -9,26 +9,38 @@
   };
 
   const status = document.querySelector('[data-live-status]');
-  function connect(url, handlers) {
-    const source = new EventSource(url);
-    for (const [name, handler] of Object.entries(handlers))
+  const show = (text, off) => {
+    if (!status) return;
+    status.hidden = false;
+    status.textContent = text;
+    status.classList.toggle('off', off);
+  };
+  const streams = [];
+  function open(stream) {
+    const source = new EventSource(stream.url);
+    for (const [name, handler] of Object.entries(stream.handlers))
       source.addEventListener(name, (message) => handler(JSON.parse(message.data)));
-    source.addEventListener('open', () => {
-      if (status) {
-        status.hidden = false;
-        status.textContent = 'Live: updates appear as they happen.';
-        status.classList.remove('off');
-      }
-    });
-    source.addEventListener('error', () => {
-      if (status) {
-        status.hidden = false;
-        status.textContent = 'Reconnecting…';
-        status.classList.add('off');
-      }
-    });
-    return source;
+    source.addEventListener('open', () => show('Live: updates appear as they happen.', false));
+    source.addEventListener('error', () => show('Reconnecting…', true));
+    stream.source = source;
   }
+  function connect(url, handlers) {
+    const stream = { url, handlers, source: undefined };
+    streams.push(stream);
+    open(stream);
+  }
+  // A hidden tab lets go of its streams (over HTTP/1.1 a browser keeps about six connections to
+  // one host, and each live page holds one or two); shown again, it reopens them. What arrives
+  // twice is placed once (every handler looks for the element first).
+  document.addEventListener('visibilitychange', () => {
+    for (const stream of streams) {
+      if (document.hidden) {
+        stream.source?.close();
+        stream.source = undefined;
+      } else if (!stream.source) open(stream);
+    }
+    if (document.hidden) show('Paused while this tab is hidden.', true);
+  });
 
   function flash(element) {
     element.classList.remove('changed');
