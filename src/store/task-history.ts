@@ -1,6 +1,6 @@
 // Reads of task history for the API and the dashboard: the task list (filters, newest first,
 // keyset pagination by id), events after a cursor, and each attempt's reported usage.
-import { TASK_STATES, type TaskState } from '../core/task/task-states.ts';
+import type { TaskState } from '../core/task/task-states.ts';
 import type { Queryable } from '../platform/db/pool.ts';
 import { eventFromRow, type TaskEventRow } from './task-events.ts';
 
@@ -151,26 +151,17 @@ export async function listTasks(db: Queryable, filter: TaskFilter): Promise<Task
 }
 
 /** How many tasks of the filter are in each state (the filter's own states aside). */
-/**
- * How many tasks the filter keeps in each state, counted up to `cap` per state (a count of `cap`
- * means "at least"): each state's count stops after `cap` rows of its index, so the tabs cost
- * the same with 100,000 tasks as with 1,000.
- */
+/** How many tasks the filter keeps in each state (one scan of what the filter keeps). */
 export async function countTasksByState(
   db: Queryable,
   filter: Omit<TaskFilter, 'limit' | 'states' | 'beforeId' | 'afterId'>,
-  cap: number,
 ): Promise<Map<TaskState, number>> {
   const { where, values } = whereOf(filter);
-  values.push(TASK_STATES, cap);
-  const [states, limit] = [`$${values.length - 1}`, `$${values.length}`];
   const rows = await db.query<{ state: TaskState; n: number }>(
-    `SELECT s.state, (SELECT count(*) FROM (SELECT 1 FROM tasks
-        ${where ? `${where} AND` : 'WHERE'} tasks.state = s.state LIMIT ${limit}) AS capped)::int AS n
-       FROM unnest(${states}::text[]) AS s(state)`,
+    `SELECT state, count(*)::int AS n FROM tasks ${where} GROUP BY state`,
     values,
   );
-  return new Map(rows.rows.filter((r) => r.n > 0).map((r) => [r.state, r.n]));
+  return new Map(rows.rows.map((r) => [r.state, r.n]));
 }
 
 /** The summaries of some tasks, by id. */

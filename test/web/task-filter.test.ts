@@ -115,16 +115,14 @@ describe('the task filter', () => {
     );
   });
 
-  it('counts each state up to the cap, as the list has them', async () => {
+  it('counts each state as the list has them', async () => {
     await fc.assert(
-      fc.asyncProperty(filter, fc.constantFrom(1, 3, 10_000), async (f, cap) => {
+      fc.asyncProperty(filter, async (f) => {
         const exact = new Map<string, number>();
         for (const t of await listTasks(db.pool, { ...f, limit: 10_000 }))
           exact.set(t.state, (exact.get(t.state) ?? 0) + 1);
-        const counted = await countTasksByState(db.pool, f, cap);
-        expect(Object.fromEntries(counted)).toEqual(
-          Object.fromEntries([...exact].map(([state, n]) => [state, Math.min(n, cap)])),
-        );
+        const counted = await countTasksByState(db.pool, f);
+        expect(Object.fromEntries(counted)).toEqual(Object.fromEntries(exact));
       }),
       { numRuns: 60 },
     );

@@ -19,17 +19,12 @@ function cursor(url: URL, name: string): number | undefined {
   return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-/** The tabs' counts stop at this many tasks per state (shown as "1,000+"): they stay cheap at any size. */
-export const STATE_COUNT_CAP = 1000;
-
 function stateTabs(query: TaskQuery, counts: Map<string, number>) {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  const capped = (n: number) => n >= STATE_COUNT_CAP;
-  const shown = (n: number, atLeast: boolean) => `${count(n)}${atLeast ? '+' : ''}`;
   const chosen = query.states?.length === 1 ? query.states[0] : undefined;
-  const tab = (label: string, state: string | undefined, n: number, atLeast = capped(n)) =>
-    html`<a href="/tasks${taskQueryString(query, { state })}"${state === chosen ? html` aria-current="true"` : ''}>${label} <span class="count">${shown(n, atLeast)}</span></a>`;
-  return html`<nav class="tabs" aria-label="States">${tab('all', undefined, total, [...counts.values()].some(capped))}${TASK_STATES.filter((s) => (counts.get(s) ?? 0) > 0 || s === chosen).map((s) => tab(stateLabel(s), s, counts.get(s) ?? 0))}</nav>`;
+  const tab = (label: string, state: string | undefined, n: number) =>
+    html`<a href="/tasks${taskQueryString(query, { state })}"${state === chosen ? html` aria-current="true"` : ''}>${label} <span class="count">${count(n)}</span></a>`;
+  return html`<nav class="tabs" aria-label="States">${tab('all', undefined, total)}${TASK_STATES.filter((s) => (counts.get(s) ?? 0) > 0 || s === chosen).map((s) => tab(stateLabel(s), s, counts.get(s) ?? 0))}</nav>`;
 }
 
 async function filterForm(page: Page, query: TaskQuery) {
@@ -55,7 +50,7 @@ export async function tasksPage(page: Page, _c: Context): Promise<Response> {
   const after = before === undefined ? cursor(page.url, 'after') : undefined;
   const [rows, counts, form] = await Promise.all([
     listTasks(page.deps.pool, { ...filter, beforeId: before, afterId: after, limit: TASKS_PAGE_SIZE }),
-    countTasksByState(page.deps.pool, filter, STATE_COUNT_CAP),
+    countTasksByState(page.deps.pool, filter),
     filterForm(page, query),
   ]);
   const more = rows.length > TASKS_PAGE_SIZE;
