@@ -10,8 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import pg from 'pg';
-import { type RunningApp, startApp } from '../src/boot/start-app.ts';
-import { readConfig } from '../src/platform/config/read-config.ts';
+import type { RunningApp } from '../src/boot/start-app.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { freePort } from '../src/platform/http/free-port.ts';
@@ -19,6 +18,7 @@ import { createLogger } from '../src/platform/logging/create-logger.ts';
 import { inTransaction } from '../src/store/transactions.ts';
 import { appendTranscript } from '../src/store/transcripts.ts';
 import { startSimulator } from '../test/sim/index.ts';
+import { type Installed, installOnRepos, seedTasks, startHttpReplica } from './support/history-fixture.ts';
 import { machineLine } from './support/machine.ts';
 import { percentile, writeSection } from './support/results.ts';
 
@@ -48,60 +48,8 @@ const sim = await startSimulator();
 const log = createLogger({ level: 'silent', format: 'json' });
 const apps: RunningApp[] = [];
 
-async function seed(repoIds: number[]): Promise<number> {
-  const started = performance.now();
-  await sql.query('ALTER TABLE task_events DISABLE TRIGGER task_events_notify');
-  await sql.query(
-    `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
-       comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state, event_seq,
-       cost_usd, created_at, updated_at, finished_at)
-     SELECT 1, ($1::bigint[])[1 + i % $2], 'acme', 'repo-' || (i % $2), 1 + i / $2::int, false, 'issue_comment', i,
-            'user-' || (i % 20), 1000 + i % 20, 'run', 'Add a test for case ' || i,
-            (ARRAY['claude-code','codex','gemini','command'])[1 + i % 4],
-            (ARRAY['succeeded','failed','no_changes','cancelled','succeeded','running'])[1 + i % 6],
-            $3, (i % 100) / 100.0,
-            now() - ((($4 - i)::float / $4) * interval '90 days'),
-            now() - ((($4 - i)::float / $4) * interval '90 days'),
-            now() - ((($4 - i)::float / $4) * interval '90 days')
-       FROM generate_series(1, $4) AS i`,
-    [repoIds, REPOS, EVENTS, TASKS],
-  );
-  // Events in slices, so one statement never holds millions of rows in memory.
-  const SLICE = 10_000;
-  for (let from = 1; from <= TASKS; from += SLICE) {
-    await sql.query(
-      `INSERT INTO task_events (task_id, seq, type, from_state, to_state, actor, payload, created_at)
-       SELECT t.id, s, CASE WHEN s = 1 THEN 'created' ELSE 'progress' END, NULL, NULL, 'job',
-              jsonb_build_object('turns', s, 'message', 'step ' || s), t.created_at + s * interval '1 second'
-         FROM tasks t, generate_series(1, $3) AS s
-        WHERE t.id BETWEEN $1 AND $2`,
-      [from, from + SLICE - 1, EVENTS],
-    );
-  }
-  await sql.query('ALTER TABLE task_events ENABLE TRIGGER task_events_notify');
-  await sql.query('ANALYZE');
-  return (performance.now() - started) / 1000;
-}
-
-async function startReplica(
-  appId: number,
-  privateKey: string,
-  secret: string,
-  publicUrl: string,
-  port: number,
-) {
-  const config = readConfig({
-    APP_ID: String(appId),
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: secret,
-    GITHUB_API_URL: sim.apiUrl,
-    PUBLIC_URL: publicUrl,
-    PORT: String(port),
-    LOG_LEVEL: 'silent',
-    ACCESS_CACHE_SECONDS: '3600',
-  });
-  if (!config.ok) throw new Error('bench config invalid');
-  const app = await startApp({ config: config.config, databaseUrl: postgres.url, log, role: 'http' });
+async function startReplica(github: Installed['github'], publicUrl: string, port: number) {
+  const app = await startHttpReplica({ sim, github, databaseUrl: postgres.url, publicUrl, port, log });
   apps.push(app);
   return app;
 }
@@ -182,38 +130,15 @@ async function fanOut(
 }
 
 try {
-  const github = sim.registerApp({
-    slug: 'agent-dispatch',
-    webhookSecret: 'bench-webhook-secret-0123456789',
-  });
-  sim.addUser('bench');
-  const repoIds: number[] = [];
-  for (let r = 0; r < REPOS; r++) {
-    const repo = await sim.createRepo({ owner: 'acme', name: `repo-${r}`, ownerType: 'Organization' });
-    sim.setPermission(repo.fullName, 'bench', 'read');
-    repoIds.push(repo.id);
-  }
-  await sim.installApp({ app: 'agent-dispatch', account: 'acme', repositories: 'all' });
-  const seconds = await seed(repoIds);
+  const { github, repoIds } = await installOnRepos(sim, REPOS, 'bench');
+  const seconds = await seedTasks(sql, { repoIds, tasks: TASKS, eventsPerTask: EVENTS });
   const counts = (
     await sql.query('SELECT (SELECT count(*) FROM tasks) AS t, (SELECT count(*) FROM task_events) AS e')
   ).rows[0] as { t: string; e: string };
 
   const [portA, portB] = [await freePort(), await freePort()];
-  const a = await startReplica(
-    github.id,
-    github.privateKey,
-    github.webhookSecret!,
-    `http://127.0.0.1:${portA}`,
-    portA,
-  );
-  const b = await startReplica(
-    github.id,
-    github.privateKey,
-    github.webhookSecret!,
-    `http://127.0.0.1:${portA}`,
-    portB,
-  );
+  const a = await startReplica(github, `http://127.0.0.1:${portA}`, portA);
+  const b = await startReplica(github, `http://127.0.0.1:${portA}`, portB);
   const token = sim.appUserToken('bench', 'agent-dispatch');
   const api = `${a.url}/api/v1`;
   const cursorPage = (await (

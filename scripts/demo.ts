@@ -1,6 +1,9 @@
 // `npm run demo`: the whole loop, offline. Embedded PostgreSQL, the GitHub simulator and the App
 // start in this process; alice comments `/agent …` on a sample issue; the task's states are shown
 // as they change, then the pull request, its diff and the task's history from Postgres.
+// `npm run demo -- --keep` then leaves everything running, with a second request (from a
+// read-only user, so it waits for approval), and prints the dashboard's URL signed in as alice.
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +28,50 @@ echo "Added GREETING.md and linked it from the README." > "$AGENT_SUMMARY_FILE"
 const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text = '') => process.stdout.write(`${text}\n`);
+
+const keep = process.argv.includes('--keep');
+
+/** Opens a URL in the desktop's browser when there is one (best effort). */
+function openInBrowser(url: string): void {
+  const opener =
+    process.platform === 'darwin'
+      ? 'open'
+      : process.env.DISPLAY || process.env.WAYLAND_DISPLAY
+        ? 'xdg-open'
+        : undefined;
+  if (!opener) return;
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => {});
+  child.unref();
+}
+
+async function keepRunning(sim: typeof system.sim, appUrl: string): Promise<void> {
+  sim.addUser('rita');
+  sim.setPermission('acme/widgets', 'rita', 'read');
+  const issue = await sim.createIssue({
+    repo: 'acme/widgets',
+    user: 'rita',
+    title: 'Typo in the README',
+    body: 'The README says "Widgest".',
+  });
+  await sim.createComment({
+    repo: 'acme/widgets',
+    issue: issue.number,
+    user: 'rita',
+    body: '/agent fix the typo',
+  });
+  const signIn = `${sim.url}/login/oauth/sign-in?login=alice&return_to=${encodeURIComponent(`${appUrl}/auth/login?return_to=/`)}`;
+  say();
+  say(`${bold('Dashboard')}: ${appUrl}/`);
+  say(`${dim('signed in as alice (opens the simulator’s GitHub sign-in, then the dashboard):')}`);
+  say(signIn);
+  say(dim('rita (read access) asked for a task: it waits for an approval on the Tasks page. Ctrl-C stops.'));
+  openInBrowser(signIn);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-demo-'));
 chmodSync(dir, 0o755); // as root, Postgres runs as the postgres user, who must reach its directory
@@ -90,6 +137,7 @@ try {
       );
     }
   }
+  if (keep && exitCode === 0) await keepRunning(sim, app.url!);
 } catch (error) {
   exitCode = 1;
   console.error(error);

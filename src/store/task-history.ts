@@ -13,8 +13,12 @@ export type TaskFilter = {
   engine?: string | undefined;
   createdAfter?: Date | undefined;
   createdBefore?: Date | undefined;
+  /** Words in the prompt, issue title, requester or repository; a number also finds a task or issue. */
+  search?: string | undefined;
   /** Tasks with an id below this (the cursor of the previous page). */
   beforeId?: number | undefined;
+  /** Tasks with an id above this (the page before, read oldest first). */
+  afterId?: number | undefined;
   limit: number;
 };
 
@@ -36,6 +40,9 @@ export type TaskSummaryRow = {
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
+  /** The start of the prompt and of the issue's title. */
+  prompt: string;
+  issueTitle: string;
 };
 
 type Row = Record<string, unknown>;
@@ -60,11 +67,23 @@ function summaryFromRow(r: Row): TaskSummaryRow {
     createdAt: r.created_at as Date,
     updatedAt: r.updated_at as Date,
     finishedAt: (r.finished_at as Date | null) ?? null,
+    prompt: String(r.prompt ?? ''),
+    issueTitle: String(r.issue_title ?? ''),
   };
 }
 
-/** One page of tasks, newest first; `limit + 1` rows are read to tell whether more follow. */
-export async function listTasks(db: Queryable, filter: TaskFilter): Promise<TaskSummaryRow[]> {
+/** How much of the prompt and the issue title a summary carries (a table shows the first line). */
+const SUMMARY_TEXT = 500;
+const SUMMARY_COLUMNS = `id, repo_id, repo_owner, repo_name, issue_number, is_pull_request, requester_login,
+  engine, state, attempt, cost_usd, pr_url, error_code, error_message, created_at, updated_at, finished_at,
+  left(prompt, ${SUMMARY_TEXT}) AS prompt, left(issue_title, ${SUMMARY_TEXT}) AS issue_title`;
+
+/** `%text%` for ILIKE, with the pattern characters of the text taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+function whereOf(filter: Omit<TaskFilter, 'limit'>): { where: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (sql: (n: string) => string, value: unknown) => {
@@ -78,15 +97,77 @@ export async function listTasks(db: Queryable, filter: TaskFilter): Promise<Task
   if (filter.engine) add((n) => `engine = ${n}`, filter.engine);
   if (filter.createdAfter) add((n) => `created_at >= ${n}`, filter.createdAfter);
   if (filter.createdBefore) add((n) => `created_at < ${n}`, filter.createdBefore);
-  if (filter.beforeId !== undefined) add((n) => `id < ${n}`, filter.beforeId);
-  values.push(filter.limit + 1);
-  const rows = await db.query(
-    `SELECT id, repo_id, repo_owner, repo_name, issue_number, is_pull_request, requester_login, engine,
-            state, attempt, cost_usd, pr_url, error_code, error_message, created_at, updated_at, finished_at
-       FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT $${values.length}`,
+  const search = filter.search?.trim().replace(/^#/, '');
+  if (search) {
+    const number = /^\d{1,9}$/.test(search) ? Number(search) : undefined;
+    add(
+      (n) =>
+        `(prompt ILIKE ${n} OR issue_title ILIKE ${n} OR requester_login ILIKE ${n}
+          OR (repo_owner || '/' || repo_name) ILIKE ${n}${number === undefined ? '' : ` OR id = ${number} OR issue_number = ${number}`})`,
+      containing(search),
+    );
+  }
+  return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', values };
+}
+
+/** Which of `ids` the filter keeps: the same conditions as listTasks (a row that changed live
+ *  belongs on the page exactly when a reload would list it). */
+export async function tasksMatching(
+  db: Queryable,
+  filter: Omit<TaskFilter, 'limit'>,
+  ids: number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const { where, values } = whereOf(filter);
+  values.push(ids);
+  const rows = await db.query<{ id: string }>(
+    `SELECT id FROM tasks ${where ? `${where} AND` : 'WHERE'} id = ANY($${values.length}::bigint[])`,
     values,
   );
+  return new Set(rows.rows.map((r) => Number(r.id)));
+}
+
+/**
+ * One page of tasks, newest first; `limit + 1` rows are read to tell whether more follow. With
+ * `afterId` (the page before this one), the rows are read oldest first and returned newest first.
+ */
+export async function listTasks(db: Queryable, filter: TaskFilter): Promise<TaskSummaryRow[]> {
+  const { where, values } = whereOf(filter);
+  const clauses = where ? [where] : [];
+  const back = filter.afterId !== undefined && filter.beforeId === undefined;
+  const cursor = back ? filter.afterId : filter.beforeId;
+  if (cursor !== undefined) {
+    values.push(cursor);
+    clauses.push(`${clauses.length > 0 ? 'AND' : 'WHERE'} id ${back ? '>' : '<'} $${values.length}`);
+  }
+  values.push(filter.limit + 1);
+  const rows = await db.query(
+    `SELECT ${SUMMARY_COLUMNS} FROM tasks ${clauses.join(' ')}
+      ORDER BY id ${back ? 'ASC' : 'DESC'} LIMIT $${values.length}`,
+    values,
+  );
+  const tasks = rows.rows.map(summaryFromRow);
+  return back ? tasks.reverse() : tasks;
+}
+
+/** How many tasks of the filter are in each state (the filter's own states aside). */
+/** How many tasks the filter keeps in each state (one scan of what the filter keeps). */
+export async function countTasksByState(
+  db: Queryable,
+  filter: Omit<TaskFilter, 'limit' | 'states' | 'beforeId' | 'afterId'>,
+): Promise<Map<TaskState, number>> {
+  const { where, values } = whereOf(filter);
+  const rows = await db.query<{ state: TaskState; n: number }>(
+    `SELECT state, count(*)::int AS n FROM tasks ${where} GROUP BY state`,
+    values,
+  );
+  return new Map(rows.rows.map((r) => [r.state, r.n]));
+}
+
+/** The summaries of some tasks, by id. */
+export async function taskSummaries(db: Queryable, ids: number[]): Promise<TaskSummaryRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query(`SELECT ${SUMMARY_COLUMNS} FROM tasks WHERE id = ANY($1::bigint[])`, [ids]);
   return rows.rows.map(summaryFromRow);
 }
 

@@ -66,3 +66,21 @@ export async function patchOf(db: Queryable, taskId: number, attempt: number): P
   ]);
   return result.rows[0] ? String(result.rows[0].patch) : undefined;
 }
+
+/** The patch each attempt's job proposed, newest attempt first (the dashboard shows the diff). */
+export async function patchesOf(
+  db: Queryable,
+  taskId: number,
+): Promise<{ attempt: number; outcome: string; patch: string; summary: string | null }[]> {
+  const result = await db.query(
+    `SELECT attempt, outcome, patch, report->>'summary' AS summary FROM task_results
+      WHERE task_id = $1 ORDER BY attempt DESC`,
+    [taskId],
+  );
+  return result.rows.map((r) => ({
+    attempt: r.attempt,
+    outcome: r.outcome,
+    patch: r.patch,
+    summary: r.summary ?? null,
+  }));
+}

@@ -70,30 +70,38 @@ export async function appendTranscript(
   return { stored, truncated };
 }
 
+type TranscriptRow = { id: string; attempt: number; idx: number; body: TranscriptEvent; created_at: Date };
+
+function transcriptFromRow(r: TranscriptRow): StoredTranscriptEvent {
+  return { id: Number(r.id), attempt: r.attempt, idx: r.idx, event: r.body, createdAt: r.created_at };
+}
+
 export async function transcriptAfter(
   db: Queryable,
   taskId: number,
   afterId: number,
   limit: number,
 ): Promise<StoredTranscriptEvent[]> {
-  const rows = await db.query<{
-    id: string;
-    attempt: number;
-    idx: number;
-    body: TranscriptEvent;
-    created_at: Date;
-  }>(
+  const rows = await db.query<TranscriptRow>(
     `SELECT id, attempt, idx, body, created_at FROM transcript_events
       WHERE task_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
     [taskId, afterId, limit],
   );
-  return rows.rows.map((r) => ({
-    id: Number(r.id),
-    attempt: r.attempt,
-    idx: r.idx,
-    event: r.body,
-    createdAt: r.created_at,
-  }));
+  return rows.rows.map(transcriptFromRow);
+}
+
+/** The newest `limit` events of a task's transcript, oldest first (a page follows the tail). */
+export async function transcriptTail(
+  db: Queryable,
+  taskId: number,
+  limit: number,
+): Promise<StoredTranscriptEvent[]> {
+  const rows = await db.query<TranscriptRow>(
+    `SELECT id, attempt, idx, body, created_at FROM transcript_events
+      WHERE task_id = $1 ORDER BY id DESC LIMIT $2`,
+    [taskId, limit],
+  );
+  return rows.rows.map(transcriptFromRow).reverse();
 }
 
 export async function transcriptSummary(

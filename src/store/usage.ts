@@ -66,3 +66,30 @@ export async function monthlyUserSpendUsd(
   );
   return Number(result.rows[0]?.spent ?? 0);
 }
+
+export type DailyUsageRow = { day: string; key: string; costUsd: number; tokens: number; attempts: number };
+
+/** Cost and tokens per UTC day and per repository, user or engine (the usage charts). */
+export async function usageByDay(
+  db: Queryable,
+  group: Exclude<UsageGroup, 'day'>,
+  range: { from: Date; to: Date; repoIds: number[] | undefined },
+): Promise<DailyUsageRow[]> {
+  const rows = await db.query<Record<string, string>>(
+    `SELECT ${GROUP_SQL.day} AS day, ${GROUP_SQL[group]} AS key, count(*)::int AS attempts,
+            coalesce(sum((r.report->>'costUsd')::numeric), 0)::text AS cost,
+            coalesce(sum(coalesce((r.report->>'inputTokens')::bigint, 0) + coalesce((r.report->>'outputTokens')::bigint, 0)), 0)::text AS tokens
+       FROM task_results r JOIN tasks t ON t.id = r.task_id
+      WHERE r.received_at >= $1 AND r.received_at < $2
+        AND ($3::bigint[] IS NULL OR t.repo_id = ANY($3::bigint[]))
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [range.from, range.to, range.repoIds ?? null],
+  );
+  return rows.rows.map((r) => ({
+    day: String(r.day),
+    key: String(r.key),
+    costUsd: Number(r.cost),
+    tokens: Number(r.tokens),
+    attempts: Number(r.attempts),
+  }));
+}

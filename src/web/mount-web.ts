@@ -1,5 +1,5 @@
 // What the App serves people, composed once per HTTP process: sign-in, the REST API with its
-// live streams, and /metrics (on the main listener with a token, or on a listener of its own).
+// live streams, the dashboard, and /metrics (on the main listener with a token, or on a listener of its own).
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -9,8 +9,9 @@ import type { AppConfig, GitHubAppCredentials } from '../platform/config/read-co
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { mountApi } from './api/api-app.ts';
+import { createActivityFeed } from './live/activity-feed.ts';
 import { metricsOnlyRoutes, mountMetricsRoute } from './metrics-route.ts';
-import { mountTaskPage } from './pages/task-page.ts';
+import { mountPages } from './pages/mount-pages.ts';
 import { createSealer } from './secrets.ts';
 import { mountSignInRoutes } from './sign-in-routes.ts';
 import { startStreamHub } from './stream-hub.ts';
@@ -46,6 +47,7 @@ export async function startWeb(options: WebOptions): Promise<WebParts> {
     }),
     sealer: createSealer(credentials.privateKey),
     hub,
+    activity: createActivityFeed(hub, pool, webLog),
     secure: config.publicUrl.startsWith('https://'),
   };
   let metricsServer: Server | undefined;
@@ -65,10 +67,11 @@ export async function startWeb(options: WebOptions): Promise<WebParts> {
     mount(http) {
       mountSignInRoutes(http, deps);
       mountApi(http, deps);
-      mountTaskPage(http, deps);
+      mountPages(http, deps);
       mountMetricsRoute(http, { pool, log: webLog, token: metrics.token });
     },
     async close() {
+      deps.activity.close();
       await hub.close();
       if (metricsServer) {
         const server = metricsServer;

@@ -22,6 +22,8 @@ export type StreamSource<R extends StreamRow> = {
 
 type Listener<R> = { deliver(rows: R[]): void };
 
+export type WatchAll = (change: { kind: StreamKind; taskId: number } | 'resync') => void;
+
 type Feed<R extends StreamRow> = {
   listeners: Set<Listener<R>>;
   lastId: number;
@@ -47,6 +49,12 @@ export type StreamHub = {
     source: StreamSource<R>,
     onRows: (rows: R[]) => void,
   ): Promise<Subscription<R>>;
+  /**
+   * Every change of every task (`kind`, task id), for feeds across tasks (the dashboard's
+   * activity and task table); `resync` after the connection was lost, when changes may have been
+   * missed. Returns the function that stops watching.
+   */
+  watchAll(listener: WatchAll): () => void;
   /** Open feeds and their subscribers (metrics, tests). */
   size(): { feeds: number; subscribers: number };
   close(): Promise<void>;
@@ -72,8 +80,16 @@ async function readAll<R extends StreamRow>(
 export async function startStreamHub(databaseUrl: string, log: Logger): Promise<StreamHub> {
   const feeds = new Map<string, Feed<StreamRow>>();
   const readers = new Map<string, { taskId: number; read: ReadAfter<StreamRow> }>();
+  const watchers = new Set<WatchAll>();
   let closed = false;
   let client: pg.Client | undefined;
+
+  function tellWatchers(payload: string): void {
+    const [kind, id] = payload.split(':');
+    const taskId = Number(id);
+    if ((kind !== 'events' && kind !== 'transcript') || !Number.isSafeInteger(taskId)) return;
+    for (const watcher of watchers) watcher({ kind, taskId });
+  }
 
   async function pump(key: string): Promise<void> {
     const feed = feeds.get(key);
@@ -103,7 +119,9 @@ export async function startStreamHub(databaseUrl: string, log: Logger): Promise<
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: databaseUrl, application_name: 'agent-dispatch-streams' });
     next.on('notification', (message) => {
-      if (message.payload && feeds.has(message.payload)) void pump(message.payload);
+      if (!message.payload) return;
+      if (feeds.has(message.payload)) void pump(message.payload);
+      if (watchers.size > 0) tellWatchers(message.payload);
     });
     next.on('error', (error) => {
       if (closed) return;
@@ -123,6 +141,7 @@ export async function startStreamHub(databaseUrl: string, log: Logger): Promise<
       await connect();
       // Changes made while no one listened: every feed reads from where it was.
       for (const key of feeds.keys()) void pump(key);
+      for (const watcher of watchers) watcher('resync');
     } catch (error) {
       log.warn({ err: error }, 'live stream connection failed; retrying');
       setTimeout(() => void reconnect(), 2000).unref();
@@ -195,6 +214,10 @@ export async function startStreamHub(databaseUrl: string, log: Logger): Promise<
         },
       };
     },
+    watchAll(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     size() {
       let subscribers = 0;
       for (const feed of feeds.values()) subscribers += feed.listeners.size;
@@ -204,6 +227,7 @@ export async function startStreamHub(databaseUrl: string, log: Logger): Promise<
       closed = true;
       feeds.clear();
       readers.clear();
+      watchers.clear();
       await client?.end().catch(() => {});
     },
   };

@@ -5,6 +5,7 @@
 import { AppError } from '../core/errors.ts';
 import type { Task } from '../core/task/task.ts';
 import { GitHubAnswerError, type UserRepo } from '../github/user-api.ts';
+import { repoIdByName } from '../store/task-history.ts';
 import { getTask } from '../store/tasks.ts';
 import { cachedRepoAccess, rememberRepoAccess, type VisibleRepo } from '../store/web-access.ts';
 import type { WebDeps } from './web-deps.ts';
@@ -64,6 +65,18 @@ export async function visibleRepos(deps: WebDeps, viewer: Viewer): Promise<Visib
 export async function visibleRepoIds(deps: WebDeps, viewer: Viewer): Promise<number[] | undefined> {
   if (viewer.operator) return undefined;
   return (await visibleRepos(deps, viewer)).map((repo) => repo.id);
+}
+
+/** The id of a repository (`owner/name`, any case) the viewer may see; "not found" otherwise. */
+export async function visibleRepoId(deps: WebDeps, viewer: Viewer, fullName: string): Promise<number> {
+  const [owner = '', name = ''] = fullName.toLowerCase().split('/');
+  const found = viewer.operator
+    ? await repoIdByName(deps.pool, owner, name)
+    : (await visibleRepos(deps, viewer)).find(
+        (r) => r.owner.toLowerCase() === owner && r.name.toLowerCase() === name,
+      )?.id;
+  if (found === undefined) throw new AppError('not_found', { what: `Repository ${fullName}` });
+  return found;
 }
 
 /** The task, if the viewer may see it; otherwise "not found" whether or not it exists. */

@@ -260,7 +260,7 @@ describe('the task page', () => {
     const seen = await browsers.rita!.browser.fetch(`${appUrl}/tasks/${waitingTask}`);
     expect(seen.status).toBe(200);
     expect(seen.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(await seen.text()).toContain(`Agent task ${waitingTask}`);
+    expect(await seen.text()).toContain(`<title>Task ${waitingTask} · Agent Dispatch</title>`);
     expect((await browsers.otto!.browser.fetch(`${appUrl}/tasks/${waitingTask}`)).status).toBe(404);
   });
 });

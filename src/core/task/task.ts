@@ -9,6 +9,9 @@ export type CommentKind = 'issue_comment' | 'review_comment';
 /** What started a task: a command comment, or a schedule of `.github/agent.yml` (no comment, maybe no issue). */
 export type TaskTrigger = 'comment' | 'schedule';
 
+/** Where a person's action on a task came from, kept with its event. */
+export type ActionVia = 'comment' | 'api' | 'dashboard';
+
 export type TaskUsage = {
   turns: number | null;
   inputTokens: number | null;

@@ -7,7 +7,7 @@
 import type { Actor } from '../../core/access/decide-access.ts';
 import { decideManageAccess } from '../../core/access/decide-access.ts';
 import type { RepoConfig } from '../../core/repo-config/schema.ts';
-import type { Task } from '../../core/task/task.ts';
+import type { ActionVia, Task } from '../../core/task/task.ts';
 import { newAttemptFields } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
@@ -29,7 +29,7 @@ export type ActOnTaskInput = {
   repo: CommandSource['repo'];
   reason?: string | undefined;
   /** Where the request came from, kept with the event. */
-  via: 'comment' | 'api';
+  via: ActionVia;
   /** The repository's configuration now (its trigger rule decides who may approve); the task's own when absent. */
   config?: RepoConfig | undefined;
   /** When the request was made (GitHub's time for a comment): an approval older than the last change is refused. */

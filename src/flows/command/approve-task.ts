@@ -4,9 +4,10 @@
 // refused, to be given again. An approval written before the request last changed is refused too,
 // and the approval lands only on the revision it checked. Comment commands and the API both
 // come here (through act-on-task.ts).
+
 import type { Actor } from '../../core/access/decide-access.ts';
 import { errorMessage } from '../../core/errors.ts';
-import type { Task } from '../../core/task/task.ts';
+import type { ActionVia, Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -20,7 +21,7 @@ export type ApproveInput = {
   /** When the approval was written (GitHub's time for a comment; now for the API). */
   writtenAt: Date;
   /** Where the approval came from, kept with the event. */
-  via: 'comment' | 'api';
+  via: ActionVia;
 };
 
 /** The approval's outcome; a refusal's reason says what changed. */

@@ -5,7 +5,7 @@
 // half-way; then the task is cancelled, recording what an earlier publish attempt had already
 // made (its branch, its pull request), so no open pull request or branch is left unrecorded, and
 // the publish job finds the task cancelled and does nothing.
-import type { Task, TaskFields } from '../../core/task/task.ts';
+import type { ActionVia, Task, TaskFields } from '../../core/task/task.ts';
 import { isTerminal, TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readBranchHead } from '../../github/read-branch-head.ts';
@@ -49,7 +49,7 @@ async function leftOver(octokit: Octokit, task: Task): Promise<{ fields: TaskFie
 const NOT_PUBLISHING: readonly TaskState[] = TASK_STATES.filter((s) => !isTerminal(s) && s !== 'publishing');
 const NOTHING = { fields: {}, note: '' };
 
-type Canceller = { login: string; via: 'comment' | 'api' };
+type Canceller = { login: string; via: ActionVia };
 
 function cancel(
   deps: AppDeps,

@@ -2,11 +2,12 @@
 // exact content the App posted — its SHA-256 is recorded with the approval. The plan comment is
 // read again first: an approval written before that plan was posted, or of a comment someone
 // edited since, is refused (the comment is put back). Enforced here, never by the prompt.
+
 import type { Actor } from '../../core/access/decide-access.ts';
 import { errorMessage } from '../../core/errors.ts';
 import { decideAfterApproval } from '../../core/pipeline/decide-step.ts';
 import { nextRunFields } from '../../core/pipeline/decide-step-result.ts';
-import type { Task } from '../../core/task/task.ts';
+import type { ActionVia, Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { appendTaskEvent } from '../../store/task-events.ts';
 import { stepRun } from '../../store/task-steps.ts';
@@ -19,7 +20,7 @@ export type PlanApproval = {
   task: Task;
   approver: Actor;
   writtenAt: Date;
-  via: 'comment' | 'api';
+  via: ActionVia;
 };
 
 const refused = (taskId: number, reason: string) => ({

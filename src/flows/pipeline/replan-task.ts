@@ -1,5 +1,6 @@
 // `/agent replan [task] <feedback>`: the plan step runs again with the previous plan and the
 // feedback, and any approval of a plan of the task no longer counts: the new plan needs its own.
+import type { ActionVia } from '../../core/task/task.ts';
 import { newAttemptFields, type Task } from '../../core/task/task.ts';
 import { setStepFeedback, supersedeApprovals } from '../../store/task-steps.ts';
 import { type TransitionOutcome, transitionTask } from '../../store/task-transitions.ts';
@@ -8,7 +9,7 @@ import type { AppDeps } from '../app-deps.ts';
 export async function replanTask(
   deps: AppDeps,
   task: Task,
-  by: { login: string; via: 'comment' | 'api' },
+  by: { login: string; via: ActionVia },
   feedback: string,
 ): Promise<TransitionOutcome> {
   if (!task.pipeline || task.state !== 'awaiting_plan_approval')

@@ -1,10 +1,9 @@
 // POST /api/v1/tasks/{id}/{cancel|retry|approve|reject|replan}: the comment commands' rules, through the
 // same flow (flows/command/act-on-task.ts), recorded with the actor and `via: api`.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { AppError } from '../../core/errors.ts';
-import { actOnTask, type TaskAction } from '../../flows/command/act-on-task.ts';
+import type { TaskAction } from '../../flows/command/act-on-task.ts';
+import { actAsViewer } from '../act-as-viewer.ts';
 import type { WebEnv } from '../authenticate.ts';
-import { visibleTask } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { presentSummary } from './present.ts';
 import { answer, problems } from './respond.ts';
@@ -44,26 +43,13 @@ export function mountActionRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void
   const urls = { publicUrl: deps.config.publicUrl, githubWebUrl: deps.config.web.githubWebUrl };
   for (const action of Object.keys(ACTIONS) as TaskAction[]) {
     api.openapi(actionRoute(action), async (c) => {
-      const viewer = c.get('viewer');
-      const task = await visibleTask(deps, viewer, c.req.valid('param').id);
       const body = (await c.req.json().catch(() => ({}))) as { reason?: unknown };
-      const reason = typeof body.reason === 'string' ? body.reason.slice(0, 500) : undefined;
-      const outcome = await actOnTask(deps, {
-        task,
-        action,
-        actor: { login: viewer.login, id: viewer.userId, type: 'User' },
-        octokit: deps.github.forRepo(task.installationId, task.repoId, 'respond'),
-        repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName, defaultBranch: '' },
+      const reason = typeof body.reason === 'string' ? body.reason : undefined;
+      const task = await actAsViewer(deps, c.get('viewer'), c.req.valid('param').id, action, {
         reason,
         via: 'api',
       });
-      if (!outcome.ok) {
-        const what = `${action} task ${task.id}`;
-        throw outcome.refused === 'access'
-          ? new AppError('not_allowed', { action: what, reason: outcome.reason })
-          : new AppError('cannot_manage', { action: what, reason: outcome.reason });
-      }
-      return answer(c, actionAnswerSchema, { task: presentSummary(urls, outcome.task) }) as never;
+      return answer(c, actionAnswerSchema, { task: presentSummary(urls, task) }) as never;
     });
   }
 }

@@ -21,6 +21,57 @@ export function resumeFrom(c: Context): number {
   return Number.isSafeInteger(id) && id >= 0 ? id : 0;
 }
 
+/** A live source: what is stored already (`replay`), then rows as they come, until `close`. */
+export type LiveRows<R> = (onRows: (rows: R[]) => void) => Promise<{ replay: R[]; close(): void }>;
+
+/**
+ * Rows as Server-Sent Events: the replay, then each new row, with a heartbeat, until the client
+ * goes. `message` gives each row's event name, data and (to resume after) id.
+ */
+export function streamLive<R>(
+  c: Context,
+  open: LiveRows<R>,
+  message: (row: R) => { id?: string; event: string; data: unknown },
+): Response {
+  c.header('cache-control', 'no-store');
+  c.header('x-accel-buffering', 'no');
+  return streamSSE(c, async (sse) => {
+    metrics.liveStreams.inc();
+    const pending: R[] = [];
+    let wake: (() => void) | undefined;
+    let connected = true;
+    const nudge = () => {
+      wake?.();
+      wake = undefined;
+    };
+    sse.onAbort(() => {
+      connected = false;
+      nudge();
+    });
+    const subscription = await open((rows) => {
+      pending.push(...rows);
+      nudge();
+    });
+    const heartbeat = setInterval(() => void sse.write(': keep-alive\n\n').catch(() => {}), HEARTBEAT_MS);
+    const send = async (row: R) => {
+      const { id, event, data } = message(row);
+      await sse.writeSSE({ ...(id === undefined ? {} : { id }), event, data: JSON.stringify(data) });
+    };
+    try {
+      await sse.write('retry: 3000\n\n');
+      for (const row of subscription.replay) await send(row);
+      while (connected) {
+        if (pending.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        for (const row of pending.splice(0)) if (connected) await send(row);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      subscription.close();
+      metrics.liveStreams.dec();
+    }
+  });
+}
+
 export function streamTaskRows<R extends StreamRow>(
   c: Context,
   deps: WebDeps,
@@ -32,47 +83,9 @@ export function streamTaskRows<R extends StreamRow>(
     message(row: R): { event: string; data: unknown };
   },
 ): Response {
-  c.header('cache-control', 'no-store');
-  c.header('x-accel-buffering', 'no');
-  return streamSSE(c, async (sse) => {
-    metrics.liveStreams.inc();
-    const pending: R[] = [];
-    let wake: (() => void) | undefined;
-    let open = true;
-    const nudge = () => {
-      wake?.();
-      wake = undefined;
-    };
-    sse.onAbort(() => {
-      open = false;
-      nudge();
-    });
-    const subscription = await deps.hub.subscribe(
-      stream.kind,
-      stream.taskId,
-      stream.afterId,
-      stream.source,
-      (rows) => {
-        pending.push(...rows);
-        nudge();
-      },
-    );
-    const heartbeat = setInterval(() => void sse.write(': keep-alive\n\n').catch(() => {}), HEARTBEAT_MS);
-    const send = async (row: R) => {
-      const { event, data } = stream.message(row);
-      await sse.writeSSE({ id: String(row.id), event, data: JSON.stringify(data) });
-    };
-    try {
-      await sse.write('retry: 3000\n\n');
-      for (const row of subscription.replay) await send(row);
-      while (open) {
-        if (pending.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-        for (const row of pending.splice(0)) if (open) await send(row);
-      }
-    } finally {
-      clearInterval(heartbeat);
-      subscription.close();
-      metrics.liveStreams.dec();
-    }
-  });
+  return streamLive<R>(
+    c,
+    (onRows) => deps.hub.subscribe(stream.kind, stream.taskId, stream.afterId, stream.source, onRows),
+    (row) => ({ id: String(row.id), ...stream.message(row) }),
+  );
 }

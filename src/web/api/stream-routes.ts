@@ -3,9 +3,16 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
+import type { TaskEventRow } from '../../store/task-events.ts';
 import { latestEventSeq, taskEventsAfter } from '../../store/task-history.ts';
-import { latestTranscriptId, transcriptAfter, transcriptSummary } from '../../store/transcripts.ts';
+import {
+  latestTranscriptId,
+  type StoredTranscriptEvent,
+  transcriptAfter,
+  transcriptSummary,
+} from '../../store/transcripts.ts';
 import type { WebEnv } from '../authenticate.ts';
+import type { StreamSource } from '../stream-hub.ts';
 import { visibleTask } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { decodeCursor, encodeCursor, presentEvent, presentTranscriptItem } from './present.ts';
@@ -64,16 +71,26 @@ function cursorOf(text: string | undefined): number {
   return decoded ?? 0;
 }
 
-export function mountStreamRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
-  const events = {
-    read: async (taskId: number, after: number, limit: number) =>
+/** A task's events as a stream source (numbered by `seq`), for the API and the dashboard. */
+export function eventSource(deps: WebDeps): StreamSource<TaskEventRow & { id: number }> {
+  return {
+    read: async (taskId, after, limit) =>
       (await taskEventsAfter(deps.pool, taskId, after, limit)).map((e) => ({ ...e, id: e.seq })),
-    latest: (taskId: number) => latestEventSeq(deps.pool, taskId),
+    latest: (taskId) => latestEventSeq(deps.pool, taskId),
   };
-  const transcript = {
-    read: (taskId: number, after: number, limit: number) => transcriptAfter(deps.pool, taskId, after, limit),
-    latest: (taskId: number) => latestTranscriptId(deps.pool, taskId),
+}
+
+/** A task's transcript as a stream source. */
+export function transcriptSource(deps: WebDeps): StreamSource<StoredTranscriptEvent> {
+  return {
+    read: (taskId, after, limit) => transcriptAfter(deps.pool, taskId, after, limit),
+    latest: (taskId) => latestTranscriptId(deps.pool, taskId),
   };
+}
+
+export function mountStreamRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
+  const events = eventSource(deps);
+  const transcript = transcriptSource(deps);
 
   api.openapi(eventsRoute, async (c) => {
     const task = await visibleTask(deps, c.get('viewer'), c.req.valid('param').id);

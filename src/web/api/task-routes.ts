@@ -3,11 +3,11 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.ts';
 import { TASK_STATES, type TaskState } from '../../core/task/task-states.ts';
-import { attemptUsage, listTasks, repoIdByName, taskEventsAfter } from '../../store/task-history.ts';
+import { attemptUsage, listTasks, taskEventsAfter } from '../../store/task-history.ts';
 import { approvalsOf, stepRunsOf } from '../../store/task-steps.ts';
 import { transcriptSummary } from '../../store/transcripts.ts';
 import type { WebEnv } from '../authenticate.ts';
-import { visibleRepoIds, visibleRepos, visibleTask } from '../viewer.ts';
+import { visibleRepoId, visibleRepoIds, visibleTask } from '../viewer.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { presentPipeline } from './pipeline-view.ts';
 import {
@@ -45,6 +45,13 @@ const listQuery = z.object({
   engine: z.string().max(50).optional(),
   since: z.iso.datetime({ offset: true }).optional().describe('Created at or after.'),
   until: z.iso.datetime({ offset: true }).optional().describe('Created before.'),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe(
+      'Words in the prompt, issue title, requester or repository; a number also finds a task or issue.',
+    ),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
@@ -71,7 +78,7 @@ const detailRoute = createRoute({
   },
 });
 
-function statesOf(text: string | undefined): TaskState[] | undefined {
+export function statesOf(text: string | undefined): TaskState[] | undefined {
   if (!text) return undefined;
   const states = text.split(',').map((s) => s.trim());
   const unknown = states.filter((s) => !(TASK_STATES as readonly string[]).includes(s));
@@ -89,17 +96,7 @@ export function mountTaskRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
     const beforeId = decodeCursor(query.cursor);
     if (beforeId === 'invalid')
       throw new AppError('bad_request', { reason: 'cursor: not a cursor of this API' });
-    let repoId: number | undefined;
-    if (query.repository) {
-      const [owner, name] = query.repository.toLowerCase().split('/') as [string, string];
-      const found = viewer.operator
-        ? await repoIdByName(deps.pool, owner, name)
-        : (await visibleRepos(deps, viewer)).find(
-            (r) => r.owner.toLowerCase() === owner && r.name.toLowerCase() === name,
-          )?.id;
-      if (found === undefined) throw new AppError('not_found', { what: `Repository ${query.repository}` });
-      repoId = found;
-    }
+    const repoId = query.repository ? await visibleRepoId(deps, viewer, query.repository) : undefined;
     const rows = await listTasks(deps.pool, {
       repoIds: repoId === undefined ? await visibleRepoIds(deps, viewer) : undefined,
       repoId,
@@ -108,6 +105,7 @@ export function mountTaskRoutes(api: OpenAPIHono<WebEnv>, deps: WebDeps): void {
       engine: query.engine,
       createdAfter: query.since ? new Date(query.since) : undefined,
       createdBefore: query.until ? new Date(query.until) : undefined,
+      search: query.q,
       beforeId,
       limit: query.limit,
     });

@@ -1,6 +1,6 @@
 // GitHub's OAuth web flow for GitHub Apps on the web host: GET /login/oauth/authorize (the user
-// is whoever the `sim_login` cookie names, standing in for GitHub's own session) redirects back
-// with a one-time code; POST /login/oauth/access_token exchanges it (client secret, redirect URI
+// is whoever the `sim_login` cookie names, standing in for GitHub's own session; without it, a
+// sign-in form that sets it, as GitHub's login page would) redirects back with a one-time code; POST /login/oauth/access_token exchanges it (client secret, redirect URI
 // and PKCE verifier checked) for a user access token of that App. Errors are answered as GitHub
 // does: 200 with `error` and `error_description`.
 import { createHash, randomBytes } from 'node:crypto';
@@ -48,6 +48,34 @@ function page(res: ServerResponse, status: number, text: string) {
   res.end(text);
 }
 
+const SIGN_IN = '/login/oauth/sign-in';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** GitHub's sign-in page, simulated: a login to act as (no password), then back to `return_to`. */
+function signInForm(res: ServerResponse, returnTo: string) {
+  res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to GitHub (simulator)</title></head>
+<body><main><h1>Sign in to GitHub</h1><p>The GitHub simulator: sign in as any user it knows.</p>
+<form method="post" action="${SIGN_IN}"><label>Username <input name="login" autocomplete="username" required></label>
+<input type="hidden" name="return_to" value="${escapeHtml(returnTo)}"><button type="submit">Sign in</button></form></main></body></html>`);
+}
+
+/** Sets the `sim_login` cookie (POST from the form, or GET with `login` for a link) and goes back. */
+function signIn(core: SimCore, req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
+  const fields = req.method === 'POST' ? fieldsOf(req, body) : Object.fromEntries(url.searchParams);
+  const user = fields.login ? accountByLogin(core.store, fields.login) : undefined;
+  if (user?.type !== 'User') return signInForm(res, fields.return_to ?? '/');
+  const back = fields.return_to && /^https?:\/\//.test(fields.return_to) ? fields.return_to : '/';
+  res.writeHead(302, {
+    location: back,
+    'set-cookie': `sim_login=${encodeURIComponent(user.login)}; Path=/; HttpOnly; SameSite=Lax`,
+  });
+  res.end();
+}
+
 function authorize(core: SimCore, req: IncomingMessage, res: ServerResponse, url: URL) {
   const app = appByClientId(core, url.searchParams.get('client_id'));
   if (!app) return page(res, 404, 'Not Found: no application with this client_id');
@@ -56,8 +84,7 @@ function authorize(core: SimCore, req: IncomingMessage, res: ServerResponse, url
     return page(res, 400, 'The redirect_uri MUST match the registered callback URL for this application.');
   const login = cookie(req, 'sim_login');
   const user = login ? accountByLogin(core.store, login) : undefined;
-  if (user?.type !== 'User')
-    return page(res, 401, 'Sign in to GitHub to continue (set the sim_login cookie).');
+  if (user?.type !== 'User') return signInForm(res, url.toString());
   const method = url.searchParams.get('code_challenge_method');
   const challenge = url.searchParams.get('code_challenge');
   if (challenge && method !== 'S256') return page(res, 400, 'code_challenge_method must be S256');
@@ -132,5 +159,6 @@ export function serveOAuth(core: SimCore, req: IncomingMessage, res: ServerRespo
     return authorize(core, req, res, url);
   if (url.pathname === '/login/oauth/access_token' && req.method === 'POST')
     return exchange(core, req, res, body);
+  if (url.pathname === SIGN_IN) return signIn(core, req, res, url, body);
   writeJson(res, 404, { message: 'Not Found' });
 }

@@ -1,0 +1,57 @@
+// Debian's Chromium driven by playwright-core (no browser download: `apt-get install -y chromium`,
+// which .ci/run does when it is missing), with what each page logged against it: CSP violations,
+// script errors, and axe-core's accessibility findings.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/dashboard');
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Everything a page complained about: CSP refusals and uncaught errors. */
+export function watchProblems(page: Page, problems: string[] = []): string[] {
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  return problems;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export type AxeFinding = { id: string; impact: string; help: string; targets: string[] };
+
+/** axe-core on the page as it is; the serious and critical findings. Injected through the
+ *  DevTools protocol, so the page's own CSP stays as strict as it is for people. */
+export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
+  await page.evaluate(`${AXE};0`);
+  const findings = await page.evaluate<
+    { id: string; impact: string; help: string; nodes: { target: string[] }[] }[]
+  >('axe.run().then((result) => result.violations)');
+  return findings
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
