@@ -5,8 +5,9 @@
 //      report) — refused here, nothing is read;
 //   2. with the base tree (one listing): the change applied, every written and removed file
 //      against the file limit and the protected paths;
-//   3. with the targets of the base's symlinks, when the change writes or removes a link or the
-//      base has a protected one: every link resolved through the resulting tree;
+//   3. with the targets of the base's symlinks, when the change writes or removes a link, makes a
+//      directory the base lacks, or the base has a protected link: every link resolved through
+//      the resulting tree;
 //   4. with the base versions of the files it rewrites or removes: changed lines, new credentials.
 // A change that breaks any rule is refused whole; the violations found by the first stage that
 // finds any are listed (a change over the limits is not read further to list more).
@@ -18,9 +19,25 @@ import { baseFilesRead, checkContent, checkStructure } from './check-result.ts';
 import { protectedPathMatcher } from './protected-paths.ts';
 import type { TargetOf } from './resolve-links.ts';
 import { redactViolations } from './scan-credentials.ts';
-import { LINK_MODE, type ListedEntry, treeFromListing } from './tree-model.ts';
+import { type Dir, LINK_MODE, type ListedEntry, nodeAt, treeFromListing } from './tree-model.ts';
 import { type TreeRequestEntry, treeRequest } from './tree-request.ts';
 import type { PolicySettings, Violation } from './violation.ts';
+
+/**
+ * Whether the result has a directory where the base has none: an existing link that stopped at
+ * a missing name may now walk through it (`a/../..` climbs out once `a` exists), so every link
+ * of the base must be resolved again. Files at new paths in existing directories change nothing
+ * a link can climb through.
+ */
+function makesDirectories(base: Dir, applied: Applied): boolean {
+  for (const path of applied.written.keys()) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      if (nodeAt(base, parts.slice(0, i).join('/'))?.kind !== 'dir') return true;
+    }
+  }
+  return false;
+}
 
 /** At most this many symlink targets of the base are read. */
 export const MAX_BASE_LINK_READS = 500;
@@ -76,7 +93,9 @@ export function judgeChange(
   const touchesLinks =
     [...applied.written.values()].some((w) => w.mode === LINK_MODE || w.before?.mode === LINK_MODE) ||
     applied.removed.some((r) => r.leaf.mode === LINK_MODE);
-  const needsTargets = baseLinks.length > 0 && (touchesLinks || baseLinks.some((l) => isProtected(l.path)));
+  const needsTargets =
+    baseLinks.length > 0 &&
+    (touchesLinks || makesDirectories(base, applied) || baseLinks.some((l) => isProtected(l.path)));
   if (needsTargets) {
     if (baseLinks.length > MAX_BASE_LINK_READS)
       return tooLarge(

@@ -120,10 +120,19 @@ describe('symlinks in the tree that would be published', () => {
     // `a` is missing, so the kernel stops there today; once the change creates it, `a/../..` is
     // the root's parent.
     const base = { 'docs/l': { link: '../a/../../outside' }, 'docs/x.md': 'x\n' };
+    // A plain file is enough: the directory it creates is what the link climbs through.
+    expect(rules(judge([add('a/y.txt')], base))).toEqual([['docs/l', 'symlink-outside-repo']]);
     expect(rules(judge([add('a/y.txt'), link('n', 'docs/x.md')], base))).toEqual([
       ['docs/l', 'symlink-outside-repo'],
     ]);
-    expect(rules(judge([add('b/y.txt'), link('n', 'docs/x.md')], base))).toBe('accepted');
+    expect(rules(judge([add('b/y.txt')], base))).toBe('accepted');
+  });
+
+  it('refuses a change whose new directory turns an existing dangling link into a loop', () => {
+    // Found by the properties test: `a` stops at the missing `x.txt` in the base; once the change
+    // makes `x.txt` a directory, `x.txt/./../a` is `a` itself.
+    const base = { a: { link: 'x.txt/./../a/a' }, 'c/x.txt': { link: 'sub/b/./b' }, 'c/CLAUDE.md': 'one\n' };
+    expect(rules(judge([add('x.txt/a')], base))).toEqual([['a', 'symlink-loop']]);
   });
 
   it('leaves alone a link of the base that already pointed outside and that the change does not reach', () => {
@@ -131,10 +140,12 @@ describe('symlinks in the tree that would be published', () => {
     expect(rules(judge([link('docs/readme', '../README.md')], base))).toBe('accepted');
   });
 
-  it('reads base links only when the change touches links or the base has a protected one', () => {
+  it('reads base links only when the change touches links, makes a directory or the base has a protected one', () => {
     const base = { 'docs/l': { link: '../README.md' }, 'README.md': 'x\n' };
     expect(judge([add('notes.txt')], base).blobReads).toEqual([]);
+    expect(judge([add('docs/notes.txt')], base).blobReads).toEqual([]);
     expect(judge([link('n', 'README.md')], base).blobReads).toHaveLength(1);
+    expect(judge([add('new/notes.txt')], base).blobReads).toHaveLength(1);
   });
 
   it('refuses changing what a protected link points at', () => {
