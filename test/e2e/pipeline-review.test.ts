@@ -2,7 +2,7 @@
 // `max-rounds` (the change is then proposed with its last review), and a failed step that ends
 // the pipeline with its reason, after which `/agent retry` resumes at that step with the earlier
 // handoffs.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { getTask } from '../../src/store/tasks.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 
 const flagDir = mkdtempSync(path.join(tmpdir(), 'pipeline-retry-'));
+// The engine runs as a user of its own where the action can arrange it (as root here): it must
+// be able to leave its mark.
+chmodSync(flagDir, 0o777);
 const FLAG = path.join(flagDir, 'failed-once');
 
 // implement: writes the round into hello.txt (the fix round sees the review in its handoffs);
