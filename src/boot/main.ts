@@ -35,9 +35,6 @@ function start(databaseUrl: string): Promise<RunningApp> {
     databaseUrl,
     log,
     role,
-    // The queue worker died (e.g. the database was gone too long): exit 1 so the process is
-    // restarted; its jobs are released to the other replicas meanwhile.
-    onFatal: () => void shutdown('queue worker stopped', 1),
     onRegistered: (registration) => {
       switching ??= continueAsApp(databaseUrl, registration).catch((error: unknown) => {
         process.exitCode = reportStartupFailure(error, { host: config.host, port: config.port }, log);

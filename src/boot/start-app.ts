@@ -27,8 +27,6 @@ export type StartAppOptions = {
   /** Replace the job handlers (tests that inspect the queue without running it). */
   tasks?: (deps: { pool: Db; log: Logger }) => TaskList;
   cron?: CronItem[];
-  /** The process cannot go on (its queue worker stopped on its own): exit and let it be restarted. */
-  onFatal?: (error: unknown) => void;
   /** Setup mode: the App was registered through the manifest flow and its credentials saved. */
   onRegistered?: (registration: Registration) => void;
 };
@@ -76,10 +74,6 @@ async function startQueue(options: StartAppOptions, pool: Db, tasks: TaskList): 
     cron: [...reconcilers, ...(options.cron ?? [])],
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     staleAfterMs: config.reliability.workerStaleAfterMs,
-    onUnexpectedStop: (error) => {
-      log.fatal({ err: error }, 'the queue worker stopped on its own');
-      options.onFatal?.(error);
-    },
   });
 }
 

@@ -4,11 +4,11 @@
 // work resumes within seconds on a live replica.
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
-import { heartbeat, releaseDeadWorkers, releasePool } from '../store/workers.ts';
+import { heartbeat, releaseDeadWorkers } from '../store/workers.ts';
 
 export type Liveness = {
-  /** Stops heartbeating, releases this pool's remaining jobs and forgets the pool. */
-  stop(): Promise<void>;
+  /** Stops heartbeating (the pool's owner then releases what the pool still holds). */
+  stop(): void;
 };
 
 export function startLiveness(options: {
@@ -21,8 +21,9 @@ export function startLiveness(options: {
   const log = options.log.child({ component: 'liveness', poolId });
   const beatEveryMs = Math.max(1_000, Math.floor(staleAfterMs / 6));
   let busy = false;
+  let stopped = false;
   const tick = async () => {
-    if (busy) return;
+    if (busy || stopped) return;
     busy = true;
     try {
       await heartbeat(pool, poolId);
@@ -38,15 +39,9 @@ export function startLiveness(options: {
   const timer = setInterval(() => void tick(), beatEveryMs);
   timer.unref();
   return {
-    async stop() {
+    stop() {
+      stopped = true;
       clearInterval(timer);
-      try {
-        // Anything still locked by this pool (a job that did not finish in time) goes back to
-        // the queue now, for the next process, instead of waiting to be judged dead.
-        await releasePool(pool, poolId);
-      } catch (error) {
-        log.warn({ err: error }, 'could not release this pool on shutdown');
-      }
     },
   };
 }
