@@ -70,6 +70,15 @@ export function timeAgo(at: Date, now?: Date): Html {
   return html`<time datetime="${iso}" title="${iso.replace('T', ' ').slice(0, 19)} UTC">${ago(at, now)}</time>`;
 }
 
+/**
+ * A sentence written for Markdown (the doctor's checks) as HTML: its single-backtick code spans
+ * become `<code>`, every other character stays text (escaped like any interpolated value).
+ */
+export function codeSpans(text: string): Html {
+  const parts = text.split(/`([^`\n]+)`/);
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
 /** The first line of a text, cut to `max` characters. */
 export function firstLine(text: string, max = 120): string {
   const line = text.split('\n', 1)[0] ?? '';

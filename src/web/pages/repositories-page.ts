@@ -8,7 +8,7 @@ import { type RepoOverview, repoOverviews } from '../../store/repo-overview.ts';
 import { listTasks } from '../../store/task-history.ts';
 import { reposWithTasks } from '../../store/web-access.ts';
 import { visibleRepoId, visibleRepoIds, visibleRepos } from '../viewer.ts';
-import { type Html, timeAgo, usd } from './format.ts';
+import { codeSpans, type Html, timeAgo, usd } from './format.ts';
 import type { Page } from './page-route.ts';
 import { type Check, setupChecklist } from './setup-checklist.ts';
 import { TASK_TABLE_HEAD, taskRow } from './task-row.ts';
@@ -66,7 +66,7 @@ function checklist(checks: Check[]): Html {
     (
       c,
     ) => html`<li class="check ${c.status}"><span class="mark" aria-hidden="true">${MARK[c.status]}</span><span class="sr-only">${c.status === 'ok' ? 'passes' : c.status === 'fail' ? 'fails' : 'not checked'}:</span>
-<strong>${c.name}</strong> ${c.detail}${c.fix ? html`<div class="fix">Fix: ${c.fix}</div>` : ''}</li>`,
+<strong>${c.name}</strong> ${codeSpans(c.detail)}${c.fix ? html`<div class="fix">Fix: ${codeSpans(c.fix)}</div>` : ''}</li>`,
   )}</ul>
 <p class="${failed === 0 ? 'notice good' : 'notice bad'}">${failed === 0 ? 'Everything checked is in order.' : `${failed} to fix.`}</p>`;
 }

@@ -2,7 +2,7 @@
 // (src/core/doctor/repo-checks.ts) over the facts it reads — `.github/agent.yml` valid, the
 // workflow on the default branch (dispatchable with a task_id input, least privilege), the
 // environment — each with what was found and the fix. One check, written once, for `/agent
-// doctor`, `npm run doctor` and this page.
+// doctor`, `npm run doctor` and this page (which shows their code spans as code).
 import type { Check } from '../../core/doctor/checks.ts';
 import { decideRepoChecks } from '../../core/doctor/repo-checks.ts';
 import { readRepoFacts } from '../../flows/doctor/read-repo-facts.ts';
@@ -13,18 +13,12 @@ export type { Check };
 
 type Repo = { installationId: number; id: number; owner: string; name: string };
 
-/** The page shows text, not Markdown: the checks' code spans lose their backticks. */
-function plain(check: Check): Check {
-  const unquote = (text: string) => text.replace(/`([^`]+)`/g, '$1');
-  return { ...check, detail: unquote(check.detail), ...(check.fix ? { fix: unquote(check.fix) } : {}) };
-}
-
 export async function setupChecklist(deps: WebDeps, repo: Repo): Promise<Check[]> {
   try {
     const reader = deps.github.forConfig(repo.installationId, repo.owner);
     const loaded = await loadRepoConfig(reader, repo.owner, repo.name);
     const facts = await readRepoFacts(deps.github, repo, loaded);
-    return decideRepoChecks(facts, deps.config).map(plain);
+    return decideRepoChecks(facts, deps.config);
   } catch (error) {
     const status = (error as { status?: number }).status;
     return [
