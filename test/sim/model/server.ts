@@ -29,6 +29,8 @@ import {
 export type RequestKind = 'agent' | 'auxiliary' | 'count_tokens' | 'unknown';
 
 export type RecordedRequest = {
+  /** When it arrived (Date.now()), for benchmarks that time an engine's start. */
+  at: number;
   method: string;
   path: string;
   query: string;
@@ -117,6 +119,7 @@ export async function startScriptedModelServer(
   const requests: RecordedRequest[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     const url = new URL(req.url ?? '/', 'http://model.invalid');
     const raw = await readBody(req);
     let body: unknown = raw;
@@ -126,6 +129,7 @@ export async function startScriptedModelServer(
       // Recorded as text; the route answers 400 below if it needed JSON.
     }
     const record: RecordedRequest = {
+      at,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.search,
