@@ -3,6 +3,7 @@
 // (`rate-limit.per-user-per-hour`): no task, no workflow run; `/agent schedules` and the report
 // issue say why. The cron is every minute, so each skip waits for the next slot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFinishedTask } from '../support/finished-task.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 
 const CONFIG = {
@@ -43,24 +44,6 @@ describe('a schedule over its budget or its run-as limit', () => {
       )
     ).rows;
 
-  /** A finished task of `login` (made now) whose run reported `usd`. */
-  async function pastTask(login: string, usd: number): Promise<number> {
-    const user = [...stack.sim.core.store.accounts.values()].find((a) => a.login === login)!;
-    const task = await stack.app.pool.query<{ id: string }>(
-      `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
-         comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state)
-       VALUES (1, $1, 'acme', 'widgets', 9999, false, 'issue_comment', $2, $3, $4, 'run', 'p', 'command', 'succeeded')
-       RETURNING id`,
-      [stack.repo.id, 900_000 + user.id + Math.floor(usd * 100), login, user.id],
-    );
-    await stack.app.pool.query(
-      `INSERT INTO task_results (task_id, attempt, run_id, outcome, changes, patch, report, digest)
-       VALUES ($1, 1, $2, 'completed', '[]', '', $3, 'd')`,
-      [task.rows[0]!.id, 800_000 + Number(task.rows[0]!.id), JSON.stringify({ costUsd: usd })],
-    );
-    return Number(task.rows[0]!.id);
-  }
-
   async function scheduleReply(issue: number): Promise<string> {
     const before = (
       await stack.as('alice').issues.listComments({ owner: 'acme', repo: 'widgets', issue_number: issue })
@@ -89,7 +72,7 @@ describe('a schedule over its budget or its run-as limit', () => {
 
   it('skips while the repository’s budget is spent, then while run-as is over the hourly limit', async () => {
     // Someone else's run spent the repository's budget: run-as's own budget is not the reason.
-    const spender = await pastTask('rita', 1.5);
+    const spender = await recordFinishedTask(stack, 'rita', 1.5);
     const overBudget = await stack.waitFor(
       async () => (await decided())[0],
       'the first slot to be decided',
@@ -107,7 +90,7 @@ describe('a schedule over its budget or its run-as limit', () => {
 
     // The spend is gone (a new month, say); run-as already started a task this hour, the limit is one.
     await stack.app.pool.query('DELETE FROM task_results WHERE task_id = $1', [spender]);
-    await pastTask('alice', 0);
+    await recordFinishedTask(stack, 'alice', 0);
     const limited = await stack.waitFor(
       async () => (await decided()).find((r) => r.reason !== 'budget_exhausted'),
       'a slot decided after the budget was freed',
