@@ -19,8 +19,8 @@ import {
   lockScheduleRun,
   type Schedule,
 } from '../../store/schedules.ts';
-import { insertNewTask } from '../../store/tasks.ts';
 import { monthlySpendUsd } from '../../store/spend.ts';
+import { insertNewTask } from '../../store/tasks.ts';
 import { inTransaction } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { userBudgetRefusal } from '../dispatch/user-budget.ts';

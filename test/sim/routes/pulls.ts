@@ -10,8 +10,8 @@ import { actorOf } from '../state/actor.ts';
 import { findIssue } from '../state/issues.ts';
 import { openPull, resolveHead, updatePull } from '../state/pulls.ts';
 import { createReviewComment, submitReview } from '../state/reviews.ts';
-import type { Review } from '../state/types.ts';
 import { accountByLogin, mustAccount, roleOf } from '../state/store.ts';
+import type { Review } from '../state/types.ts';
 import { intParam, readBody } from './read-body.ts';
 
 const read = { kind: 'repo', permission: 'pull_requests', level: 'read' } as const;
