@@ -25,6 +25,9 @@ describe('a schedule after downtime', () => {
       databaseUrl: db.url,
       repos: 1,
       agentScript: 'echo "hello from the schedule" > hello.txt\n',
+      // Installed once a replica runs, so the installation event reaches it (not the redelivery
+      // reconciler, later).
+      deferInstall: true,
       agentConfig: {
         engine: 'command',
         command: 'bash ./agent.sh',
@@ -56,6 +59,7 @@ describe('a schedule after downtime', () => {
 
   it('fires one catch-up run for the slots it missed, none for the older ones', async () => {
     const first = await stack.startReplica();
+    await stack.install();
     await until(
       async () => ((await sql.query('SELECT 1 FROM schedules')).rowCount ? true : undefined),
       'the schedule to be learned on install',
