@@ -3,25 +3,14 @@
 // approved after the requester's budget ran out is stopped at dispatch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetResetsAt } from '../../src/core/budget/decide-budget.ts';
+import { recordFinishedTask } from '../support/finished-task.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 
 let stack: Stack;
 
 /** Records that `login` already spent `usd` this month in the repository (a finished task's report). */
 async function spent(login: string, usd: number) {
-  const user = [...stack.sim.core.store.accounts.values()].find((a) => a.login === login)!;
-  const task = await stack.app.pool.query<{ id: string }>(
-    `INSERT INTO tasks (installation_id, repo_id, repo_owner, repo_name, issue_number, is_pull_request,
-       comment_kind, comment_id, requester_login, requester_id, command, prompt, engine, state)
-     VALUES (1, $1, 'acme', 'widgets', 9999, false, 'issue_comment', $2, $3, $4, 'run', 'p', 'command', 'succeeded')
-     RETURNING id`,
-    [stack.repo.id, 900_000 + user.id, login, user.id],
-  );
-  await stack.app.pool.query(
-    `INSERT INTO task_results (task_id, attempt, run_id, outcome, changes, patch, report, digest)
-     VALUES ($1, 1, $2, 'completed', '[]', '', $3, 'd')`,
-    [task.rows[0]!.id, 800_000 + user.id, JSON.stringify({ costUsd: usd })],
-  );
+  await recordFinishedTask(stack, login, usd);
 }
 
 async function botReplies(issue: number): Promise<string[]> {

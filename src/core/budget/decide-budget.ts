@@ -31,3 +31,21 @@ export function decideUserBudget(
     resetsAt: budgetResetsAt(now),
   });
 }
+
+/**
+ * The repository's monthly budget (`budget.monthly-usd`): undefined while the repository's runs
+ * this month cost less; otherwise the refusal people read.
+ */
+export function decideRepoBudget(
+  budget: { limitUsd: number; spentUsd: number } | undefined,
+  now: Date,
+): AppError<'budget_exhausted'> | undefined {
+  if (!budget || budget.spentUsd < budget.limitUsd) return undefined;
+  return new AppError('budget_exhausted', {
+    scope: 'repository',
+    login: '',
+    spentUsd: budget.spentUsd,
+    limitUsd: budget.limitUsd,
+    resetsAt: budgetResetsAt(now),
+  });
+}

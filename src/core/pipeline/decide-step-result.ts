@@ -50,6 +50,8 @@ export function transitionFor(
     case 'await_approval':
       return { type: 'await_plan_approval', fields };
     case 'publish':
+    case 'post_review':
+      // To publishing: the publish job opens the pull request, or posts the review on it.
       return { type: 'result_received', fields };
     case 'no_changes':
       return { type: 'no_changes', fields };

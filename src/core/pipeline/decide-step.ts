@@ -1,6 +1,7 @@
 // Where a pipeline goes after one of its steps: the next step, the fix step of a review that asked
 // for changes (at most `max-rounds` reviews), a wait for approval of what the step handed on, or
-// its end — publishing its last diff, or no changes. Pure.
+// its end — publishing its last diff, or no changes. A review of the pull request comes after the
+// publish, and its end posts the review. Pure.
 import type { Pipeline } from './pipeline.ts';
 
 export type Position = { index: number; round: number };
@@ -9,6 +10,8 @@ export type StepNext =
   | { kind: 'run'; index: number; round: number }
   | { kind: 'await_approval' }
   | { kind: 'publish'; unresolved: boolean }
+  /** A review of the open pull request ended: post it there, and the task is done. */
+  | { kind: 'post_review' }
   | { kind: 'no_changes' };
 
 /** The review step a diff step fixes for, if any. */
@@ -24,7 +27,10 @@ export function continueAfter(
   hasDiff: boolean,
   unresolved = false,
 ): StepNext {
-  if (index + 1 < pipeline.steps.length) return { kind: 'run', index: index + 1, round: 1 };
+  const next = pipeline.steps[index + 1];
+  // A review of the pull request runs once the pull request is open: the change is published first.
+  if (next?.review?.pullRequest) return hasDiff ? { kind: 'publish', unresolved } : { kind: 'no_changes' };
+  if (next) return { kind: 'run', index: index + 1, round: 1 };
   return hasDiff ? { kind: 'publish', unresolved } : { kind: 'no_changes' };
 }
 
@@ -42,6 +48,7 @@ export function decideAfterStep(pipeline: Pipeline, at: Position, end: StepEnd):
   const review = reviewFixedBy(pipeline, at.index);
   if (step.handoff === 'diff' && at.round > 1 && review !== undefined)
     return { kind: 'run', index: review, round: at.round };
+  if (step.review?.pullRequest) return { kind: 'post_review' };
   if (step.review) {
     if (end.verdict === 'approve') return continueAfter(pipeline, at.index, end.hasDiff);
     if (at.round < step.review.maxRounds) return { kind: 'run', index: step.review.fix, round: at.round + 1 };

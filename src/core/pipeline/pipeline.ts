@@ -17,7 +17,7 @@ export type PipelineStep = {
   /** Whether what it hands on waits for `/agent approve` (its exact content) before the next step. */
   approval: boolean;
   /** For a review step: how many times it may run, and which earlier diff step fixes what it finds. */
-  review: { maxRounds: number; fix: number } | null;
+  review: { maxRounds: number; fix: number; pullRequest?: boolean } | null;
 };
 
 export type Pipeline = { name: string; steps: PipelineStep[] };
@@ -46,7 +46,11 @@ function resolveStep(step: ConfigStep, all: ConfigStep[], config: RepoConfig): P
     approval: step.approval ?? false,
     review:
       step.handoff === 'review'
-        ? { maxRounds: step['max-rounds'] ?? 2, fix: all.findIndex((s) => s.name === fixName) }
+        ? {
+            maxRounds: step['pull-request'] ? 1 : (step['max-rounds'] ?? 2),
+            fix: all.findIndex((s) => s.name === fixName),
+            ...(step['pull-request'] && { pullRequest: true }),
+          }
         : null,
   };
 }
@@ -64,6 +68,12 @@ export function resolvePipeline(name: string, config: RepoConfig, engine?: strin
       { name: 'implement', engine: chosen, instructions: '', handoff: 'diff', approval: false, review: null },
     ],
   };
+}
+
+/** The index of the step that reviews the pipeline's pull request once it is open, if any. */
+export function pullRequestReviewStep(pipeline: Pipeline): number | undefined {
+  const index = pipeline.steps.findIndex((s) => s.review?.pullRequest);
+  return index >= 0 ? index : undefined;
 }
 
 /** The engines a pipeline would run (each must be enabled in the repository). */

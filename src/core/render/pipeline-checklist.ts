@@ -18,7 +18,8 @@ function stepLine(
 ): string {
   const mine = runs.filter((r) => r.stepIndex === index);
   const last = mine.at(-1);
-  const name = `${encode(step.name, 'span')} (${encode(step.engine, 'span')}, hands on ${step.handoff})`;
+  const where = step.review?.pullRequest ? ', posted on the pull request' : '';
+  const name = `${encode(step.name, 'span')} (${encode(step.engine, 'span')}, hands on ${step.handoff}${where})`;
   const current = task.stepIndex === index;
   const rounds = mine.length > 1 ? ` · ${mine.length} runs` : '';
   if (!last) return `- [ ] ${name}${current ? ' — next' : ''}`;

@@ -32,6 +32,12 @@ export const pipelineStepSchema = z.strictObject({
     .optional()
     .describe('For a review step: the most times it runs (a fix step runs between two). Default 2.'),
   fix: stepName.optional().describe('For a review step: the earlier diff step that fixes what it finds.'),
+  'pull-request': z
+    .boolean()
+    .optional()
+    .describe(
+      'For the last step, a review: run it once the pull request is open and post it there as a pull request review, instead of before the pull request opens.',
+    ),
 });
 
 const pipelineSchema = z.strictObject({
@@ -53,6 +59,18 @@ export const pipelinesSchema = z
         const earlier = pipeline.steps.slice(0, index);
         if (step.approval && index === pipeline.steps.length - 1)
           issue(index, 'approval', 'the last step has no next step to wait for');
+        else if (step.approval && pipeline.steps[index + 1]?.['pull-request'])
+          issue(index, 'approval', 'the next step reviews the pull request, which opens without waiting');
+        if (step['pull-request'] && step.handoff !== 'review')
+          issue(index, 'pull-request', 'applies to review steps only');
+        if (step['pull-request'] && index !== pipeline.steps.length - 1)
+          issue(index, 'pull-request', 'a review of the pull request is the last step');
+        if (step['pull-request'] && (step['max-rounds'] ?? 1) > 1)
+          issue(
+            index,
+            'max-rounds',
+            'a review of the pull request runs once (its fix loop is not built yet)',
+          );
         if (step.handoff !== 'review') {
           if (step['max-rounds'] !== undefined) issue(index, 'max-rounds', 'applies to review steps only');
           if (step.fix !== undefined) issue(index, 'fix', 'applies to review steps only');

@@ -3,8 +3,9 @@
 // publish. Runs in the publish job, under its lock.
 import { createHash } from 'node:crypto';
 import { decideAfterStep } from '../../core/pipeline/decide-step.ts';
-import { transitionFor } from '../../core/pipeline/decide-step-result.ts';
-import type { Task } from '../../core/task/task.ts';
+import { nextRunFields, transitionFor } from '../../core/pipeline/decide-step-result.ts';
+import { pullRequestReviewStep } from '../../core/pipeline/pipeline.ts';
+import type { Task, TaskFields } from '../../core/task/task.ts';
 import { patchOf } from '../../store/task-results.ts';
 import { endStepRun } from '../../store/task-steps.ts';
 import { transitionTask } from '../../store/task-transitions.ts';
@@ -40,5 +41,37 @@ export async function handOnChange(deps: AppDeps, task: Task): Promise<boolean> 
     fields: decision.fields,
   });
   deps.log.info({ taskId: task.id, step: step.name, ok: moved.ok }, 'diff handed on');
+  return true;
+}
+
+/**
+ * After the pull request opened: when the pipeline's last step reviews it, that step runs now
+ * (handed the published change). True when it was queued (or the task moved meanwhile).
+ */
+export async function reviewPullRequestNext(
+  deps: AppDeps,
+  task: Task,
+  published: TaskFields,
+): Promise<boolean> {
+  const pipeline = task.pipeline!;
+  const index = pullRequestReviewStep(pipeline);
+  if (index === undefined || (task.stepIndex ?? 0) >= index) return false;
+  const moved = await transitionTask(deps.pool, task.id, {
+    type: 'step_done',
+    actor: 'agent-dispatch',
+    onlyFrom: ['publishing'],
+    payload: {
+      published: true,
+      pr: published.prNumber,
+      commit: published.commitSha,
+      next: pipeline.steps[index]!.name,
+    },
+    fields: {
+      ...published,
+      changeAttempt: publishAttempt(task),
+      ...nextRunFields(task, pipeline, { kind: 'run', index, round: 1 }),
+    },
+  });
+  deps.log.info({ taskId: task.id, pr: published.prNumber, ok: moved.ok }, 'pull request review step queued');
   return true;
 }

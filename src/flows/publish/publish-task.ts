@@ -12,7 +12,8 @@ import { transitionTask, updateTaskFields } from '../../store/task-transitions.t
 import { getTask } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { handOnChange, publishAttempt } from '../pipeline/hand-on.ts';
+import { handOnChange, publishAttempt, reviewPullRequestNext } from '../pipeline/hand-on.ts';
+import { postPullRequestReview } from '../pipeline/post-pr-review.ts';
 import { createCommit, updateBranch } from './git-commit.ts';
 import { judgeTaskChange } from './judge-change.ts';
 import { decoratePullRequest, openPullRequest } from './pull-request.ts';
@@ -50,6 +51,9 @@ function branchFor(task: Task, followUp: boolean): string {
 async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Promise<void> {
   const task = await getTask(deps.pool, taskId);
   if (task?.state !== 'publishing' || task.attempt !== attempt) return;
+  // A review step of the open pull request ended: its review is posted there (nothing to publish).
+  if (task.pipeline?.steps[task.stepIndex ?? 0]?.review?.pullRequest)
+    return postPullRequestReview(deps, task);
   if (!task.baseSha || !task.baseBranch)
     throw new AppError('publish_failed', { reason: `task ${task.id} has no base commit` });
   // A pipeline publishes its last diff handoff (the current step's, when it is a diff step).
@@ -96,6 +100,9 @@ async function publishOnce(deps: AppDeps, taskId: number, attempt: number): Prom
       }
     : await openPullRequest(deps, octokit, task, branch, report, changes.length);
   if (!followUp) await decoratePullRequest(octokit, task, pr.number);
+  const published = { branch, commitSha: head, prNumber: pr.number, prUrl: pr.url };
+  // A pipeline whose last step reviews the pull request runs it now.
+  if (task.pipeline && (await reviewPullRequestNext(deps, task, published))) return;
 
   await transitionTask(deps.pool, taskId, {
     type: 'published',

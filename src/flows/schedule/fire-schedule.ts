@@ -2,7 +2,12 @@
 // facts — the schedule, the repository's config now, whether its previous run is still live,
 // `run-as` and their permission now, their budget — lets core/schedule decide, and either starts
 // a task (concurrency and budgets apply to it as to any task) or records the skip and its reason.
+// Both budgets are checked at the fire: the repository's (`budget.monthly-usd`, which a comment's
+// task meets at the environment gate) and `run-as`'s own.
 // Once per slot: the slot's row is locked and decided in the same transaction as the task.
+import type { Actor } from '../../core/access/decide-access.ts';
+import { decideRepoBudget } from '../../core/budget/decide-budget.ts';
+import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import { decideFire } from '../../core/schedule/decide-fire.ts';
 import { loadRepoConfig } from '../../github/load-repo-config.ts';
 import { readPermission } from '../../github/read-permission.ts';
@@ -14,6 +19,7 @@ import {
   lockScheduleRun,
   type Schedule,
 } from '../../store/schedules.ts';
+import { monthlySpendUsd } from '../../store/spend.ts';
 import { insertNewTask } from '../../store/tasks.ts';
 import { inTransaction } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -30,6 +36,16 @@ async function readRunAs(deps: AppDeps, schedule: Schedule) {
     if ((error as { status?: number }).status === 404) return { octokit, runAs: undefined };
     throw error;
   }
+}
+
+/** The refusal when the repository's or `run-as`'s monthly budget is spent, else undefined. */
+async function budgetRefusal(deps: AppDeps, settings: RepoConfig, repoId: number, runAs: Actor) {
+  const limit = settings.budget?.['monthly-usd'];
+  const repo =
+    limit === undefined
+      ? undefined
+      : decideRepoBudget({ limitUsd: limit, spentUsd: await monthlySpendUsd(deps.pool, repoId) }, new Date());
+  return repo ?? (await userBudgetRefusal(deps.pool, settings, repoId, runAs));
 }
 
 async function skip(deps: AppDeps, schedule: Schedule, slot: Date, reason: string, detail: string) {
@@ -70,7 +86,7 @@ export async function fireSchedule(deps: AppDeps, scheduleId: number, slot: Date
   });
   if (decision.kind === 'skip') return skip(deps, schedule, slot, decision.reason, decision.detail);
   const requester = runAs!;
-  const overBudget = await userBudgetRefusal(deps.pool, decision.settings, schedule.repoId, requester);
+  const overBudget = await budgetRefusal(deps, decision.settings, schedule.repoId, requester);
   if (overBudget) return skip(deps, schedule, slot, 'budget_exhausted', overBudget.message);
   const definition = schedule.definition;
   const outcome = await inTransaction(deps.pool, async (client) => {

@@ -2,7 +2,11 @@
 // its plan, a review loop runs at most max-rounds reviews, and the end publishes or has no changes.
 import { describe, expect, it } from 'vitest';
 import { decideAfterApproval, decideAfterStep } from '../../../src/core/pipeline/decide-step.ts';
-import { type Pipeline, resolvePipeline } from '../../../src/core/pipeline/pipeline.ts';
+import {
+  type Pipeline,
+  pullRequestReviewStep,
+  resolvePipeline,
+} from '../../../src/core/pipeline/pipeline.ts';
 import { parseRepoConfig } from '../../../src/core/repo-config/schema.ts';
 
 function configOf(raw: Record<string, unknown>) {
@@ -81,6 +85,72 @@ describe('decideAfterStep', () => {
       expect(bad.issues.map((i) => i.field).sort()).toEqual([
         'pipelines.a.steps.0.fix',
         'pipelines.b.steps.0.approval',
+      ]);
+  });
+
+  it('a review of the pull request: the diff is published first, and the review ends by being posted', () => {
+    const config = configOf({
+      pipelines: {
+        checked: {
+          steps: [
+            { name: 'implement', handoff: 'diff' },
+            { name: 'review', handoff: 'review', 'pull-request': true },
+          ],
+        },
+      },
+    });
+    const pipeline = resolvePipeline('checked', config)!;
+    expect(pipeline.steps[1]!.review).toEqual({ maxRounds: 1, fix: 0, pullRequest: true });
+    expect(pullRequestReviewStep(pipeline)).toBe(1);
+    expect(decideAfterStep(pipeline, { index: 0, round: 1 }, { verdict: null, hasDiff: true })).toEqual({
+      kind: 'publish',
+      unresolved: false,
+    });
+    expect(decideAfterStep(pipeline, { index: 0, round: 1 }, { verdict: null, hasDiff: false })).toEqual({
+      kind: 'no_changes',
+    });
+    for (const verdict of ['approve', 'changes'] as const)
+      expect(decideAfterStep(pipeline, { index: 1, round: 1 }, { verdict, hasDiff: true })).toEqual({
+        kind: 'post_review',
+      });
+    expect(pullRequestReviewStep(resolvePipeline('plan', config)!)).toBeUndefined();
+  });
+
+  it('refuses a pull-request review that is not the last step, not a review, has a fix loop, or follows an approval', () => {
+    const bad = parseRepoConfig({
+      engine: 'command',
+      command: 'true',
+      pipelines: {
+        a: {
+          steps: [
+            { name: 'implement', handoff: 'diff' },
+            { name: 'review', handoff: 'review', 'pull-request': true },
+            { name: 'summary', handoff: 'summary' },
+          ],
+        },
+        b: { steps: [{ name: 'implement', handoff: 'diff', 'pull-request': true }] },
+        c: {
+          steps: [
+            { name: 'implement', handoff: 'diff' },
+            { name: 'review', handoff: 'review', 'pull-request': true, 'max-rounds': 2 },
+          ],
+        },
+        d: {
+          steps: [
+            { name: 'implement', handoff: 'diff' },
+            { name: 'design', handoff: 'plan', approval: true },
+            { name: 'review', handoff: 'review', 'pull-request': true },
+          ],
+        },
+      },
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.issues.map((i) => i.field).sort()).toEqual([
+        'pipelines.a.steps.1.pull-request',
+        'pipelines.b.steps.0.pull-request',
+        'pipelines.c.steps.1.max-rounds',
+        'pipelines.d.steps.1.approval',
       ]);
   });
 

@@ -9,8 +9,9 @@ import { json, type Route, type RouteContext } from '../server/route.ts';
 import { actorOf } from '../state/actor.ts';
 import { findIssue } from '../state/issues.ts';
 import { openPull, resolveHead, updatePull } from '../state/pulls.ts';
-import { createReviewComment } from '../state/reviews.ts';
+import { createReviewComment, submitReview } from '../state/reviews.ts';
 import { accountByLogin, mustAccount, roleOf } from '../state/store.ts';
+import type { Review } from '../state/types.ts';
 import { intParam, readBody } from './read-body.ts';
 
 const read = { kind: 'repo', permission: 'pull_requests', level: 'read' } as const;
@@ -37,6 +38,10 @@ function listPulls(ctx: RouteContext): PullIssue[] {
     )
     .filter((issue) => !base || issue.pull.baseRef === base)
     .sort((a, b) => (ctx.query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
+}
+
+function viewerId(ctx: RouteContext): number | null {
+  return ctx.principal.kind === 'anonymous' ? null : actorOf(ctx.core, ctx.principal).userId;
 }
 
 export const pullRoutes: Route[] = [
@@ -147,6 +152,8 @@ export const pullRoutes: Route[] = [
       const issue = pullFrom(ctx);
       const all = [...ctx.core.store.reviews.values()]
         .filter((review) => review.repoId === ctx.repo.id && review.pullNumber === issue.number)
+        // A PENDING review is seen by its author only.
+        .filter((review) => review.state !== 'PENDING' || review.userId === viewerId(ctx))
         .sort((a, b) => a.id - b.id);
       const page = paginate(ctx, all);
       return json(
@@ -154,6 +161,60 @@ export const pullRoutes: Route[] = [
         page.items.map((review) => reviewJson(ctx.core, review)),
         page.headers,
       );
+    },
+  },
+  {
+    // As GitHub: 200 (not 201); without `event` the review stays PENDING (one per user and pull
+    // request, no webhook); COMMENT and REQUEST_CHANGES need a body; a pull request's author —
+    // an App that opened it too — may neither approve it nor request changes on it.
+    method: 'POST',
+    path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+    access: write,
+    handle(ctx) {
+      const issue = pullFrom(ctx);
+      const body = readBody(ctx.body, 'PullRequestReview');
+      const commitId = body.string('commit_id');
+      const text = body.string('body');
+      const event = body.oneOf('event', ['APPROVE', 'REQUEST_CHANGES', 'COMMENT'] as const);
+      const comments = body.array('comments');
+      body.done();
+      // Inline comments are not simulated: refused rather than dropped, so no test relies on them.
+      if (comments && comments.length > 0)
+        throw unprocessable('simulator: review comments in a new review are not simulated');
+      const actor = actorOf(ctx.core, ctx.principal);
+      if (event === 'APPROVE' && actor.userId === issue.userId)
+        throw unprocessable('Unprocessable Entity', ['Review Can not approve your own pull request']);
+      if (event === 'REQUEST_CHANGES' && actor.userId === issue.userId)
+        throw unprocessable('Unprocessable Entity', [
+          'Review Can not request changes on your own pull request',
+        ]);
+      if ((event === 'REQUEST_CHANGES' || event === 'COMMENT') && !text)
+        throw unprocessable('Unprocessable Entity', [
+          `Body is required when using ${event === 'COMMENT' ? 'COMMENT' : 'REQUEST_CHANGES'}`,
+        ]);
+      const pending = [...ctx.core.store.reviews.values()].some(
+        (r) =>
+          r.repoId === ctx.repo.id &&
+          r.pullNumber === issue.number &&
+          r.userId === actor.userId &&
+          r.state === 'PENDING',
+      );
+      if (!event && pending)
+        throw unprocessable('Unprocessable Entity', [
+          'User can only have one pending review per pull request',
+        ]);
+      const states = {
+        APPROVE: 'APPROVED',
+        REQUEST_CHANGES: 'CHANGES_REQUESTED',
+        COMMENT: 'COMMENTED',
+      } as const;
+      const state: Review['state'] = event ? states[event] : 'PENDING';
+      const { value } = submitReview(ctx.core, issue, actor, {
+        state,
+        body: text ?? '',
+        ...(commitId === undefined ? {} : { commitId }),
+      });
+      return json(200, reviewJson(ctx.core, value));
     },
   },
   {

@@ -47,7 +47,8 @@ export function reviewJson(core: SimCore, review: Review) {
     user: userJson(core, mustAccount(core.store, review.userId)),
     body: review.body,
     commit_id: review.commitId,
-    submitted_at: review.submittedAt,
+    // A PENDING review has no submitted_at at all.
+    ...(review.submittedAt === null ? {} : { submitted_at: review.submittedAt }),
     state: review.state,
     html_url: html,
     pull_request_url: pullUrl,

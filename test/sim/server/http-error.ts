@@ -12,7 +12,8 @@ export type GitHubErrorBody = {
   message: string;
   documentation_url: string;
   status: string;
-  errors?: ValidationErrorItem[];
+  /** Some endpoints (pull request reviews) answer with plain sentences here. */
+  errors?: (ValidationErrorItem | string)[];
 };
 
 export const DOCS_URL = 'https://docs.github.com/rest';
@@ -27,7 +28,7 @@ export class HttpError extends Error {
     status: number,
     message: string,
     options: {
-      errors?: ValidationErrorItem[];
+      errors?: (ValidationErrorItem | string)[];
       headers?: Record<string, string>;
       malformed?: boolean;
       docs?: string;
@@ -69,7 +70,7 @@ export function invalidBody(errors: ValidationErrorItem[], message = 'Validation
 }
 
 /** 422 for a well-formed request GitHub refuses on the current state (an open PR exists, …). */
-export function unprocessable(message: string, errors?: ValidationErrorItem[]): HttpError {
+export function unprocessable(message: string, errors?: (ValidationErrorItem | string)[]): HttpError {
   return new HttpError(422, message, errors ? { errors } : {});
 }
 

@@ -8,11 +8,12 @@ import type { Emitted } from './issues.ts';
 import { mustAccount, mustRepo } from './store.ts';
 import type { Review, ReviewComment } from './types.ts';
 
+/** A review submitted now (`pull_request_review` `submitted`), or left PENDING without a webhook. */
 export function submitReview(
   sim: SimCore,
   issue: PullIssue,
   actor: Actor,
-  fields: { state: Review['state']; body?: string | null },
+  fields: { state: Review['state']; body?: string | null; commitId?: string },
 ): Emitted<Review> {
   const id = sim.store.ids.next('review');
   const review: Review = {
@@ -23,10 +24,11 @@ export function submitReview(
     userId: actor.userId,
     body: fields.body ?? '',
     state: fields.state,
-    commitId: issue.pull.headSha,
-    submittedAt: isoNow(sim.clock.now()),
+    commitId: fields.commitId ?? issue.pull.headSha,
+    submittedAt: fields.state === 'PENDING' ? null : isoNow(sim.clock.now()),
   };
   sim.store.reviews.set(id, review);
+  if (fields.state === 'PENDING') return { value: review, delivered: Promise.resolve([]) };
   const delivered = sim.webhooks.emit({
     event: 'pull_request_review',
     action: 'submitted',

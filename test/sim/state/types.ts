@@ -124,9 +124,10 @@ export type Review = {
   pullNumber: number;
   userId: number;
   body: string | null;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING';
   commitId: string;
-  submittedAt: string;
+  /** Null while PENDING (not submitted). */
+  submittedAt: string | null;
 };
 
 export type ReviewComment = {

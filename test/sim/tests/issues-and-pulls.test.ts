@@ -179,6 +179,85 @@ describe('pull requests', () => {
   });
 });
 
+describe('pull request reviews', () => {
+  it('posts a review as GitHub does: 200, a webhook, and no approving or requesting changes on one’s own pull request', async () => {
+    const octokit = world.installationOctokit();
+    const head = (await octokit.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    await octokit.rest.git.createRef({ ...repo, ref: 'refs/heads/agent/task-10', sha: head });
+    await world.sim.push({
+      repo: 'acme/widgets',
+      branch: 'agent/task-10',
+      user: 'maria',
+      files: { 'r.txt': 'r\n' },
+    });
+    const { data: pull } = await octokit.rest.pulls.create({
+      ...repo,
+      head: 'agent/task-10',
+      base: 'main',
+      title: 'Own',
+    });
+    const refused = (event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT', body?: string) =>
+      octokit.rest.pulls
+        .createReview({ ...repo, pull_number: pull.number, event, ...(body === undefined ? {} : { body }) })
+        .then(
+          () => undefined,
+          (error: { status: number; response: { data: { errors: string[] } } }) => [
+            error.status,
+            error.response.data.errors,
+          ],
+        );
+    expect(await refused('REQUEST_CHANGES', 'Rename it.')).toEqual([
+      422,
+      ['Review Can not request changes on your own pull request'],
+    ]);
+    expect(await refused('APPROVE')).toEqual([422, ['Review Can not approve your own pull request']]);
+    expect(await refused('COMMENT')).toEqual([422, ['Body is required when using COMMENT']]);
+
+    const delivered = world.receiver.received.length;
+    const posted = await octokit.rest.pulls.createReview({
+      ...repo,
+      pull_number: pull.number,
+      event: 'COMMENT',
+      body: 'Rename it.',
+    });
+    expect(posted.status).toBe(200);
+    expect(posted.data).toMatchObject({
+      state: 'COMMENTED',
+      body: 'Rename it.',
+      user: { login: 'agent-dispatch[bot]' },
+      commit_id: pull.head.sha,
+    });
+    expect(posted.data.submitted_at).toBeTypeOf('string');
+    await world.sim.idle();
+    const events = world.receiver.received.slice(delivered);
+    expect(events.map((d) => `${d.event}.${d.action}`)).toContain('pull_request_review.submitted');
+    const listed = await octokit.rest.pulls.listReviews({ ...repo, pull_number: pull.number });
+    expect(listed.data.map((r) => r.id)).toEqual([posted.data.id]);
+  });
+
+  it('keeps a review without an event PENDING: no submitted_at, one per user, seen by its author only', async () => {
+    const octokit = world.installationOctokit();
+    const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: 2 });
+    const pending = await octokit.rest.pulls.createReview({
+      ...repo,
+      pull_number: pull.number,
+      body: 'draft',
+    });
+    expect(pending.data.state).toBe('PENDING');
+    expect('submitted_at' in pending.data).toBe(false);
+    const second = await octokit.rest.pulls
+      .createReview({ ...repo, pull_number: pull.number })
+      .catch((error: { status: number; response: { data: { errors: string[] } } }) => error);
+    expect(second).toMatchObject({
+      status: 422,
+      response: { data: { errors: ['User can only have one pending review per pull request'] } },
+    });
+    const asMaria = world.tokenOctokit(world.sim.userToken('maria'));
+    const seen = await asMaria.rest.pulls.listReviews({ ...repo, pull_number: pull.number });
+    expect(seen.data.map((r) => r.id)).not.toContain(pending.data.id);
+  });
+});
+
 // Last: it takes a number of the sequence the tests above count on.
 describe('issue edits', () => {
   it('edits an issue’s title and body (PATCH), as the App does for its report issue', async () => {

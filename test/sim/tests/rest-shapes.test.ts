@@ -210,6 +210,12 @@ const calls: Call[] = [
   },
   {
     who: 'installation',
+    route: 'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+    params: () => ({ ...base, pull_number: ids.pull, body: 'Looks right.', event: 'COMMENT' }),
+    status: 200,
+  },
+  {
+    who: 'installation',
     route: 'GET /repos/{owner}/{repo}/pulls/comments/{comment_id}',
     params: () => ({ ...base, comment_id: ids.reviewComment }),
   },
