@@ -93,6 +93,13 @@ describe('a review step of the open pull request', () => {
     ]);
     expect(effects.rowCount).toBe(1);
     expect(await stack.events(done.id)).toContain('published');
+    // GitHub tells the App of its own review (pull_request_review.submitted); the pull request's
+    // outcome keeps what people decided, and nobody has reviewed it yet.
+    await stack.settle();
+    const outcome = await stack.app.pool.query('SELECT review_state FROM pr_outcomes WHERE pr_number = $1', [
+      pr.number,
+    ]);
+    expect(outcome.rows.filter((row) => row.review_state !== null)).toEqual([]);
     // The sticky comment's checklist names the step and where its review went.
     const thread = (await alice.issues.listComments({ ...repo, issue_number: issue })).data;
     expect(thread.map((c) => c.body ?? '').join('\n')).toContain(

@@ -1,5 +1,6 @@
 // What became of an agent's pull request, from the webhooks the App gets anyway: `pull_request`
-// (opened, closed with `merged`, reopened) and `pull_request_review` (the latest review state).
+// (opened, closed with `merged`, reopened) and `pull_request_review` (the latest review state
+// by a person).
 // Pull requests the App did not open are ignored (no task published to that branch).
 import type { PrChange } from '../../store/pr-outcomes.ts';
 import { recordPrOutcome } from '../../store/pr-outcomes.ts';
@@ -19,7 +20,11 @@ export function prChangeFrom(event: string, payload: Json): PrChange | undefined
   const openedAt = date(pr.created_at) ?? new Date();
   const base = { repoId, prNumber: pr.number, branch, openedAt };
   if (event === 'pull_request_review') {
-    const state = obj(payload.review).state;
+    const review = obj(payload.review);
+    // The outcome is what people decided: a bot's review (the App's own review step posts one)
+    // is not the pull request's review state.
+    if (obj(review.user).type === 'Bot') return undefined;
+    const state = review.state;
     return typeof state === 'string' ? { ...base, reviewState: state.toLowerCase() } : undefined;
   }
   switch (payload.action) {
