@@ -21,7 +21,7 @@ export async function addJob(
       task,
       JSON.stringify(payload),
       options.queueName ?? null,
-      options.runAt ?? null,
+      options.runAt ?? (options.delayMs !== undefined ? new Date(Date.now() + options.delayMs) : null),
       options.maxAttempts ?? null,
       options.jobKey ?? null,
       options.priority ?? null,

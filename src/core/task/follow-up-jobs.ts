@@ -21,6 +21,8 @@ export type JobOptions = {
   /** `replace` (default) or `preserve_run_at` (debounce keeps the earlier run time), `unsafe_dedupe`. */
   jobKeyMode?: 'replace' | 'preserve_run_at' | 'unsafe_dedupe';
   runAt?: Date;
+  /** Runs this long after it is added (when `runAt` is not given). */
+  delayMs?: number;
   maxAttempts?: number;
   /** Jobs in one named queue run one at a time, in order. */
   queueName?: string;
@@ -53,13 +55,22 @@ export function startQueuedJob(repoId: number): FollowUpJob {
  * Render the sticky comment and check run from the current row; a burst of changes collapses
  * into one update (the job key replaces the pending one).
  */
-export function feedbackJob(taskId: number): FollowUpJob {
+export function feedbackJob(taskId: number, delayMs?: number): FollowUpJob {
   return {
     task: JOBS.syncFeedback,
     payload: { taskId },
-    options: { jobKey: `feedback:${taskId}`, maxAttempts: 10 },
+    options: { jobKey: `feedback:${taskId}`, maxAttempts: 10, ...(delayMs !== undefined && { delayMs }) },
   };
 }
+
+/**
+ * States a task usually leaves within seconds (a quick run, the publishing step): their status
+ * comment edit waits this long, so that when the next state comes first only it is written (the
+ * job key replaces the pending edit, and an undelayed one runs at once). A reader sees such a
+ * state at most this late; GitHub is spared an edit nobody would read.
+ */
+export const SHORT_STATE_FEEDBACK_DELAY_MS = 5_000;
+const SHORT_STATES: readonly TaskState[] = ['running', 'publishing'];
 
 /**
  * Whether the change's feedback (the 👀 reaction, the status comment, the check run) waits for
@@ -73,7 +84,8 @@ function feedbackFollowsDispatch(from: TaskState | null, to: TaskState): boolean
 
 export function followUpJobs(from: TaskState | null, task: Task): FollowUpJob[] {
   const to = task.state;
-  const jobs: FollowUpJob[] = feedbackFollowsDispatch(from, to) ? [] : [feedbackJob(task.id)];
+  const delay = SHORT_STATES.includes(to) ? SHORT_STATE_FEEDBACK_DELAY_MS : undefined;
+  const jobs: FollowUpJob[] = feedbackFollowsDispatch(from, to) ? [] : [feedbackJob(task.id, delay)];
   if (to === 'queued' || (active(from) && !active(to))) jobs.push(startQueuedJob(task.repoId));
   if (to === 'dispatched' && from === 'queued') {
     jobs.push({

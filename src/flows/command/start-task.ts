@@ -109,6 +109,8 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
       state: decision.state,
       followUpOfPr: context.followUp?.pr ?? null,
       branch: context.followUp?.branch ?? null,
+      // The default branch as the webhook names it: the dispatch need not read the repository.
+      baseBranch: source.repo.defaultBranch,
     },
     { perUserPerHour: config['rate-limit']['per-user-per-hour'] },
   );

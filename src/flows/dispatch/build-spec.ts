@@ -14,21 +14,20 @@ import type { StepSpec } from '../pipeline/step-spec.ts';
 export const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md'] as const;
 export const MAX_RESULT_BYTES = 20 * 1024 * 1024;
 
-async function readInstructions(octokit: Octokit, task: Task, ref: string) {
+/** The first instructions file at the root of `treeish`: one listing of the root (which says
+ *  whether either file exists), then the blob of the one found — never a read per candidate. */
+async function readInstructions(octokit: Octokit, task: Task, treeish: string) {
+  const repo = { owner: task.repoOwner, repo: task.repoName };
+  const { data: root } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeish });
   for (const path of INSTRUCTION_FILES) {
-    try {
-      const { data } = await octokit.rest.repos.getContent({
-        owner: task.repoOwner,
-        repo: task.repoName,
-        path,
-        ref,
-      });
-      if (!Array.isArray(data) && data.type === 'file' && 'content' in data) {
-        return { path, content: wellFormed(Buffer.from(data.content, 'base64').toString('utf8')) };
-      }
-    } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw error;
-    }
+    // A regular file only (a symlink's mode is 120000): what the contents API calls a file.
+    const entry = root.tree.find(
+      (e) => e.path === path && e.type === 'blob' && (e.mode === '100644' || e.mode === '100755'),
+    );
+    if (!entry?.sha) continue;
+    const { data } = await octokit.rest.git.getBlob({ ...repo, file_sha: entry.sha });
+    const bytes = Buffer.from(data.content, data.encoding === 'utf-8' ? 'utf8' : 'base64');
+    return { path, content: wellFormed(bytes.toString('utf8')) };
   }
   return undefined;
 }
@@ -68,7 +67,12 @@ export async function buildSpec(
 ): Promise<TaskSpec> {
   const [thread, instructions] = await Promise.all([
     threadOf(octokit, task),
-    readInstructions(octokit, task, checkout.defaultBranch),
+    // From the default branch: the checkout itself when it is on it (the commit just read).
+    readInstructions(
+      octokit,
+      task,
+      checkout.branch === checkout.defaultBranch ? checkout.sha : checkout.defaultBranch,
+    ),
   ]);
   const limits = task.settings.limits;
   // The action validates the spec with the same schema; checking it here keeps a bad one from

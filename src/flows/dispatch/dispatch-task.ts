@@ -125,14 +125,18 @@ async function dispatchOnce(deps: AppDeps, dispatched: Task): Promise<void> {
   if (overBudget) throw overBudget;
 
   if (!task.spec || !task.baseSha) {
-    const { data: repo } = await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName });
-    // A schedule may start from (and propose to) another branch than the default one.
-    const base = task.baseBranch ?? repo.default_branch;
+    // A command's task carries the default branch its webhook named; a schedule may start from
+    // (and propose to) another branch than the default one, so it reads the repository.
+    const defaultBranch =
+      task.issueNumber !== null && task.baseBranch !== null
+        ? task.baseBranch
+        : (await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName })).data.default_branch;
+    const base = task.baseBranch ?? defaultBranch;
     const branch = task.followUpOfPr !== null && task.branch ? task.branch : base;
     // A pipeline's later steps start from its first step's commit: their handoffs are changes to it.
     const sha = task.baseSha ?? (await headOf(octokit, task, branch));
     const step = await stepSpecOf(deps.pool, task);
-    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch: repo.default_branch }, step);
+    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch }, step);
     await updateTaskFields(deps.pool, task.id, { baseBranch: base, baseSha: sha, spec });
     if (step)
       await startStepRun(deps.pool, {

@@ -54,15 +54,27 @@ async function rolesOf(octokit: Octokit, target: PullTarget, reviews: Review[]):
   return roles;
 }
 
-export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promise<void> {
+/** The pull request's head and address when the caller knows them already (it just opened it). */
+type KnownPull = { headSha: string; htmlUrl: string };
+
+async function openPull(octokit: Octokit, target: PullTarget): Promise<KnownPull | undefined> {
+  const { data: pr } = await octokit.rest.pulls.get({
+    owner: target.repo.owner,
+    repo: target.repo.name,
+    pull_number: target.number,
+  });
+  return pr.state === 'open' ? { headSha: pr.head.sha, htmlUrl: pr.html_url } : undefined;
+}
+
+export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?: KnownPull): Promise<void> {
   await withAdvisoryLock(deps.pool, `review:${target.repo.id}:${target.number}`, async () => {
     const requesters = await requestersOfPullRequest(deps.pool, target.repo.id, target.number);
     if (requesters.length === 0) return; // not an agent's pull request
     const octokit = deps.github.forRepo(target.installationId, target.repo.id, 'review');
     const repo = { owner: target.repo.owner, repo: target.repo.name };
-    const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: target.number });
-    if (pr.state !== 'open') return;
-    const headSha = pr.head.sha;
+    const pr = known ?? (await openPull(octokit, target));
+    if (!pr) return;
+    const headSha = pr.headSha;
     const reviews = await reviewsOf(octokit, target);
     const facts = { headSha, requesters, reviews };
     const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
@@ -85,7 +97,7 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget): Promis
       status: 'completed' as const,
       conclusion: decision.conclusion,
       completed_at: new Date().toISOString(),
-      details_url: pr.html_url,
+      details_url: pr.htmlUrl,
       output,
     };
     if (ours) await octokit.rest.checks.update({ ...fields, check_run_id: ours.id });
@@ -118,9 +130,19 @@ export function pullTargetFrom(event: string, payload: unknown): PullTarget {
 export async function syncReviewCheckOfTask(deps: AppDeps, taskId: number): Promise<void> {
   const task = await getTask(deps.pool, taskId);
   if (!task || task.prNumber === null) return;
-  await syncReviewCheck(deps, {
-    installationId: task.installationId,
-    repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName },
-    number: task.prNumber,
-  });
+  // Just published: its head is the task's commit and its address is known, no need to read it.
+  // A push or review after this comes as a webhook, which reads the pull request again.
+  const known =
+    task.commitSha && task.prUrl && task.followUpOfPr === null
+      ? { headSha: task.commitSha, htmlUrl: task.prUrl }
+      : undefined;
+  await syncReviewCheck(
+    deps,
+    {
+      installationId: task.installationId,
+      repo: { id: task.repoId, owner: task.repoOwner, name: task.repoName },
+      number: task.prNumber,
+    },
+    known,
+  );
 }

@@ -58,13 +58,16 @@ async function treeEntries(octokit: Octokit, task: Task, entries: TreeRequestEnt
 export async function createCommit(
   octokit: Octokit,
   task: Task,
-  accepted: { applied: Applied; entries: TreeRequestEntry[] },
+  accepted: { applied: Applied; entries: TreeRequestEntry[]; baseTree?: string },
 ): Promise<{ sha: string; tree: string }> {
-  const { data: base } = await octokit.rest.git.getCommit({ ...repoOf(task), commit_sha: task.baseSha! });
+  // The policy read the base commit for its tree already; read it here only when it did not.
+  const baseTree =
+    accepted.baseTree ??
+    (await octokit.rest.git.getCommit({ ...repoOf(task), commit_sha: task.baseSha! })).data.tree.sha;
   const entries = await treeEntries(octokit, task, accepted.entries);
   const { data: tree } = await octokit.rest.git.createTree({
     ...repoOf(task),
-    base_tree: base.tree.sha,
+    base_tree: baseTree,
     tree: entries,
   });
   const expected = treeId(accepted.applied.result, gitObjectId);
@@ -92,6 +95,17 @@ async function branchHead(octokit: Octokit, task: Task, ref: string): Promise<st
   }
 }
 
+/** Creates `ref` at `sha`; false when it was created, true when it already existed. */
+async function refExists(octokit: Octokit, task: Task, ref: string, sha: string): Promise<boolean> {
+  try {
+    await octokit.rest.git.createRef({ ...repoOf(task), ref: `refs/${ref}`, sha });
+    return false;
+  } catch (error) {
+    if ((error as { status?: number }).status === 422) return true;
+    throw error;
+  }
+}
+
 /** Points the branch at the commit and returns the branch's head. */
 export async function updateBranch(
   octokit: Octokit,
@@ -101,6 +115,9 @@ export async function updateBranch(
 ): Promise<string> {
   const ref = `heads/${branch}`;
   const baseSha = task.baseSha!;
+  // A new branch (the usual case) is created without reading it first; GitHub refuses with 422
+  // when it exists (an earlier attempt, or someone else), and then its head decides.
+  if (!(await refExists(octokit, task, ref, commit.sha))) return commit.sha;
   const current = await branchHead(octokit, task, ref);
   let update = decideBranchUpdate({ baseSha, commit, current });
   if (update.kind === 'inspect') {

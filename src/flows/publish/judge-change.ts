@@ -11,7 +11,11 @@ import { readBaseTree, readBlobs } from './read-base.ts';
 /** The judge needs the tree, then link targets, then file contents: never more rounds than this. */
 const MAX_ROUNDS = 5;
 
-export type Verdict = Exclude<Judgement, { kind: 'needs-base' } | { kind: 'needs-blobs' }>;
+/** The judge's answer; an accepted one carries the base commit's tree id when it was read (the
+ *  commit then reuses it instead of reading the base commit again). */
+export type Verdict =
+  | Extract<Judgement, { kind: 'refused' }>
+  | (Extract<Judgement, { kind: 'accepted' }> & { baseTree?: string });
 
 export function policySettings(task: Task): PolicySettings {
   const limits = task.settings.limits;
@@ -37,8 +41,9 @@ export async function judgeTaskChange(
     const judgement = judgeChange(changes, report, settings, evidence);
     switch (judgement.kind) {
       case 'refused':
-      case 'accepted':
         return judgement;
+      case 'accepted':
+        return evidence.base ? { ...judgement, baseTree: evidence.base.sha } : judgement;
       case 'needs-base':
         evidence.base = await readBaseTree(octokit, task);
         break;
