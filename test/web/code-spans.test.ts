@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { codeSpans } from '../../src/web/pages/format.ts';
 
 const render = async (text: string) => String(await codeSpans(text));
-const unescape = (html: string) =>
+const decodeEntities = (html: string) =>
   html.replace(
     /&(lt|gt|quot|#39|amp);/g,
     (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!,
@@ -31,7 +31,7 @@ describe('code spans on the Repositories page', () => {
           const tags = out.match(/<[^>]*>/g) ?? [];
           expect(tags.every((t) => t === '<code>' || t === '</code>')).toBe(true);
           const spans = text.split(/`([^`\n]+)`/);
-          expect(unescape(out.replace(/<\/?code>/g, ''))).toBe(spans.join(''));
+          expect(decodeEntities(out.replace(/<\/?code>/g, ''))).toBe(spans.join(''));
         },
       ),
       { numRuns: 500 },
