@@ -5,7 +5,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import { request as baseRequest } from '@octokit/request';
 import Bottleneck from 'bottleneck/light.js';
 import { ProbotOctokit } from 'probot';
-import { type PacingLimits, pacingFor } from '../core/pacing/write-pacing.ts';
+import { type Lanes, lanesFor, type PacingLimits, pacingFor } from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { observeGitHubAnswer } from '../platform/metrics/metrics.ts';
@@ -166,14 +166,16 @@ export function createGitHubClients(
     log: octokitLog,
     throttle: { ...throttleOptions(octokitLog), ...pacingGroups() },
   };
-  const pacing = pacingFor(writePacing.limits);
+  const lanes = lanesFor(writePacing.limits);
   // The App's own requests (asking GitHub to redeliver webhooks) create no repository content:
-  // paced per minute like the rest, but not held to the hourly content-creation cap.
+  // paced per minute like the rest, but not held to the hourly content-creation cap; no lanes.
+  const pacing = pacingFor(writePacing.limits);
   const appPacing = { ...pacing, hour: { intervalMs: 0, toleranceMs: 0 } };
+  const appLanes: Lanes = { dispatch: appPacing, other: appPacing, split: false };
   const fetchFor = (key: string) =>
     createPacedFetch(key, {
       pool: writePacing.pool,
-      pacing: key === 'app' ? appPacing : pacing,
+      lanes: key === 'app' ? appLanes : lanes,
       maxWaitMs: SLOT_WAIT_IN_JOB_MS,
       signal: writePacing.signal,
       log: octokitLog,

@@ -1,9 +1,10 @@
 // The `fetch` the App's Octokit clients use. Every content-creating request (POST, PATCH, PUT,
 // DELETE) first reserves a slot in its installation's shared bucket (Postgres, all replicas) and
-// waits for it; a rate-limit answer from GitHub pauses that installation's writes for every
+// waits for it — workflow dispatches in a lane of their own (core/pacing/write-pacing.ts); a
+// rate-limit answer from GitHub pauses that installation's writes, both lanes, for every
 // replica. Being the innermost layer, it also paces the retries Octokit's plugins make.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isContentCreating, type Pacing, pauseFromAnswer } from '../core/pacing/write-pacing.ts';
+import { isContentCreating, type Lanes, laneOf, pauseFromAnswer } from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { metrics } from '../platform/metrics/metrics.ts';
@@ -11,7 +12,8 @@ import { pauseWrites, reserveWriteSlot, SlotTooFar } from '../store/write-pacing
 
 export type PacedFetchOptions = {
   pool: Db;
-  pacing: Pacing;
+  /** The installation's budget: a lane for workflow dispatches, one for the other writes. */
+  lanes: Lanes;
   /** Longest wait for a slot inside a job; beyond it the job goes back to the queue until then. */
   maxWaitMs: number;
   /** Aborted when the process stops: no request is sent after that. */
@@ -39,14 +41,27 @@ function methodOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefi
   return input instanceof Request ? input.method : 'GET';
 }
 
+function urlOf(input: Parameters<typeof fetch>[0]): string {
+  return input instanceof Request ? input.url : String(input);
+}
+
+/** The bucket rows of an installation: `key` for the other writes, `key:dispatch` for dispatches. */
+export function laneKeys(key: string, lanes: Lanes): string[] {
+  return lanes.split ? [key, `${key}:dispatch`] : [key];
+}
+
 export function createPacedFetch(key: string, options: PacedFetchOptions): typeof fetch {
-  const { pool, pacing, signal, log } = options;
+  const { pool, lanes, signal, log } = options;
   return async (input, init) => {
     signal.throwIfAborted();
-    if (isContentCreating(methodOf(input, init))) {
+    const method = methodOf(input, init);
+    if (isContentCreating(method)) {
+      const dispatch = lanes.split && laneOf(method, urlOf(input)) === 'dispatch';
       let waitMs: number;
       try {
-        waitMs = await reserveWriteSlot(pool, key, pacing, options.maxWaitMs);
+        waitMs = dispatch
+          ? await reserveWriteSlot(pool, `${key}:dispatch`, lanes.dispatch, options.maxWaitMs)
+          : await reserveWriteSlot(pool, key, lanes.other, options.maxWaitMs);
       } catch (error) {
         // The slot is too far away, or the database is unreachable: no write without a slot.
         const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;
@@ -67,9 +82,11 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
     const pauseMs = pauseFromAnswer(response.status, response.headers, Date.now());
     if (pauseMs !== undefined && pauseMs > 0) {
       log.warn({ key, pauseMs, status: response.status }, 'GitHub asked to slow down; pausing writes');
-      await pauseWrites(pool, key, pauseMs).catch((error: unknown) =>
-        log.warn({ err: error, key }, 'could not record the pause'),
-      );
+      // Both lanes: GitHub's pause is for the installation, whatever the request was.
+      for (const lane of laneKeys(key, lanes))
+        await pauseWrites(pool, lane, pauseMs).catch((error: unknown) =>
+          log.warn({ err: error, key: lane }, 'could not record the pause'),
+        );
     }
     return response;
   };

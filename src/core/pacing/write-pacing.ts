@@ -39,6 +39,49 @@ export function pacingFor(limits: PacingLimits): Pacing {
   };
 }
 
+/**
+ * Two lanes share an installation's budget: workflow dispatches (a task's first write, which the
+ * person who commented is waiting for) and every other write. Each lane is a bucket of its own
+ * with a share of the rate, the burst and the hourly cap, so a dispatch never queues behind the
+ * comments, commits and check runs of earlier tasks; the shares add up to the limits, so any 60 s
+ * still holds at most burst + perMinute writes and any hour at most perHour. Limits too small to
+ * split (a burst, rate or hourly cap under 2) make one lane that both use.
+ */
+export type Lanes = { dispatch: Pacing; other: Pacing; split: boolean };
+export type Lane = 'dispatch' | 'other';
+
+export function lanesFor(limits: PacingLimits): Lanes {
+  if (limits.burst < 2 || limits.perMinute < 2 || limits.perHour < 10) {
+    const one = pacingFor(limits);
+    return { dispatch: one, other: one, split: false };
+  }
+  const dispatch: PacingLimits = {
+    perMinute: Math.max(1, Math.floor(limits.perMinute / 6)),
+    burst: Math.max(1, Math.floor(limits.burst / 3)),
+    perHour: Math.max(5, Math.floor(limits.perHour / 10)),
+  };
+  const other: PacingLimits = {
+    perMinute: limits.perMinute - dispatch.perMinute,
+    burst: limits.burst - dispatch.burst,
+    perHour: limits.perHour - dispatch.perHour,
+  };
+  return { dispatch: pacingFor(dispatch), other: pacingFor(other), split: true };
+}
+
+const DISPATCH_PATH = /\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/;
+
+/** Which lane a request goes in: `POST …/actions/workflows/{id}/dispatches`, or the rest. */
+export function laneOf(method: string, url: string): Lane {
+  if (method.toUpperCase() !== 'POST') return 'other';
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url.split('?')[0] ?? url;
+  }
+  return DISPATCH_PATH.test(path) ? 'dispatch' : 'other';
+}
+
 export type Reservation = { sendAt: number; waitMs: number; next: PacingState };
 
 /** Reserves the next slot for a request made at `now` (ms since the epoch, the database's clock). */

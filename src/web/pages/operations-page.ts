@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { AppError } from '../../core/errors.ts';
 import { writeBudget } from '../../core/pacing/write-budget.ts';
-import { pacingFor } from '../../core/pacing/write-pacing.ts';
+import { lanesFor, pacingFor } from '../../core/pacing/write-pacing.ts';
 import { SWEEPER } from '../../flows/reconcile/reconcile-run.ts';
 import { metrics } from '../../platform/metrics/metrics.ts';
 import {
@@ -81,7 +81,11 @@ export async function operationsPage(page: Page, _c: Context): Promise<Response>
   ]);
   const staleAfter = config.reliability.workerStaleAfterMs / 1000;
   const alive = workers.filter((w) => w.seenSecondsAgo <= staleAfter);
-  const shape = pacingFor(config.reliability.githubWrites);
+  const whole = pacingFor(config.reliability.githubWrites);
+  const lanes = lanesFor(config.reliability.githubWrites);
+  // Each row is one bucket: an installation's other writes, its dispatch lane, or the App's own.
+  const shape = (key: string) =>
+    key.endsWith(':dispatch') ? lanes.dispatch : key === 'app' ? whole : lanes.other;
   const keys = [...new Set([...pacing.map((p) => p.key), ...limits.keys()])].sort();
   const body = html`<h1>Operations</h1>
 <ul class="totals">
@@ -130,13 +134,13 @@ ${table(
 <dt>Sweeper</dt><dd>${sweeps.sweptLastHour} tasks looked at in the last hour${sweeps.lastSweptAt ? html`, last ${timeAgo(sweeps.lastSweptAt)}` : ''}; ${sweeps.endedLastDay} state changes by the sweeper in 24 h</dd>
 </dl></section>
 <section aria-labelledby="budgets-h"><h2 id="budgets-h">GitHub budgets per installation</h2>
-<p class="muted">Writes: what the shared bucket lets go at once now (${config.reliability.githubWrites.perMinute}/min after a burst of ${config.reliability.githubWrites.burst}, ${config.reliability.githubWrites.perHour}/hour). Rate limit: the REST requests left as GitHub last told this replica.</p>
+<p class="muted">Writes: what the shared bucket lets go at once now (${config.reliability.githubWrites.perMinute}/min after a burst of ${config.reliability.githubWrites.burst}, ${config.reliability.githubWrites.perHour}/hour, shared by two lanes: <code>…:dispatch</code> rows hold the share kept for workflow dispatches). Rate limit: the REST requests left as GitHub last told this replica.</p>
 ${table(
   'Budgets',
   ['Installation', 'Writes now', 'Minute bucket', 'Hour bucket', 'Paused', 'REST requests left'],
   keys.map((key) => {
     const row = pacing.find((p) => p.key === key);
-    const budget = row ? writeBudget(row, row.now, shape) : undefined;
+    const budget = row ? writeBudget(row, row.now, shape(key)) : undefined;
     const remaining = limits.get(key);
     return html`<tr><th scope="row">${key}</th><td class="num">${budget ? budget.now : '—'}</td><td class="num">${budget ? `${budget.minuteLeft} / ${budget.minuteBurst}` : '—'}</td><td class="num">${budget ? `${budget.hourLeft} / ${budget.hourBurst}` : '—'}</td><td class="num">${budget?.pausedMs ? duration(budget.pausedMs) : 'no'}</td><td class="num">${remaining === undefined ? '—' : remaining}</td></tr>`;
   }),

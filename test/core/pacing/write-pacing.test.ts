@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isContentCreating,
+  type Lane,
+  laneOf,
+  lanesFor,
   type PacingLimits,
   type PacingState,
   pacingFor,
@@ -110,5 +113,77 @@ describe('write pacing (pure)', () => {
     ['a server error', 502, { 'retry-after': '5' }, undefined],
   ])('reads the pause from %s', (_, status, values, pause) => {
     expect(pauseFromAnswer(status, headers(values), 1_000_000)).toBe(pause);
+  });
+});
+
+/** Requests made at the given times in the given lanes, each sent at its reserved slot. */
+function scheduleLanes(arrivals: { at: number; lane: Lane }[], limits: PacingLimits) {
+  const lanes = lanesFor(limits);
+  const states: Record<Lane, PacingState> = {
+    dispatch: { minuteTat: 0, hourTat: 0, pausedUntil: null },
+    other: { minuteTat: 0, hourTat: 0, pausedUntil: null },
+  };
+  return [...arrivals]
+    .sort((a, b) => a.at - b.at)
+    .map(({ at, lane }) => {
+      // One lane: both kinds reserve in the same bucket.
+      const bucket: Lane = lanes.split ? lane : 'other';
+      const reservation = reserveSlot(states[bucket], at, lanes[lane]);
+      states[bucket] = reservation.next;
+      return { lane, at, sendAt: reservation.sendAt };
+    });
+}
+
+describe('write pacing lanes (pure)', () => {
+  it('gives dispatches a sixth of the rate, a third of the burst and a tenth of the hour', () => {
+    const lanes = lanesFor({ perMinute: 60, burst: 10, perHour: 450 });
+    expect(lanes.split).toBe(true);
+    expect(lanes.dispatch).toEqual(pacingFor({ perMinute: 10, burst: 3, perHour: 45 }));
+    expect(lanes.other).toEqual(pacingFor({ perMinute: 50, burst: 7, perHour: 405 }));
+    expect(lanesFor({ perMinute: 60, burst: 1, perHour: 450 }).split).toBe(false);
+  });
+
+  it('sends a dispatch at once while 200 other writes wait for their slots', () => {
+    const others = Array.from({ length: 200 }, () => ({ at: 0, lane: 'other' as const }));
+    const sends = scheduleLanes([...others, { at: 1, lane: 'dispatch' }], {
+      perMinute: 60,
+      burst: 10,
+      perHour: 100_000,
+    });
+    expect(sends.find((s) => s.lane === 'dispatch')?.sendAt).toBe(1);
+    expect(Math.max(...sends.map((s) => s.sendAt))).toBeGreaterThan(3 * 60_000);
+  });
+
+  it('keeps both lanes together within burst + rate per minute and the hourly cap, for any arrivals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.integer({ min: 0, max: 3 * 3_600_000 }),
+            lane: fc.constantFrom<Lane>('dispatch', 'other'),
+          }),
+          { minLength: 1, maxLength: 700 },
+        ),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 5, max: 600 }),
+        (arrivals, perMinute, burst, perHour) => {
+          const sends = scheduleLanes(arrivals, { perMinute, burst, perHour }).map((s) => s.sendAt);
+          expect(busiestWindow(sends, 60_000)).toBeLessThanOrEqual(perMinute + burst);
+          expect(busiestWindow(sends, 3_600_000)).toBeLessThanOrEqual(perHour);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['POST', 'https://api.github.com/repos/acme/widgets/actions/workflows/agent.yml/dispatches', 'dispatch'],
+    ['post', 'http://ghes.local/api/v3/repos/acme/widgets/actions/workflows/123/dispatches?x=1', 'dispatch'],
+    ['GET', 'https://api.github.com/repos/acme/widgets/actions/workflows/agent.yml/dispatches', 'other'],
+    ['POST', 'https://api.github.com/repos/acme/widgets/issues/1/comments', 'other'],
+    ['POST', 'https://api.github.com/repos/acme/widgets/actions/workflows/agent.yml/dispatches/x', 'other'],
+  ] as const)('puts %s %s in the %s lane', (method, url, lane) => {
+    expect(laneOf(method, url)).toBe(lane);
   });
 });
