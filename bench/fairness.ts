@@ -4,10 +4,6 @@
 // hour) and its production queue settings. Goal (issue 13): B's p95 under A's load ≤ 2× idle.
 //
 //   npm run bench:fairness [-- --samples 10 --queued 200]
-//
-// NOT FINISHED (2026-12-02): B's first task runs to its pull request, but the dispatch request
-// is not found in the simulator's request log by `dispatchAfter`, so the run stops with "no
-// dispatch for B within 120 s"; no figures have been written yet.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,7 +102,7 @@ async function dispatchAfter(from: number, sent: number): Promise<number> {
   for (let seen = from; Date.now() < deadline; ) {
     const records = sim.requests.slice(seen);
     const hit = records.find(
-      (r) => r.method === 'POST' && r.path.startsWith(`/repos/${B}/actions/workflows/`),
+      (r) => r.method === 'POST' && r.route?.endsWith('/dispatches') && r.path.includes(`/${B}/`),
     );
     if (hit) return Date.parse(hit.at) - sent;
     seen += records.length;
@@ -115,6 +111,13 @@ async function dispatchAfter(from: number, sent: number): Promise<number> {
   // What the App answered instead (the simulator's newest comment), so a failed run says why.
   const last = [...sim.core.store.comments.values()].at(-1)?.body ?? '(no comment)';
   throw new Error(`no dispatch for B within 120 s of a comment; the newest comment: ${last.slice(0, 600)}`);
+}
+
+async function tasksOfA(): Promise<number> {
+  const row = await app.pool.query(`SELECT count(*)::int AS n FROM tasks WHERE repo_id = $1`, [
+    system.repo.id,
+  ]);
+  return row.rows[0].n;
 }
 
 async function queuedOfA(): Promise<number> {
@@ -137,6 +140,10 @@ try {
   const issue = await sim.createIssue({ repo: A, user: 'alice', title: 'Fairness load' });
   for (let i = 0; i < QUEUED; i++)
     await sim.createComment({ repo: A, issue: issue.number, user: 'alice', body: `/agent task ${i}` });
+  // A's commands are recorded as tasks (most of them left queued) before B's first comment.
+  const recorded = Date.now() + 120_000;
+  while ((await tasksOfA()) < QUEUED && Date.now() < recorded)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   queuedAtStart = await queuedOfA();
   say(`A has ${queuedAtStart} tasks queued; B under load: ${SAMPLES} comments`);
   loaded = await measureB(SAMPLES);

@@ -174,8 +174,11 @@ describe('hostile changes', () => {
     expect(window.some((r) => r.method === 'POST' && r.path.endsWith(`/issues/${issue}/comments`))).toBe(
       true,
     );
-    // …and not one read of the base.
-    const reads = window.filter((r) => /\/git\/(blobs|trees)\b/.test(r.path));
+    // …and not one read of the base once the run is dispatched (before it, the dispatch lists
+    // the root tree for AGENTS.md/CLAUDE.md: that is the spec, not the policy).
+    const dispatched = window.findIndex((r) => r.method === 'POST' && r.path.endsWith('/dispatches'));
+    expect(dispatched).toBeGreaterThanOrEqual(0);
+    const reads = window.slice(dispatched + 1).filter((r) => /\/git\/(blobs|trees)\b/.test(r.path));
     expect(reads.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   }, 120_000);
 });
