@@ -31,8 +31,8 @@ function bucket(steadyPerWindow: number, windowMs: number, burst: number): Bucke
  * most 70 in any 60 s, GitHub allows 80). The hourly cap is split the same way: a fifth as burst,
  * the rest spread over the hour, so any hour holds at most the cap.
  */
-export function pacingFor(limits: PacingLimits): Pacing {
-  const hourBurst = Math.max(1, Math.floor(limits.perHour / 5));
+export function pacingFor(limits: PacingLimits, hourBurstShare = 1 / 5): Pacing {
+  const hourBurst = Math.max(1, Math.floor(limits.perHour * hourBurstShare));
   return {
     minute: bucket(limits.perMinute, 60_000, limits.burst),
     hour: bucket(Math.max(1, limits.perHour - hourBurst), 3_600_000, hourBurst),
@@ -65,7 +65,10 @@ export function lanesFor(limits: PacingLimits): Lanes {
     burst: limits.burst - dispatch.burst,
     perHour: limits.perHour - dispatch.perHour,
   };
-  return { dispatch: pacingFor(dispatch), other: pacingFor(other), split: true };
+  // Half of the dispatch lane's hour may go at once: a tenth of the hour spread after a fifth
+  // would hold the tenth task of a busy spell ~100 s, while the other writes of those same
+  // tasks are still within their own burst.
+  return { dispatch: pacingFor(dispatch, 1 / 2), other: pacingFor(other), split: true };
 }
 
 const DISPATCH_PATH = /\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/;

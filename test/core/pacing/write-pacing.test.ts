@@ -135,10 +135,12 @@ function scheduleLanes(arrivals: { at: number; lane: Lane }[], limits: PacingLim
 }
 
 describe('write pacing lanes (pure)', () => {
-  it('gives dispatches a sixth of the rate, a third of the burst and a tenth of the hour', () => {
+  it('gives dispatches a sixth of the rate, a third of the burst and a tenth of the hour (half of it at once)', () => {
     const lanes = lanesFor({ perMinute: 60, burst: 10, perHour: 450 });
     expect(lanes.split).toBe(true);
-    expect(lanes.dispatch).toEqual(pacingFor({ perMinute: 10, burst: 3, perHour: 45 }));
+    expect(lanes.dispatch).toEqual(pacingFor({ perMinute: 10, burst: 3, perHour: 45 }, 1 / 2));
+    // 22 dispatches at once in an hour, the other 23 spread over it.
+    expect(lanes.dispatch.hour).toEqual({ intervalMs: 3_600_000 / 23, toleranceMs: 21 * (3_600_000 / 23) });
     expect(lanes.other).toEqual(pacingFor({ perMinute: 50, burst: 7, perHour: 405 }));
     expect(lanesFor({ perMinute: 60, burst: 1, perHour: 450 }).split).toBe(false);
   });
