@@ -14,6 +14,14 @@ import { addJob } from '../store/jobs.ts';
 /** Spreads jobs deferred to the same slot over a second, so they do not all wake together. */
 const JITTER_MS = 1_000;
 
+/**
+ * A deferred job comes back behind fresh work (graphile-worker runs lower numbers first): one
+ * installation's backlog of paced writes must not stand in front of another installation's new
+ * command, whose own bucket is free. Found by bench:fairness: with 200 of A's tasks waiting for
+ * slots, B's command waited over 120 s for a worker.
+ */
+const DEFERRED_PRIORITY = 1;
+
 /** The deferral inside an error, through AggregateErrors (Probot's handlers) and causes. */
 export function pacingDeferral(error: unknown, depth = 0): WritePacingDeferred | undefined {
   if (depth > 5 || typeof error !== 'object' || error === null) return undefined;
@@ -42,7 +50,7 @@ export function deferWhenPaced(pool: Db, log: Logger, tasks: TaskList): TaskList
         await addJob(pool, identifier, (payload ?? {}) as Record<string, unknown>, {
           runAt,
           maxAttempts: job.max_attempts,
-          priority: job.priority,
+          priority: Math.max(job.priority, DEFERRED_PRIORITY),
           ...(job.key ? { jobKey: job.key, jobKeyMode: 'preserve_run_at' as const } : {}),
         });
         log.debug({ job: identifier, jobId: job.id, runAt }, 'job waits for a GitHub write slot');

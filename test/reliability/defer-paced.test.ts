@@ -8,7 +8,7 @@ import { addJob } from '../../src/store/jobs.ts';
 import { createAppDatabase } from '../support/database.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 
-type Run = { job: string; at: number; attempts: number; key: string | null };
+type Run = { job: string; at: number; attempts: number; key: string | null; priority: number };
 
 describe('jobs waiting for a GitHub write slot', () => {
   let db: Awaited<ReturnType<typeof createAppDatabase>>;
@@ -24,8 +24,17 @@ describe('jobs waiting for a GitHub write slot', () => {
   it('go back to the queue until their slot, leaving the worker to other jobs', async () => {
     const runs: Run[] = [];
     let retryAt = 0;
-    const record = (job: string, helpers: { job: { attempts: number; key: string | null } }) =>
-      runs.push({ job, at: Date.now(), attempts: helpers.job.attempts, key: helpers.job.key });
+    const record = (
+      job: string,
+      helpers: { job: { attempts: number; key: string | null; priority: number } },
+    ) =>
+      runs.push({
+        job,
+        at: Date.now(),
+        attempts: helpers.job.attempts,
+        key: helpers.job.key,
+        priority: helpers.job.priority,
+      });
     const tasks = deferWhenPaced(db.pool, testLogger(), {
       busy: async (_payload, helpers) => {
         record('busy', helpers);
@@ -60,6 +69,8 @@ describe('jobs waiting for a GitHub write slot', () => {
     expect(again.key).toBe('busy:1');
     expect(first.attempts).toBe(1);
     expect(again.attempts).toBe(1);
+    // Back behind fresh work: other installations' new jobs go first.
+    expect([first.priority, again.priority]).toEqual([0, 1]);
     // The handler has run; the job is done once the worker let go of it (then nothing is left:
     // not a retry, not a failure).
     const locked = () => db.pool.query('SELECT 1 FROM graphile_worker.jobs WHERE locked_at IS NOT NULL');
