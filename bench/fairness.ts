@@ -110,9 +110,19 @@ async function dispatchAfter(from: number, sent: number): Promise<number> {
     seen += records.length;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  // What the App answered instead (the simulator's newest comment), so a failed run says why.
+  // What the App answered instead (the simulator's newest comment) and what the queue holds, so
+  // a failed run says why.
   const last = [...sim.core.store.comments.values()].at(-1)?.body ?? '(no comment)';
-  throw new Error(`no dispatch for B within 120 s of a comment; the newest comment: ${last.slice(0, 600)}`);
+  const queue = await app.pool.query(
+    `SELECT task_identifier, priority, locked_at IS NOT NULL AS running, run_at <= now() AS due, count(*)::int AS n
+       FROM graphile_worker.jobs GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+  );
+  const bTasks = await app.pool.query(`SELECT id, state FROM tasks WHERE repo_id = $1 ORDER BY id`, [
+    bRepo.id,
+  ]);
+  throw new Error(
+    `no dispatch for B within 120 s of a comment; B's tasks: ${JSON.stringify(bTasks.rows)}; the queue: ${JSON.stringify(queue.rows)}; the newest comment: ${last.slice(0, 300)}`,
+  );
 }
 
 async function tasksOfA(): Promise<number> {
