@@ -12,8 +12,19 @@ export const ROLES = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as
 export type Role = (typeof ROLES)[number];
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub login' });
+// Every check says its own reason: a schema-level `error` would otherwise answer a value over the
+// maximum with "must be a number".
 const count = (max: number) =>
-  z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1).max(max);
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(max, { error: `must be at most ${max}` });
+const usd = () =>
+  z
+    .number({ error: 'must be a number' })
+    .positive({ error: 'must be more than 0' })
+    .max(1_000_000, { error: 'must be at most 1000000' });
 const workflowFile = z
   .string()
   .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, { error: 'must be a file name in .github/workflows, e.g. agent.yml' });
@@ -101,18 +112,12 @@ export const repoConfigSchema = z
       .default({ 'per-user-per-hour': 10, 'replies-per-user-per-hour': 10 }),
     budget: z
       .strictObject({
-        'monthly-usd': z
-          .number({ error: 'must be a number' })
-          .positive()
-          .max(1_000_000)
+        'monthly-usd': usd()
           .optional()
           .describe(
             "Most this repository's agent runs may cost per calendar month (UTC). Enforced when the App is the environment's deployment protection rule.",
           ),
-        'per-user-monthly-usd': z
-          .number({ error: 'must be a number' })
-          .positive()
-          .max(1_000_000)
+        'per-user-monthly-usd': usd()
           .optional()
           .describe(
             "Most one requester's tasks in this repository may cost per calendar month (UTC). Checked when a task is requested, when it is dispatched, and at the environment gate.",

@@ -21,6 +21,14 @@ describe('parseRepoConfig', () => {
   it.each([
     [{ engine: 'gpt' }, 'engine', /must be one of claude-code, codex, gemini, command/],
     [{ concurrency: 'two' }, 'concurrency', /must be a number/],
+    [
+      { 'rate-limit': { 'per-user-per-hour': 10000 } },
+      'rate-limit.per-user-per-hour',
+      /^must be at most 1000$/,
+    ],
+    [{ concurrency: 1.5 }, 'concurrency', /^must be a whole number$/],
+    [{ budget: { 'monthly-usd': 0 } }, 'budget.monthly-usd', /^must be more than 0$/],
+    [{ budget: { 'monthly-usd': 2e6 } }, 'budget.monthly-usd', /^must be at most 1000000$/],
     [{ limits: { 'max-files': 0 } }, 'limits.max-files', /./],
     [{ workflow: '../x.yml' }, 'workflow', /file name in .github\/workflows/],
     [{ 'branch-prefix': 'a/../b' }, 'branch-prefix', /./],
