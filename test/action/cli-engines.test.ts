@@ -54,13 +54,29 @@ async function runEngine(
       engine: { name: engine.name, command: null, model: engine.model ?? null, version: null },
     },
   });
+  // Diagnostic, not an assertion: the first run of an engine has twice hit the 30 s timeout under
+  // test:stress while the next took 4 s (docs/testing.md). A run still going after 20 s prints
+  // what the action logged so far, with times, so the next occurrence says where the time went.
+  const began = Date.now();
+  const lines: string[] = [];
+  const watch = setTimeout(() => {
+    console.error(`[cli-engines] ${engine.name} still running after 20 s:\n${lines.join('\n')}`);
+  }, 20_000);
+  watch.unref();
   const step = await runBundle({
     step: 'run',
     peer,
     workspace: repo.dir,
     runnerDir: join(tmp.path, 'runner'),
     env: { RUNNER_TOOL_CACHE: sharedToolCache(), ...env },
-  });
+    started: (child) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line && !line.startsWith('::add-mask::'))
+            lines.push(`${Date.now() - began} ms  ${line.slice(0, 200)}`);
+      });
+    },
+  }).finally(() => clearTimeout(watch));
   return { step, repo, result: peer.results[0] as Result | undefined };
 }
 
