@@ -4,7 +4,14 @@
 // rate-limit answer from GitHub pauses that installation's writes, both lanes, for every
 // replica. Being the innermost layer, it also paces the retries Octokit's plugins make.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isContentCreating, type Lanes, laneOf, pauseFromAnswer } from '../core/pacing/write-pacing.ts';
+import {
+  isContentCreating,
+  type Lane,
+  type Lanes,
+  laneKey,
+  laneOf,
+  pauseFromAnswer,
+} from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { metrics } from '../platform/metrics/metrics.ts';
@@ -45,9 +52,10 @@ function urlOf(input: Parameters<typeof fetch>[0]): string {
   return input instanceof Request ? input.url : String(input);
 }
 
-/** The bucket rows of an installation: `key` for the other writes, `key:dispatch` for dispatches. */
-export function laneKeys(key: string, lanes: Lanes): string[] {
-  return lanes.split ? [key, `${key}:dispatch`] : [key];
+/** The bucket rows of an installation: one per lane. */
+function laneKeys(key: string, lanes: Lanes): string[] {
+  const used: Lane[] = lanes.split ? ['other', 'dispatch'] : ['other'];
+  return used.map((lane) => laneKey(key, lane));
 }
 
 export function createPacedFetch(key: string, options: PacedFetchOptions): typeof fetch {
@@ -56,12 +64,10 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
     signal.throwIfAborted();
     const method = methodOf(input, init);
     if (isContentCreating(method)) {
-      const dispatch = lanes.split && laneOf(method, urlOf(input)) === 'dispatch';
+      const lane: Lane = lanes.split ? laneOf(method, urlOf(input)) : 'other';
       let waitMs: number;
       try {
-        waitMs = dispatch
-          ? await reserveWriteSlot(pool, `${key}:dispatch`, lanes.dispatch, options.maxWaitMs)
-          : await reserveWriteSlot(pool, key, lanes.other, options.maxWaitMs);
+        waitMs = await reserveWriteSlot(pool, laneKey(key, lane), lanes[lane], options.maxWaitMs);
       } catch (error) {
         // The slot is too far away, or the database is unreachable: no write without a slot.
         const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;

@@ -71,6 +71,16 @@ export function lanesFor(limits: PacingLimits): Lanes {
   return { dispatch: pacingFor(dispatch, 1 / 2), other: pacingFor(other), split: true };
 }
 
+/** The bucket row of a lane: the installation's key for the other writes, `<key>:dispatch` for dispatches. */
+export function laneKey(key: string, lane: Lane): string {
+  return lane === 'dispatch' ? `${key}:dispatch` : key;
+}
+
+/** Which lane a bucket row holds (the Operations page shows each row with its lane's shape). */
+export function laneOfKey(key: string): Lane {
+  return key.endsWith(':dispatch') ? 'dispatch' : 'other';
+}
+
 const DISPATCH_PATH = /\/repos\/[^/]+\/[^/]+\/actions\/workflows\/[^/]+\/dispatches$/;
 
 /** Which lane a request goes in: `POST …/actions/workflows/{id}/dispatches`, or the rest. */
