@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { AppError } from '../../core/errors.ts';
 import { writeBudget } from '../../core/pacing/write-budget.ts';
-import { lanesFor, pacingFor } from '../../core/pacing/write-pacing.ts';
+import { laneOfKey, lanesFor, pacingFor } from '../../core/pacing/write-pacing.ts';
 import { SWEEPER } from '../../flows/reconcile/reconcile-run.ts';
 import { metrics } from '../../platform/metrics/metrics.ts';
 import {
@@ -84,8 +84,7 @@ export async function operationsPage(page: Page, _c: Context): Promise<Response>
   const whole = pacingFor(config.reliability.githubWrites);
   const lanes = lanesFor(config.reliability.githubWrites);
   // Each row is one bucket: an installation's other writes, its dispatch lane, or the App's own.
-  const shape = (key: string) =>
-    key.endsWith(':dispatch') ? lanes.dispatch : key === 'app' ? whole : lanes.other;
+  const shape = (key: string) => (key === 'app' ? whole : lanes[laneOfKey(key)]);
   const keys = [...new Set([...pacing.map((p) => p.key), ...limits.keys()])].sort();
   const body = html`<h1>Operations</h1>
 <ul class="totals">
