@@ -5,6 +5,7 @@
 // rule, again at dispatch; a bare approve with several requests waiting names them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
+import { divertWebhooks } from '../support/divert-webhooks.ts';
 import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
 import { botComments, ended, REPO, replies, runsOf, taskOn } from './support.ts';
 
@@ -83,10 +84,12 @@ describe('hostile approvals', () => {
 
   it('refuses an approval written before the request was edited, even when it arrives after', async () => {
     const { issue, comment, task } = await outsiderRequest('Approval raced an edit', '/agent add a test');
-    stack.sim.setWebhookReachable('agent-dispatch', false);
-    await stack.comment(issue, 'maria', `/agent approve ${task.id}`);
-    const lost = stack.sim.deliveries.filter((d) => d.event === 'issue_comment').at(-1)!;
-    stack.sim.setWebhookReachable('agent-dispatch', true);
+    // The approval goes elsewhere (a host that answers 200), so the App's redelivery reconciler
+    // cannot bring it in early at a minute boundary: it arrives only when the test redelivers it.
+    const lost = await divertWebhooks(stack.sim, 'agent-dispatch', async () => {
+      await stack.comment(issue, 'maria', `/agent approve ${task.id}`);
+      return stack.sim.deliveries.filter((d) => d.event === 'issue_comment').at(-1)!;
+    });
     // GitHub's times are whole seconds: the edit comes in a later second than the approval.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await stack.sim.editComment({ commentId: comment.id, user: 'outsider', body: '/agent EVIL-LATE-EDIT' });

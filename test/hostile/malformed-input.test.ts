@@ -3,6 +3,7 @@
 // in its place, once, at the edge); a correctly signed but malformed payload is recorded as a
 // permanent failure with its reason — never a 503, never retried, never a request to `/repos//…`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { divertWebhooks } from '../support/divert-webhooks.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 import { ended, taskOn } from './support.ts';
 
@@ -21,12 +22,12 @@ describe('hostile bytes and payloads', () => {
   beforeAll(async () => {
     stack = await startStack({ files: { 'agent.sh': AGENT_SCRIPT } });
     const issue = await stack.issue('Template');
-    stack.sim.setWebhookReachable('agent-dispatch', false);
-    await stack.comment(issue, 'alice', '/agent add a file');
-    stack.sim.setWebhookReachable('agent-dispatch', true);
-    genuine = JSON.parse(
-      stack.sim.deliveries.filter((d) => d.event === 'issue_comment').at(-1)!.request.body,
-    );
+    // Sent elsewhere (a host that answers 200), so the App's redelivery reconciler never fetches
+    // it at a minute boundary and starts a task the cases below do not expect.
+    genuine = await divertWebhooks(stack.sim, 'agent-dispatch', async () => {
+      await stack.comment(issue, 'alice', '/agent add a file');
+      return JSON.parse(stack.sim.deliveries.filter((d) => d.event === 'issue_comment').at(-1)!.request.body);
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -54,8 +55,10 @@ describe('hostile bytes and payloads', () => {
     const done = await ended(stack, (await taskOn(stack, issue)).id);
     expect(done.state).toBe('succeeded');
     expect(done.prompt).toBe('add a file \uFFFD with \uFFFD in it');
-    // Every delivery that reached the App was accepted (the one made unreachable above aside).
-    const answered = stack.sim.deliveries.filter((d) => d.statusCode !== 0);
+    // Every delivery that reached the App was accepted (the one diverted above went elsewhere).
+    const answered = stack.sim.deliveries.filter(
+      (d) => d.url === stack.sim.core.store.apps.get(d.appId)?.webhookUrl,
+    );
     expect(answered.filter((d) => d.statusCode !== 202).map((d) => d.statusCode)).toEqual([]);
   }, 90_000);
 

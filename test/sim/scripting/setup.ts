@@ -153,6 +153,11 @@ export function setupApi(sim: SimCore) {
         expiresAt: sim.clock.now() + 3600_000,
       }).token;
     },
+    /**
+     * Deliveries to the App fail while it is unreachable, as in an outage: GitHub records them as
+     * failed, so the App's redelivery reconciler fetches them again at its next minute boundary.
+     * A test that wants a genuine delivery the App never gets uses `divertWebhooks` instead.
+     */
     setWebhookReachable(slug: string, reachable: boolean) {
       sim.webhooks.setReachable(appBySlug(sim, slug).id, reachable);
     },
