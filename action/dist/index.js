@@ -20808,7 +20808,7 @@ function planted(handover, engineUid) {
 
 // action/src/isolation/engine-user.ts
 import { randomBytes } from "node:crypto";
-import { readFileSync as readFileSync3 } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync as readFileSync3 } from "node:fs";
 
 // action/src/isolation/user-processes.ts
 import { readdirSync as readdirSync3, readFileSync as readFileSync2 } from "node:fs";
@@ -20871,6 +20871,40 @@ function passwdEntry(passwd, name) {
   }
   return null;
 }
+var ENGINE_COMMENT = "Agent Dispatch engine";
+var ENGINE_USER = /^agent-dispatch-[0-9a-f]{8}$/;
+function engineUsersIn(passwd) {
+  const users = [];
+  for (const line of passwd.split("\n")) {
+    const [user = "", , uid = "", , comment = "", home = ""] = line.split(":");
+    if (ENGINE_USER.test(user) && comment === ENGINE_COMMENT && /^\d+$/.test(uid) && Number(uid) !== 0)
+      users.push({ user, uid: Number(uid), comment, home });
+  }
+  return users;
+}
+function pathIsGone(path2) {
+  try {
+    lstatSync2(path2);
+    return false;
+  } catch (error62) {
+    return error62.code === "ENOENT";
+  }
+}
+async function sweepStaleEngineUsers(privilege) {
+  let passwd;
+  try {
+    passwd = readFileSync3("/etc/passwd", "utf8");
+  } catch {
+    return [];
+  }
+  const removed = [];
+  for (const stale of engineUsersIn(passwd)) {
+    if (!pathIsGone(stale.home) || userMembers(stale.uid).length > 0) continue;
+    const result = await runAsRoot(privilege, privilege.tools.userdel, [stale.user]);
+    if (result.code === 0) removed.push(stale.user);
+  }
+  return removed;
+}
 async function createEngineUser(privilege, home) {
   const user = `agent-dispatch-${randomBytes(4).toString("hex")}`;
   mustSucceed(
@@ -20884,7 +20918,7 @@ async function createEngineUser(privilege, home) {
       "--shell",
       "/bin/sh",
       "--comment",
-      "Agent Dispatch engine",
+      ENGINE_COMMENT,
       user
     ])
   );
@@ -20919,7 +20953,7 @@ function removeEngineUserSync(privilege, identity) {
 }
 
 // action/src/isolation/path-modes.ts
-import { existsSync as existsSync2, lstatSync as lstatSync2, readdirSync as readdirSync4, realpathSync } from "node:fs";
+import { existsSync as existsSync2, lstatSync as lstatSync3, readdirSync as readdirSync4, realpathSync } from "node:fs";
 import { dirname, join as join3, relative } from "node:path";
 var OTHER_X = 1;
 var OTHER_ALL = 7;
@@ -20938,7 +20972,7 @@ function realDir(path2) {
   if (!path2 || !existsSync2(path2)) return null;
   try {
     const real = realpathSync(path2);
-    return lstatSync2(real).isDirectory() ? real : null;
+    return lstatSync3(real).isDirectory() ? real : null;
   } catch {
     return null;
   }
@@ -20990,7 +21024,7 @@ function entriesOf(dir) {
   return names.flatMap((name) => {
     const path2 = join3(dir, name);
     try {
-      const stats = lstatSync2(path2);
+      const stats = lstatSync3(path2);
       return [{ path: path2, mode: stats.mode & 4095, link: stats.isSymbolicLink() }];
     } catch {
       return [];
@@ -21004,7 +21038,7 @@ function closable(dir) {
   const depth = dir.split("/").filter((part) => part !== "").length;
   return depth >= 2 && !["/var/tmp", "/dev/shm", "/run/user"].includes(dir);
 }
-var modeOf = (dir) => lstatSync2(dir).mode & 4095;
+var modeOf = (dir) => lstatSync3(dir).mode & 4095;
 function runnerDirectories(env, runnerRoot) {
   const files = [
     "GITHUB_ENV",
@@ -21091,7 +21125,7 @@ function findRunnerRoot(pid = process.pid) {
 import {
   copyFileSync,
   linkSync,
-  lstatSync as lstatSync3,
+  lstatSync as lstatSync4,
   mkdirSync,
   readdirSync as readdirSync5,
   readlinkSync as readlinkSync2,
@@ -21111,7 +21145,7 @@ function linkOrCopy(from, to) {
   }
 }
 function linkTree(from, to) {
-  const stats = lstatSync3(from);
+  const stats = lstatSync4(from);
   if (stats.isSymbolicLink()) {
     symlinkSync(readlinkSync2(from), to);
   } else if (stats.isDirectory()) {
@@ -21184,9 +21218,11 @@ async function openSandbox(options) {
   const fallback = join5(options.stateDir, "engine");
   const privilege = await findPrivilege();
   if ("unavailable" in privilege) return notIsolated(fallback, privilege.unavailable);
+  const swept = await sweepStaleEngineUsers(privilege).catch(() => []);
   const root = mkdtempSync("/tmp/agent-dispatch-engine-");
   const tempDir = join5(root, "engine");
   mkdirSync2(tempDir, { mode: 448 });
+  mkdirSync2(join5(tempDir, "home"), { mode: 448 });
   let identity;
   try {
     identity = await createEngineUser(privilege, join5(tempDir, "home"));
@@ -21194,7 +21230,7 @@ async function openSandbox(options) {
     await runAsRoot(privilege, privilege.tools.rm, ["-rf", "--", root]);
     return notIsolated(fallback, `the engine's user could not be made: ${error62.message}`);
   }
-  return isolatedSandbox(privilege, identity, { root, tempDir, env: options.env });
+  return isolatedSandbox(privilege, identity, { root, tempDir, env: options.env, swept });
 }
 function isolatedSandbox(privilege, identity, where) {
   const { root, tempDir } = where;
@@ -21212,9 +21248,15 @@ function isolatedSandbox(privilege, identity, where) {
   open2.add(emergency);
   const home = join5(tempDir, "home");
   const tmp = join5(tempDir, "tmp");
-  for (const dir of [home, tmp]) mkdirSync2(dir, { mode: 448 });
+  mkdirSync2(tmp, { mode: 448 });
   return {
-    isolation: { isolated: true, user: identity.user, uid: identity.uid, via: privilege.via },
+    isolation: {
+      isolated: true,
+      user: identity.user,
+      uid: identity.uid,
+      via: privilege.via,
+      swept: where.swept
+    },
     tempDir,
     identity,
     environment: (base) => ({ ...base, HOME: home, TMPDIR: tmp, RUNNER_TEMP: tmp }),
@@ -41407,7 +41449,7 @@ import { tmpdir } from "node:os";
 import { join as join17, relative as relative2 } from "node:path";
 
 // action/src/changes/apply-handoff.ts
-import { chmodSync, lstatSync as lstatSync4, mkdirSync as mkdirSync3, rmSync, symlinkSync as symlinkSync2, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync as lstatSync5, mkdirSync as mkdirSync3, rmSync, symlinkSync as symlinkSync2, unlinkSync, writeFileSync } from "node:fs";
 import { join as join6 } from "node:path";
 function parts(path2) {
   const split = path2.split("/");
@@ -41423,7 +41465,7 @@ function parts(path2) {
 }
 function kind(path2) {
   try {
-    const stat2 = lstatSync4(path2);
+    const stat2 = lstatSync5(path2);
     return stat2.isSymbolicLink() ? "link" : stat2.isDirectory() ? "dir" : "file";
   } catch {
     return "none";
@@ -41917,7 +41959,9 @@ function buildResult(input3) {
 // action/src/steps/isolation-words.ts
 function isolationNote(isolation) {
   if (isolation.isolated) {
-    return `The engine runs as ${isolation.user} (uid ${isolation.uid}), a user made for this run${isolation.via === "sudo" ? " with sudo" : ""}: no sudo, no groups, no capabilities. The action's process, the model key, the OIDC request token and the runner's files belong to another user and are out of its reach.`;
+    const swept = isolation.swept ?? [];
+    const sweptNote = swept.length === 0 ? "" : ` Removed ${swept.length} engine user(s) an earlier run on this machine left behind when it was killed: ${swept.join(", ")}.`;
+    return `The engine runs as ${isolation.user} (uid ${isolation.uid}), a user made for this run${isolation.via === "sudo" ? " with sudo" : ""}: no sudo, no groups, no capabilities. The action's process, the model key, the OIDC request token and the runner's files belong to another user and are out of its reach.${sweptNote}`;
   }
   return `The engine is not isolated: ${isolation.reason}. It runs as the action's user, and a hijacked engine could read what the job holds (the OIDC request token, the model key). Run the job as root or with passwordless sudo on Linux (GitHub-hosted runners allow it), or set engine-isolation: required in .github/agent.yml to refuse such runs.`;
 }

@@ -3,11 +3,19 @@
 // a process of the action's own user could reach the job's credentials and reports what it got;
 // the same action run as a user without root or sudo cannot isolate the engine, says so, and
 // refuses the run when the repository requires isolation.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blankedDescriptors, survivesExec } from '../../action/src/engines/inherited-fds.ts';
-import { dropPrivileges, engineCommandLine, passwdEntry } from '../../action/src/isolation/engine-user.ts';
+import {
+  dropPrivileges,
+  engineCommandLine,
+  engineUsersIn,
+  passwdEntry,
+  sweepStaleEngineUsers,
+} from '../../action/src/isolation/engine-user.ts';
 import {
   chmodCalls,
   closeChanges,
@@ -16,7 +24,7 @@ import {
   siblingChanges,
   traverseChanges,
 } from '../../action/src/isolation/path-modes.ts';
-import type { Privilege } from '../../action/src/isolation/privilege.ts';
+import { findPrivilege, type Privilege } from '../../action/src/isolation/privilege.ts';
 import { statusIsLiveOf } from '../../action/src/isolation/user-processes.ts';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
 import { killRunningBundles, LEAKED_FD, runBundle } from './support/run-bundle.ts';
@@ -319,6 +327,81 @@ describe('isolation, piece by piece', () => {
     expect(statusIsLiveOf('State:\tR (running)\nUid:\t0\t997\t0\t0\n', 997)).toBe(true);
     expect(statusIsLiveOf('State:\tR (running)\nUid:\t0\t0\t0\t0\n', 997)).toBe(false);
   });
+
+  it('knows the users an engine run made by their name and comment, and no others', () => {
+    const passwd = [
+      'root:x:0:0:root:/root:/bin/bash',
+      'agent-dispatch-1a2b3c4d:x:997:996:Agent Dispatch engine:/tmp/agent-dispatch-engine-x/engine/home:/bin/sh',
+      'agent-dispatch-deploy:x:998:998:Agent Dispatch engine:/srv:/bin/sh',
+      'agent-dispatch-0f0f0f0f:x:999:999:someone else:/srv:/bin/sh',
+      'agent-dispatch-aaaaaaaa:x:0:0:Agent Dispatch engine:/root:/bin/sh',
+      '',
+    ].join('\n');
+    expect(engineUsersIn(passwd)).toEqual([
+      {
+        user: 'agent-dispatch-1a2b3c4d',
+        uid: 997,
+        comment: 'Agent Dispatch engine',
+        home: '/tmp/agent-dispatch-engine-x/engine/home',
+      },
+    ]);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    'removes the engine users a killed run left behind, and keeps one whose home exists or that still has a process',
+    async () => {
+      const privilege = await findPrivilege();
+      if ('unavailable' in privilege) throw new Error(privilege.unavailable);
+      const name = () => `agent-dispatch-${randomBytes(4).toString('hex')}`;
+      const add = (user: string, home: string, comment = 'Agent Dispatch engine') =>
+        execFileSync('useradd', [
+          '--system',
+          '--user-group',
+          '--no-create-home',
+          '--home-dir',
+          home,
+          '--comment',
+          comment,
+          user,
+        ]);
+      const exists = (user: string) =>
+        readFileSync('/etc/passwd', 'utf8')
+          .split('\n')
+          .some((l) => l.startsWith(`${user}:`));
+      const [left, live, running, foreign] = [name(), name(), name(), name()];
+      const home = join(tmp.path, 'home');
+      mkdirSync(home);
+      add(left, join(tmp.path, 'gone', 'home'));
+      add(live, home);
+      add(running, join(tmp.path, 'gone-too', 'home'));
+      add(foreign, join(tmp.path, 'gone', 'home'), 'not ours');
+      const uid = passwdEntry(readFileSync('/etc/passwd', 'utf8'), running)?.uid;
+      const sleeper = spawn(
+        'setpriv',
+        [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'sleep', '60'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      try {
+        await new Promise((resolve) => sleeper.once('spawn', resolve));
+        const removed = await sweepStaleEngineUsers(privilege);
+        expect(removed).toContain(left);
+        expect(removed).not.toContain(live);
+        expect(removed).not.toContain(running);
+        expect([exists(left), exists(live), exists(running), exists(foreign)]).toEqual([
+          false,
+          true,
+          true,
+          true,
+        ]);
+      } finally {
+        sleeper.kill('SIGKILL');
+        await new Promise((resolve) => sleeper.once('exit', resolve));
+        for (const user of [left, live, running, foreign]) if (exists(user)) execFileSync('userdel', [user]);
+      }
+    },
+  );
 
   it('opens only search on the way to the checkout, and closes the runner’s directories', () => {
     const modes: Record<string, number> = {

@@ -19,6 +19,7 @@ import {
   type EngineIdentity,
   removeEngineUser,
   removeEngineUserSync,
+  sweepStaleEngineUsers,
 } from './engine-user.ts';
 import {
   applyModes,
@@ -38,7 +39,14 @@ import { findRunnerRoot } from './runner-root.ts';
 import { toolStage } from './tool-staging.ts';
 
 export type Isolation =
-  | { isolated: true; user: string; uid: number; via: 'root' | 'sudo' }
+  | {
+      isolated: true;
+      user: string;
+      uid: number;
+      via: 'root' | 'sudo';
+      /** Engine users an earlier run on this machine left behind (killed before it cleaned up), removed. */
+      swept?: readonly string[];
+    }
   | { isolated: false; reason: string };
 
 export type EngineSandbox = {
@@ -110,9 +118,12 @@ export async function openSandbox(options: {
   const fallback = join(options.stateDir, 'engine');
   const privilege = await findPrivilege();
   if ('unavailable' in privilege) return notIsolated(fallback, privilege.unavailable);
+  const swept = await sweepStaleEngineUsers(privilege).catch(() => []);
   const root = mkdtempSync('/tmp/agent-dispatch-engine-');
   const tempDir = join(root, 'engine');
   mkdirSync(tempDir, { mode: 0o700 });
+  // Made before the user: while it exists, a sweep by a run beside this one leaves the user alone.
+  mkdirSync(join(tempDir, 'home'), { mode: 0o700 });
   let identity: EngineIdentity;
   try {
     identity = await createEngineUser(privilege, join(tempDir, 'home'));
@@ -120,13 +131,18 @@ export async function openSandbox(options: {
     await runAsRoot(privilege, privilege.tools.rm, ['-rf', '--', root]);
     return notIsolated(fallback, `the engine's user could not be made: ${(error as Error).message}`);
   }
-  return isolatedSandbox(privilege, identity, { root, tempDir, env: options.env });
+  return isolatedSandbox(privilege, identity, { root, tempDir, env: options.env, swept });
 }
 
 function isolatedSandbox(
   privilege: Privilege,
   identity: EngineIdentity,
-  where: { root: string; tempDir: string; env: Record<string, string | undefined> },
+  where: {
+    root: string;
+    tempDir: string;
+    env: Record<string, string | undefined>;
+    swept: readonly string[];
+  },
 ): EngineSandbox {
   const { root, tempDir } = where;
   const tools = toolStage(join(root, 'tools'), modeOf);
@@ -143,9 +159,15 @@ function isolatedSandbox(
   open.add(emergency);
   const home = join(tempDir, 'home');
   const tmp = join(tempDir, 'tmp');
-  for (const dir of [home, tmp]) mkdirSync(dir, { mode: 0o700 });
+  mkdirSync(tmp, { mode: 0o700 });
   return {
-    isolation: { isolated: true, user: identity.user, uid: identity.uid, via: privilege.via },
+    isolation: {
+      isolated: true,
+      user: identity.user,
+      uid: identity.uid,
+      via: privilege.via,
+      swept: where.swept,
+    },
     tempDir,
     identity,
     environment: (base) => ({ ...base, HOME: home, TMPDIR: tmp, RUNNER_TEMP: tmp }),

@@ -4,7 +4,7 @@
 // no groups, no capabilities, no_new_privs (so no setuid program, sudo included, can raise it
 // back) — and stopped by uid, which reaches a process that left the engine's process group too.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { type CommandResult, mustSucceed, type Privilege, runAsRoot, runAsRootSync } from './privilege.ts';
 import { userMembers } from './user-processes.ts';
 
@@ -69,6 +69,55 @@ export function passwdEntry(passwd: string, name: string): { uid: number; gid: n
   return null;
 }
 
+const ENGINE_COMMENT = 'Agent Dispatch engine';
+const ENGINE_USER = /^agent-dispatch-[0-9a-f]{8}$/;
+
+export type PasswdUser = { user: string; uid: number; comment: string; home: string };
+
+/** Pure: the users of /etc/passwd that an engine run made (its name pattern and its comment). */
+export function engineUsersIn(passwd: string): PasswdUser[] {
+  const users: PasswdUser[] = [];
+  for (const line of passwd.split('\n')) {
+    const [user = '', , uid = '', , comment = '', home = ''] = line.split(':');
+    if (ENGINE_USER.test(user) && comment === ENGINE_COMMENT && /^\d+$/.test(uid) && Number(uid) !== 0)
+      users.push({ user, uid: Number(uid), comment, home });
+  }
+  return users;
+}
+
+/** Only a missing path counts as gone: one the action may not look into (EACCES) may be live. */
+function pathIsGone(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/**
+ * Removes the engine users a run left behind when it was killed before it could clean up (SIGKILL,
+ * a lost runner): made by an engine run, with no live process and a home that no longer exists.
+ * A live run's home exists from before its user is made until after the user is removed, so a
+ * run beside this one on the same machine keeps its user. Returns the users removed.
+ */
+export async function sweepStaleEngineUsers(privilege: Privilege): Promise<string[]> {
+  let passwd: string;
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const stale of engineUsersIn(passwd)) {
+    if (!pathIsGone(stale.home) || userMembers(stale.uid).length > 0) continue;
+    const result = await runAsRoot(privilege, privilege.tools.userdel, [stale.user]);
+    if (result.code === 0) removed.push(stale.user);
+  }
+  return removed;
+}
+
+/** `home` must exist already: its existence is what tells a sweep this user is in use. */
 export async function createEngineUser(privilege: Privilege, home: string): Promise<EngineIdentity> {
   const user = `agent-dispatch-${randomBytes(4).toString('hex')}`;
   mustSucceed(
@@ -82,7 +131,7 @@ export async function createEngineUser(privilege: Privilege, home: string): Prom
       '--shell',
       '/bin/sh',
       '--comment',
-      'Agent Dispatch engine',
+      ENGINE_COMMENT,
       user,
     ]),
   );
