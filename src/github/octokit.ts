@@ -84,7 +84,8 @@ export const MAX_CONCURRENT_PER_INSTALLATION = 10;
 /**
  * Longest wait for a write slot of the shared per-installation bucket inside a job. A slot further
  * away puts the job back in the queue until then (`queue/defer-paced.ts`), freeing the worker for
- * other installations' jobs.
+ * other installations' jobs; so does any wait while another job of this process already sleeps
+ * on the same lane (`paced-fetch.ts`), so one installation never holds several workers asleep.
  */
 const SLOT_WAIT_IN_JOB_MS = 5_000;
 
@@ -172,11 +173,13 @@ export function createGitHubClients(
   const pacing = pacingFor(writePacing.limits);
   const appPacing = { ...pacing, hour: { intervalMs: 0, toleranceMs: 0 } };
   const appLanes: Lanes = { dispatch: appPacing, other: appPacing, split: false };
+  const sleeping = new Set<string>();
   const fetchFor = (key: string) =>
     createPacedFetch(key, {
       pool: writePacing.pool,
       lanes: key === 'app' ? appLanes : lanes,
       maxWaitMs: SLOT_WAIT_IN_JOB_MS,
+      sleeping,
       signal: writePacing.signal,
       log: octokitLog,
     });

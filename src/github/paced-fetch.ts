@@ -3,6 +3,7 @@
 // waits for it — workflow dispatches in a lane of their own (core/pacing/write-pacing.ts); a
 // rate-limit answer from GitHub pauses that installation's writes, both lanes, for every
 // replica. Being the innermost layer, it also paces the retries Octokit's plugins make.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   isContentCreating,
@@ -23,6 +24,12 @@ export type PacedFetchOptions = {
   lanes: Lanes;
   /** Longest wait for a slot inside a job; beyond it the job goes back to the queue until then. */
   maxWaitMs: number;
+  /**
+   * The lanes (bucket rows) a deferrable job of this process is sleeping on now, shared by every
+   * client of one process: while one job sleeps for a lane's next slot, another job that needs
+   * that lane goes back to the queue instead of sleeping beside it (see `sleepOrDefer`).
+   */
+  sleeping: Set<string>;
   /** Aborted when the process stops: no request is sent after that. */
   signal: AbortSignal;
   log: Logger;
@@ -41,6 +48,24 @@ export class WritePacingDeferred extends Error {
     super(message, options);
     this.retryAt = retryAt;
   }
+}
+
+const deferrable = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` as work the queue can put back (a queue job, `queue/defer-paced.ts`): inside it, a
+ * write whose lane already has a job of this process sleeping for a slot is deferred at once rather
+ * than sleeping too. So one busy installation holds at most one worker per lane asleep, and the
+ * other workers stay free for other installations. Outside it (a request of the REST API or the
+ * dashboard, which cannot be put back) a write waits up to `maxWaitMs` as before.
+ */
+export function asDeferrable<T>(work: () => Promise<T>): Promise<T> {
+  return deferrable.run(true, work);
+}
+
+/** The longest this write may sleep for its slot: none while another deferrable job sleeps on its lane. */
+function allowedWait(options: PacedFetchOptions, row: string): number {
+  return deferrable.getStore() === true && options.sleeping.has(row) ? 0 : options.maxWaitMs;
 }
 
 function methodOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
@@ -65,10 +90,16 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
     const method = methodOf(input, init);
     if (isContentCreating(method)) {
       const lane: Lane = lanes.split ? laneOf(method, urlOf(input)) : 'other';
+      const row = laneKey(key, lane);
+      const maxWaitMs = allowedWait(options, row);
+      // Claimed before the reservation, so two writes that start together do not both sleep.
+      const sleeper = maxWaitMs > 0 && deferrable.getStore() === true;
+      if (sleeper) options.sleeping.add(row);
       let waitMs: number;
       try {
-        waitMs = await reserveWriteSlot(pool, laneKey(key, lane), lanes[lane], options.maxWaitMs);
+        waitMs = await reserveWriteSlot(pool, row, lanes[lane], maxWaitMs);
       } catch (error) {
+        if (sleeper) options.sleeping.delete(row);
         // The slot is too far away, or the database is unreachable: no write without a slot.
         const retryAt = error instanceof SlotTooFar ? new Date(Date.now() + error.waitMs) : undefined;
         metrics.writeDeferred.inc();
@@ -81,7 +112,11 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
         );
       }
       metrics.writeWait.observe(waitMs / 1000);
-      if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+      try {
+        if (waitMs > 0) await sleep(waitMs, undefined, { signal });
+      } finally {
+        if (sleeper) options.sleeping.delete(row);
+      }
     }
     const requestSignal = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
     const response = await fetch(input, { ...init, signal: requestSignal });

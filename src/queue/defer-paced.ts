@@ -6,7 +6,7 @@
 // job) and this run ends without error. Every job is safe to run again from the start: effects
 // on GitHub are once-only, state changes are versioned.
 import type { Task, TaskList } from 'graphile-worker';
-import { WritePacingDeferred } from '../github/paced-fetch.ts';
+import { asDeferrable, WritePacingDeferred } from '../github/paced-fetch.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
 import { addJob } from '../store/jobs.ts';
@@ -41,7 +41,7 @@ export function deferWhenPaced(pool: Db, log: Logger, tasks: TaskList): TaskList
     if (!task) continue;
     const run: Task = async (payload, helpers) => {
       try {
-        return await task(payload, helpers);
+        return await asDeferrable(() => Promise.resolve(task(payload, helpers)));
       } catch (error) {
         const retryAt = pacingDeferral(error)?.retryAt;
         if (!retryAt) throw error;

@@ -1,10 +1,14 @@
 // A job whose GitHub write slot is far away goes back to the queue for that time: the worker is
 // free for other jobs meanwhile, the job keeps its key, and the wait costs it no attempt.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WritePacingDeferred } from '../../src/github/paced-fetch.ts';
+import type { Lanes } from '../../src/core/pacing/write-pacing.ts';
+import { asDeferrable, createPacedFetch, WritePacingDeferred } from '../../src/github/paced-fetch.ts';
 import { deferWhenPaced, pacingDeferral } from '../../src/queue/defer-paced.ts';
 import { startWorker, type WorkerHandle } from '../../src/queue/start-worker.ts';
 import { addJob } from '../../src/store/jobs.ts';
+import { pauseWrites } from '../../src/store/write-pacing.ts';
 import { createAppDatabase } from '../support/database.ts';
 import { testLogger } from '../support/quiet-logger.ts';
 
@@ -89,4 +93,51 @@ describe('jobs waiting for a GitHub write slot', () => {
     // No slot because the database was unreachable: no time to come back at, an ordinary retry.
     expect(pacingDeferral(new WritePacingDeferred('no database', undefined))?.retryAt).toBeUndefined();
   });
+
+  it('hold at most one worker asleep per lane: a second job that would sleep beside it goes back to the queue', async () => {
+    const server: Server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repos/o/r/issues/1/comments`;
+    // One write a second, no burst: each write after the first waits for its slot.
+    const pacing = { minute: { intervalMs: 1_000, toleranceMs: 0 }, hour: { intervalMs: 0, toleranceMs: 0 } };
+    const lanes: Lanes = { dispatch: pacing, other: pacing, split: false };
+    const key = `installation:sleepers-${Date.now()}`;
+    const paced = createPacedFetch(key, {
+      pool: db.pool,
+      lanes,
+      maxWaitMs: 6_000,
+      sleeping: new Set(),
+      signal: new AbortController().signal,
+      log: testLogger(),
+    });
+    const post = () => paced(url, { method: 'POST', body: '{}' }).then((answer) => answer.status);
+    const settled = (work: Promise<number>) =>
+      work.then(
+        (status) => ({ status }),
+        (error: unknown) => ({
+          deferred: error instanceof WritePacingDeferred,
+          retryAt: (error as WritePacingDeferred).retryAt,
+        }),
+      );
+    try {
+      // No write for 4 s (as after GitHub's retry-after), whatever order the three below reserve
+      // in: one job sleeps until then, the one beside it is deferred, and a request outside a
+      // job (the REST API, which cannot be put back) still waits for its own slot.
+      const began = Date.now();
+      await pauseWrites(db.pool, key, 4_000);
+      const [asleep, beside, outside] = await Promise.all([
+        settled(asDeferrable(post)),
+        settled(asDeferrable(post)),
+        settled(post()),
+      ]);
+      expect(asleep).toEqual({ status: 200 });
+      expect(beside).toMatchObject({ deferred: true });
+      expect((beside as { retryAt: Date }).retryAt.getTime()).toBeGreaterThan(began + 3_000);
+      expect(outside).toEqual({ status: 200 });
+      // Once nobody sleeps on the lane, a job may sleep again.
+      expect(await asDeferrable(post)).toBe(200);
+    } finally {
+      server.close();
+    }
+  }, 30_000);
 });
