@@ -1,6 +1,8 @@
 // What the policy reads of the base, and nothing more: the tree once (recursive listing; when
 // GitHub truncates it — past 100,000 entries or 7 MB — each subtree is listed on its own, up to a
-// bound), and only the blobs the policy asks for, a few at a time.
+// bound), and only the blobs the policy asks for, a few at a time. The listing starts from the
+// base commit itself: GitHub's trees endpoint takes a commit SHA and answers with the commit's
+// root tree (its `sha` is the tree's), so the commit is not read first.
 import pMap from 'p-map';
 import type { BaseListing } from '../../core/policy/evaluate-change.ts';
 import type { ListedEntry } from '../../core/policy/tree-model.ts';
@@ -23,10 +25,10 @@ export async function readBaseTree(
   bounds = { requests: MAX_TREE_REQUESTS, entries: MAX_TREE_ENTRIES },
 ): Promise<BaseListing> {
   const repo = repoOf(task);
-  const { data: commit } = await octokit.rest.git.getCommit({ ...repo, commit_sha: task.baseSha! });
   let requests = 0;
   const entries: ListedEntry[] = [];
-  const list = async (sha: string, recursive: boolean) => {
+  type Listing = Awaited<ReturnType<Octokit['rest']['git']['getTree']>>['data'];
+  const list = async (sha: string, recursive: boolean): Promise<Listing> => {
     if (++requests > bounds.requests) throw new TooLarge();
     const { data } = await octokit.rest.git.getTree({
       ...repo,
@@ -53,14 +55,13 @@ export async function readBaseTree(
   };
   // Each tree GitHub lists whole (recursively), or, where it truncates, one level of it and
   // then each of its subtrees the same way, breadth first, a few requests at a time.
-  const readTree = async (root: string): Promise<void> => {
-    let frontier = [{ sha: root, prefix: '' }];
+  const readTree = async (frontier: { sha: string; prefix: string; whole?: Listing }[]): Promise<void> => {
     while (frontier.length > 0) {
       const next: { sha: string; prefix: string }[] = [];
       await pMap(
         frontier,
-        async ({ sha, prefix }) => {
-          const whole = await list(sha, true);
+        async ({ sha, prefix, whole: known }) => {
+          const whole = known ?? (await list(sha, true));
           if (!whole.truncated) return add(prefix, whole.tree);
           const level = await list(sha, false);
           if (level.truncated) throw new TooLarge();
@@ -75,17 +76,18 @@ export async function readBaseTree(
       frontier = next;
     }
   };
+  const root = await list(task.baseSha!, true);
   try {
-    await readTree(commit.tree.sha);
+    await readTree([{ sha: root.sha, prefix: '', whole: root }]);
   } catch (error) {
     if (!(error instanceof TooLarge)) throw error;
     return {
-      sha: commit.tree.sha,
+      sha: root.sha,
       entries: [],
       incomplete: `the base tree is too large to list whole (more than ${bounds.requests} tree requests or ${bounds.entries} entries)`,
     };
   }
-  return { sha: commit.tree.sha, entries };
+  return { sha: root.sha, entries };
 }
 
 /** The blobs `shas`, read a few at a time, added to `into`. */

@@ -28,8 +28,17 @@ describe('readBaseTree', () => {
     const listing = await readBaseTree(world.installationOctokit() as unknown as Octokit, task);
     expect(listing.incomplete).toBeUndefined();
     expect(listing.entries.filter((e) => e.type === 'blob')).toHaveLength(13);
-    const trees = world.sim.core.requests.records.slice(from).filter((r) => r.path.includes('/git/trees/'));
-    expect(trees).toHaveLength(1);
+    // From the base commit itself: one listing, no read of the commit first.
+    const reads = world.sim.core.requests.records
+      .slice(from)
+      .filter((r) => r.path.includes('/git/'))
+      .map((r) => r.path.split('/git/')[1]?.split('/')[0]);
+    expect(reads).toEqual(['trees']);
+    // The listing's id is the commit's tree (what a new commit's base_tree must be), not the commit.
+    const commit = await world
+      .installationOctokit()
+      .rest.git.getCommit({ owner: 'acme', repo: 'widgets', commit_sha: task.baseSha! });
+    expect(listing.sha).toBe(commit.data.tree.sha);
   });
 
   it('lists a truncated tree subtree by subtree, with the same entries', async () => {
