@@ -194,6 +194,8 @@ queued when B began, ${queuedAtEnd} when it ended). Latency is from B's comment 
 | A idle | ${i.p50} | ${i.p95} | ${i.min} | ${i.max} |
 | A with ${queuedAtStart} tasks queued | ${l.p50} | ${l.p95} | ${l.min} | ${l.max} |
 
+Each sample in order (ms): A idle ${idle.join(', ')}; A loaded ${loaded.join(', ')}.
+
 B's p95 under A's load is ${ratio.toFixed(2)}× its idle p95 (goal ≤ 2×: ${ratio <= 2 ? 'met' : 'not met'}); with ${SAMPLES} samples a side, the p95 is the largest but one or the largest.
 `;
 writeSection('fairness', markdown);
