@@ -1,7 +1,7 @@
 // The /agent loop end to end: a comment in the simulator, the App with real Postgres, the
 // workflow run by the simulator's runner with the bundled action and the command engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from '../support/stack.ts';
+import { runEventsInOrder, type Stack, startStack } from '../support/stack.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash
 set -euo pipefail
@@ -47,7 +47,7 @@ describe('the /agent loop', () => {
     const log = await stack.sim.git.log('acme/widgets', pr.head.ref);
     expect(log[0]?.parents).toEqual([task.baseSha]);
 
-    expect(await stack.events(task.id)).toEqual([
+    expect(runEventsInOrder(await stack.events(task.id))).toEqual([
       'created',
       'dispatch',
       'run_created',

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
 import type { Task } from '../../src/core/task/task.ts';
-import { COMMAND_CONFIG, type Stack, startStack } from '../support/stack.ts';
+import { COMMAND_CONFIG, runEventsInOrder, type Stack, startStack } from '../support/stack.ts';
 
 const AGENT_SCRIPT = `#!/usr/bin/env bash
 set -euo pipefail
@@ -78,7 +78,7 @@ describe('requests from outside contributors', () => {
     expect(done.state).toBe('succeeded');
     expect(done.approvedBy).toBe('maria');
     expect(runsOf(task)).toHaveLength(1);
-    expect(await stack.events(task.id)).toEqual([
+    expect(runEventsInOrder(await stack.events(task.id))).toEqual([
       'created',
       'approve',
       'dispatch',

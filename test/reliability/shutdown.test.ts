@@ -59,8 +59,10 @@ describe('graceful shutdown during a publish', () => {
     const exit = await first.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(first.output()).not.toMatch(/shutdown took too long/);
-    // It did not wait for GitHub: the publish job went back to the queue.
-    expect(first.output()).toContain('released at shutdown');
+    // It did not wait for GitHub: the publish job went back to the queue — released by the
+    // worker, or failed by the abort of GitHub requests; both fire at SHUTDOWN_TIMEOUT_MS, in an
+    // order a busy machine decides, and either puts the job back for the next process.
+    expect(first.output()).toMatch(/released at shutdown|job failed; the queue runs it again/);
 
     // GitHub finishes what it was asked (the pull request exists); the App never heard back.
     await until(

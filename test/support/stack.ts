@@ -50,6 +50,21 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
+/**
+ * A task's event types with `run_started` put after `run_created` when it came first: the dispatch
+ * job records `run_created` once GitHub has answered the dispatch, and the job's first call to the
+ * App records `run_started`; on a busy machine the job can start before the dispatch job has
+ * written down GitHub's answer, so both orders are the App working as designed.
+ */
+export function runEventsInOrder(events: string[]): string[] {
+  const started = events.indexOf('run_started');
+  const created = events.indexOf('run_created');
+  if (started === -1 || created === -1 || started < created) return events;
+  const ordered = events.filter((_, i) => i !== started);
+  ordered.splice(ordered.indexOf('run_created') + 1, 0, 'run_started');
+  return ordered;
+}
+
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
