@@ -12,6 +12,7 @@ import {
   laneKey,
   laneOf,
   pauseFromAnswer,
+  slotWait,
 } from '../core/pacing/write-pacing.ts';
 import type { Db } from '../platform/db/pool.ts';
 import type { Logger } from '../platform/logging/create-logger.ts';
@@ -27,7 +28,7 @@ export type PacedFetchOptions = {
   /**
    * The lanes (bucket rows) a deferrable job of this process is sleeping on now, shared by every
    * client of one process: while one job sleeps for a lane's next slot, another job that needs
-   * that lane goes back to the queue instead of sleeping beside it (see `sleepOrDefer`).
+   * that lane goes back to the queue instead of sleeping beside it (see `asDeferrable`).
    */
   sleeping: Set<string>;
   /** Aborted when the process stops: no request is sent after that. */
@@ -63,11 +64,6 @@ export function asDeferrable<T>(work: () => Promise<T>): Promise<T> {
   return deferrable.run(true, work);
 }
 
-/** The longest this write may sleep for its slot: none while another deferrable job sleeps on its lane. */
-function allowedWait(options: PacedFetchOptions, row: string): number {
-  return deferrable.getStore() === true && options.sleeping.has(row) ? 0 : options.maxWaitMs;
-}
-
 function methodOf(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
   if (init?.method) return init.method;
   return input instanceof Request ? input.method : 'GET';
@@ -91,9 +87,9 @@ export function createPacedFetch(key: string, options: PacedFetchOptions): typeo
     if (isContentCreating(method)) {
       const lane: Lane = lanes.split ? laneOf(method, urlOf(input)) : 'other';
       const row = laneKey(key, lane);
-      const maxWaitMs = allowedWait(options, row);
+      const inJob = deferrable.getStore() === true;
+      const { maxWaitMs, claims: sleeper } = slotWait(inJob, options.sleeping.has(row), options.maxWaitMs);
       // Claimed before the reservation, so two writes that start together do not both sleep.
-      const sleeper = maxWaitMs > 0 && deferrable.getStore() === true;
       if (sleeper) options.sleeping.add(row);
       let waitMs: number;
       try {

@@ -147,3 +147,19 @@ export function pauseFromAnswer(
   }
   return undefined;
 }
+
+/**
+ * How long one write may sleep for its slot, and whether it claims its lane while it does: a write
+ * in a queue job claims the lane unless another job of the process sleeps on it already, in which
+ * case it may not sleep at all (the queue puts it back for its slot); a write outside a job, which
+ * cannot be put back, waits up to `maxWaitMs` and claims nothing.
+ */
+export function slotWait(
+  inJob: boolean,
+  laneHasSleeper: boolean,
+  maxWaitMs: number,
+): { maxWaitMs: number; claims: boolean } {
+  if (!inJob) return { maxWaitMs, claims: false };
+  if (laneHasSleeper) return { maxWaitMs: 0, claims: false };
+  return { maxWaitMs, claims: maxWaitMs > 0 };
+}

@@ -10,6 +10,7 @@ import {
   pacingFor,
   pauseFromAnswer,
   reserveSlot,
+  slotWait,
 } from '../../../src/core/pacing/write-pacing.ts';
 
 /** The most sends inside any half-open window [t, t + windowMs). */
@@ -187,5 +188,21 @@ describe('write pacing lanes (pure)', () => {
     ['POST', 'https://api.github.com/repos/acme/widgets/actions/workflows/agent.yml/dispatches/x', 'other'],
   ] as const)('puts %s %s in the %s lane', (method, url, lane) => {
     expect(laneOf(method, url)).toBe(lane);
+  });
+});
+
+describe('slotWait', () => {
+  it.each([
+    // in a job, lane free: sleeps up to the limit and claims the lane
+    [true, false, 5_000, { maxWaitMs: 5_000, claims: true }],
+    // in a job, another job sleeps on the lane: no sleep (the queue puts it back)
+    [true, true, 5_000, { maxWaitMs: 0, claims: false }],
+    // outside a job (REST API, dashboard): waits as before, claims nothing
+    [false, true, 5_000, { maxWaitMs: 5_000, claims: false }],
+    [false, false, 5_000, { maxWaitMs: 5_000, claims: false }],
+    // no wait allowed at all: nothing to claim
+    [true, false, 0, { maxWaitMs: 0, claims: false }],
+  ])('in a job %s, lane has a sleeper %s, limit %i ms → %o', (inJob, sleeper, limit, expected) => {
+    expect(slotWait(inJob, sleeper, limit)).toEqual(expected);
   });
 });
