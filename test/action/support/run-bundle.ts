@@ -2,8 +2,8 @@
 // action/dist/index.js` with INPUT_* variables, the event payload file, the file commands and
 // the OIDC request variables pointing at the protocol peer.
 import { type ChildProcess, type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { RunnerApiPeer } from './runner-api-peer.ts';
 
@@ -100,7 +100,10 @@ export async function runBundle(options: {
     if (file && !existsSync(file)) writeFileSync(file, '');
   const as = options.as;
   if (as) execFileSync('chown', ['-R', `${as.uid}:${as.gid}`, options.runnerDir]);
-  const child = spawn(as?.node ?? process.execPath, [BUNDLE], {
+  // Another user may not reach the checkout's bundle (a clone under a 0700 directory, such as one
+  // `mktemp -d` made): it runs a copy beside its runner directory, as a runner runs its own copy.
+  const bundle = as ? stagedBundle(join(dirname(options.runnerDir), 'action-dist')) : BUNDLE;
+  const child = spawn(as?.node ?? process.execPath, [bundle], {
     cwd: options.workspace,
     env,
     stdio: [
@@ -129,4 +132,10 @@ export async function runBundle(options: {
     outputs: parseOutputFile(read(env.GITHUB_OUTPUT ?? '')),
     summary: read(env.GITHUB_STEP_SUMMARY ?? ''),
   };
+}
+
+/** A readable copy of action/dist (the bundle, its chunks and package.json) at `into`. */
+function stagedBundle(into: string): string {
+  cpSync(dirname(BUNDLE), into, { recursive: true });
+  return join(into, 'index.js');
 }
