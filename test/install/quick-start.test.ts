@@ -21,14 +21,20 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Processes of a process group (from /proc: the group's members, whatever they are). */
-function groupMembers(pgid: number): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' });
+/**
+ * Processes of a process group, whatever they are (zombies too: an orphan whose zombie waits for
+ * init to reap it still counts), one `ps` line each so a failure says what was left.
+ */
+function groupMembers(pgid: number): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,pgid=,stat=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number))
-    .filter(([, group]) => group === pgid)
-    .map(([pid]) => pid as number);
+    .map((line) => line.trim())
+    .filter((line) => Number(line.split(/\s+/)[2]) === pgid);
+}
+
+function processGroupOf(pid: number): number {
+  return Number(execFileSync('ps', ['-o', 'pgid=', '-p', String(pid)], { encoding: 'utf8' }).trim());
 }
 
 describe('Quick start from a fresh 0700 clone', () => {
@@ -115,10 +121,16 @@ describe('Quick start from a fresh 0700 clone', () => {
     await client.query("INSERT INTO quick_start_marker VALUES ('kept')");
     await client.end();
 
+    // Postgres runs in a process group of its own (a Ctrl-C reaches the App, which stops it in order).
+    const postgresGroup = processGroupOf(postgresPid);
+    expect(postgresGroup).not.toBe(first.pgid);
+
     process.kill(-first.pgid, 'SIGTERM');
     expect(await first.exit, first.output()).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Everything was waited for before npm exited: no process, not even an orphan's zombie, is
+    // left in either group at that moment.
     expect(groupMembers(first.pgid)).toEqual([]);
+    expect(groupMembers(postgresGroup)).toEqual([]);
     expect(alive(postgresPid)).toBe(false);
     expect(first.output()).not.toMatch(/^\s+at /m);
 

@@ -57,7 +57,13 @@ const SUPERVISOR = [
   'pg=$!',
   // Stop Postgres (fast shutdown) when our stdin closes: the parent asked, or it died.
   '( read -r _ <&3; kill -INT "$pg" 2>/dev/null ) &',
+  'watcher=$!',
   'wait "$pg"',
+  'status=$?',
+  // Nothing outlives the supervisor: the watcher is ended (Postgres stopped on its own) and reaped.
+  'kill "$watcher" 2>/dev/null',
+  'wait "$watcher"',
+  'exit "$status"',
 ].join('\n');
 
 async function waitUntilAccepting(url: string, child: ChildProcess, logTail: () => string): Promise<void> {
