@@ -87,6 +87,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const { sim, app, github, repo, config } = system;
 
+  /** What a timed-out wait saw: every task with its events, and the queue's unfinished jobs. */
+  async function whereThingsStand(): Promise<string> {
+    const lines: string[] = [];
+    for (const task of await stack.tasks()) {
+      const events = (await taskEvents(app.pool, task.id)).map((e) => e.type).join(' → ');
+      lines.push(`task ${task.id} ${task.state} (run ${task.workflowRunId ?? 'none'}): ${events}`);
+    }
+    const jobs = await app.pool.query<{
+      task_identifier: string;
+      attempts: number;
+      run_at: Date;
+      last_error: string | null;
+    }>(
+      `SELECT task_identifier, attempts, run_at, last_error FROM graphile_worker.jobs
+        WHERE NOT (task_identifier = ANY($1)) ORDER BY run_at`,
+      [Object.values(RELIABILITY_JOBS)],
+    );
+    for (const job of jobs.rows) {
+      const error = job.last_error?.split('\n')[0] ?? '';
+      lines.push(
+        `job ${job.task_identifier} attempts ${job.attempts} runs at ${job.run_at.toISOString()} ${error}`,
+      );
+    }
+    return lines.join('\n');
+  }
+
   const stack: Stack = {
     sim,
     app,
@@ -107,7 +133,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return Promise.all(rows.rows.map(async (r) => (await getTask(app.pool, Number(r.id)))!));
     },
     async waitForTask(predicate, what, timeoutMs = 30_000) {
-      return until(async () => (await stack.tasks()).find(predicate), what, timeoutMs);
+      try {
+        return await until(async () => (await stack.tasks()).find(predicate), what, timeoutMs);
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${await whereThingsStand()}`);
+      }
     },
     waitFor: (probe, what, timeoutMs = 30_000) => until(probe, what, timeoutMs),
     async settle() {

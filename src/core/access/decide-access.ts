@@ -164,3 +164,28 @@ export function decideStillAuthorized(
     reason: `the task was approved by @${voucher.actor.login}, and approving tasks here needs ${triggerBar(config)} (they have ${access.role})`,
   };
 }
+
+/**
+ * How long the permission a command read still vouches for the task's own dispatch. The command
+ * reads the requester's permission a moment before it records the task; a dispatch within these
+ * seconds would read the same answer again. Past them (the task queued behind others, waited for
+ * a write slot, or is a retry), the dispatch reads it afresh.
+ */
+export const REQUEST_PERMISSION_FRESH_MS = 5_000;
+
+export type DispatchAccessFacts = {
+  trigger: 'comment' | 'schedule';
+  attempt: number;
+  /** Someone approved the task: the approver vouches for it, and their reading is not the command's. */
+  approved: boolean;
+  /** When the task was recorded, just after the command read the permission. */
+  requestedAt: Date;
+  now: Date;
+};
+
+/** Whether the dispatch must read the voucher's permission, or may rely on the command's reading. */
+export function dispatchRereadsPermission(facts: DispatchAccessFacts): boolean {
+  if (facts.trigger !== 'comment' || facts.attempt !== 1 || facts.approved) return true;
+  const age = facts.now.getTime() - facts.requestedAt.getTime();
+  return age < 0 || age > REQUEST_PERMISSION_FRESH_MS;
+}

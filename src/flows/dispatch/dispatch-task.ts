@@ -3,7 +3,7 @@
 // first looks for the run an earlier attempt may have made.
 
 import { runTitle } from '../../contract/run-title.ts';
-import { decideStillAuthorized } from '../../core/access/decide-access.ts';
+import { decideStillAuthorized, dispatchRereadsPermission } from '../../core/access/decide-access.ts';
 import { AppError } from '../../core/errors.ts';
 import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
@@ -93,6 +93,14 @@ async function waitForRun(deps: AppDeps, octokit: Octokit, task: Task): Promise<
 }
 
 async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
+  const rereads = dispatchRereadsPermission({
+    trigger: task.trigger,
+    attempt: task.attempt,
+    approved: task.approvedById !== null,
+    requestedAt: task.createdAt,
+    now: new Date(),
+  });
+  if (!rereads) return; // the command read it a moment ago (core/access: REQUEST_PERMISSION_FRESH_MS)
   const voucher = await readVoucher(octokit, task);
   const access = decideStillAuthorized(voucher, task.requesterId, task.settings);
   if (access.decision !== 'allow') {

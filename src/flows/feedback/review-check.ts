@@ -75,16 +75,18 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?:
     const pr = known ?? (await openPull(octokit, target));
     if (!pr) return;
     const headSha = pr.headSha;
-    const reviews = await reviewsOf(octokit, target);
-    const facts = { headSha, requesters, reviews };
-    const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
-
     const { data: existing } = await octokit.rest.checks.listForRef({
       ...repo,
       ref: headSha,
       check_name: REVIEW_CHECK_NAME,
     });
     const ours = existing.check_runs.find((c) => c.external_id === EXTERNAL_ID);
+    // A pull request this App has just opened, whose head has no review check yet, has no review
+    // to read: a review submitted since brings its own webhook, whose evaluation (under the same
+    // lock) reads the reviews and leaves its check on this head, and then this one reads them too.
+    const reviews = known && !ours ? [] : await reviewsOf(octokit, target);
+    const facts = { headSha, requesters, reviews };
+    const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
     const output = { title: decision.title, summary: decision.summary };
     if (
       ours?.conclusion === decision.conclusion &&
