@@ -29,8 +29,8 @@ export const PURPOSES = {
   dispatch: { metadata: 'read', contents: 'read', issues: 'read', actions: 'write' },
   /** Blobs, trees, commits, a branch, the pull request, its labels and reviewers. */
   publish: { metadata: 'read', contents: 'write', pull_requests: 'write', issues: 'write' },
-  /** Sticky comment, reactions, check runs, pending deployments. */
-  feedback: { metadata: 'read', issues: 'write', pull_requests: 'write', checks: 'write', actions: 'read' },
+  /** Sticky comment, reactions, pending deployments. */
+  feedback: { metadata: 'read', issues: 'write', pull_requests: 'write', actions: 'read' },
   /** Review a run as a custom deployment protection rule. */
   gate: { metadata: 'read', deployments: 'write', actions: 'read' },
   /** The `agent-dispatch/review` check: read the pull request and its reviews, write the check. */

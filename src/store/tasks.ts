@@ -220,6 +220,20 @@ export async function requestersOfPullRequest(db: Queryable, repoId: number, prN
   return result.rows.map((r) => ({ id: Number(r.requester_id), login: r.requester_login }));
 }
 
+/** The last task that put a commit on a pull request: the one its head's check tells about. */
+export async function latestTaskOfPullRequest(
+  db: Queryable,
+  repoId: number,
+  prNumber: number,
+): Promise<Task | undefined> {
+  const result = await db.query(
+    `SELECT * FROM tasks WHERE repo_id = $1 AND pr_number = $2 AND commit_sha IS NOT NULL
+      ORDER BY id DESC LIMIT 1`,
+    [repoId, prNumber],
+  );
+  return result.rows[0] ? taskFromRow(result.rows[0]) : undefined;
+}
+
 /** A repository's queued tasks, oldest first. */
 export async function queuedTasks(db: Queryable, repoId: number): Promise<Task[]> {
   const queued = await db.query(`SELECT * FROM tasks WHERE repo_id = $1 AND state = 'queued' ORDER BY id`, [

@@ -134,14 +134,19 @@ describe('limits and read-outs', () => {
     expect(status).toContain(`[PR](${task.prUrl})`);
   }, 90_000);
 
-  it('puts a check run with the task summary on the pull request head', async () => {
+  it('puts one check on the pull request head: the review gate, with the task summary', async () => {
     const task = (await stack.tasks()).find((t) => t.state === 'succeeded' && t.commitSha)!;
+    await stack.settle();
     const checks = (
       await stack.as('alice').checks.listForRef({ owner: 'acme', repo: 'widgets', ref: task.commitSha! })
     ).data.check_runs;
-    const check = checks.find((c) => c.name === 'Agent Dispatch');
-    expect(check).toMatchObject({ status: 'completed', conclusion: 'success', external_id: String(task.id) });
-    expect(check?.output.title).toBe(`Agent task ${task.id}: succeeded`);
-    expect(check?.output.summary).toContain(`requested by @${task.requesterLogin}`);
+    expect(checks.map((c) => c.name)).toEqual(['agent-dispatch/review']);
+    expect(checks[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(checks[0]?.output.title).toBe(
+      `Needs an approving review from someone other than @${task.requesterLogin}`,
+    );
+    expect(checks[0]?.output.summary).toContain(`**Agent task ${task.id}** for`);
+    expect(checks[0]?.output.summary).toContain(`requested by @${task.requesterLogin}: succeeded.`);
+    expect(checks[0]?.output.summary).toContain(`[logs](${task.workflowRunUrl})`);
   }, 30_000);
 });

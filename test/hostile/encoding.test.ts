@@ -84,8 +84,12 @@ describe('hostile text shown on GitHub', () => {
     const message = await stack.sim.git.run(REPO, ['log', '-1', '--format=%B', task.commitSha!]);
     expectInert(message, issue);
 
-    const check = [...stack.sim.core.store.checkRuns.values()].find((c) => c.externalId === String(task.id))!;
+    // The pull request's one check, the review gate, carries the task's request in its summary.
+    const check = [...stack.sim.core.store.checkRuns.values()].find(
+      (c) => c.name === 'agent-dispatch/review' && c.headSha === task.commitSha,
+    )!;
     const summary = check.output.summary ?? '';
+    expect(summary).toContain(`**Agent task ${task.id}**`);
     expectInert(summary, issue);
     expect(render(summary)).not.toMatch(/<img|<script|<h1|href="https:\/\/evil/);
 

@@ -104,6 +104,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         WHERE NOT (task_identifier = ANY($1)) ORDER BY run_at`,
       [Object.values(RELIABILITY_JOBS)],
     );
+    for (const d of sim.deliveries.filter((d) => d.statusCode < 200 || d.statusCode >= 300)) {
+      lines.push(`delivery ${d.event}.${d.action ?? ''} ${d.guid} at ${d.deliveredAt}: ${d.status}`);
+    }
     for (const job of jobs.rows) {
       const error = job.last_error?.split('\n')[0] ?? '';
       lines.push(

@@ -1,15 +1,14 @@
-// The `Agent Dispatch` check run on the agent's commit: the task's summary where reviewers look.
-// The request and what the job reported are encoded. Pure.
+// The task's part of the `agent-dispatch/review` check on an agent pull request's head: which task
+// made the head commit, for whom, what it cost, and the request, where reviewers look. The request
+// and what the job reported are encoded. Pure.
 import type { Task } from '../task/task.ts';
 import { encode, quoted } from './encode.ts';
 import { originOf } from './origin.ts';
 
-export const TASK_CHECK_NAME = 'Agent Dispatch';
-
-export function checkOutput(task: Task): { title: string; summary: string } {
+export function taskCheckSection(task: Task): string {
   const usage = task.usage;
-  const lines = [
-    `Task ${task.id} for ${originOf(task)}, requested by @${task.requesterLogin}.`,
+  return [
+    `**Agent task ${task.id}** for ${originOf(task)}, requested by @${task.requesterLogin}: ${task.state.replace(/_/g, ' ')}.`,
     '',
     `| Engine | Turns | Tokens (in / out) | Cost | Run |`,
     `| --- | --- | --- | --- | --- |`,
@@ -18,6 +17,5 @@ export function checkOutput(task: Task): { title: string; summary: string } {
     '**Request**',
     '',
     quoted(task.prompt, 2000),
-  ];
-  return { title: `Agent task ${task.id}: ${task.state.replace(/_/g, ' ')}`, summary: lines.join('\n') };
+  ].join('\n');
 }

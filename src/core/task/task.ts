@@ -66,7 +66,6 @@ export type Task = {
   statusCommentId: number | null;
   feedbackDigest: string | null;
   commitSha: string | null;
-  checkRunId: number | null;
   approvedBy: string | null;
   approvedById: number | null;
   progress: { turns?: number | null; lastTool?: string | null; message?: string | null } | null;
@@ -107,7 +106,6 @@ export const MUTABLE_FIELDS = [
   'statusCommentId',
   'feedbackDigest',
   'commitSha',
-  'checkRunId',
   'approvedBy',
   'progress',
   'usage',

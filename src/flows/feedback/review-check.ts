@@ -1,20 +1,23 @@
 // Keeps the `agent-dispatch/review` check on an agent pull request's head in line with its
 // reviews: after publishing, on every review submitted or dismissed, and on every new commit.
 // One evaluation at a time per pull request; the check run of a commit is found and updated,
-// never duplicated.
+// never duplicated. It is the one check an agent pull request gets: its summary also says which
+// task made the agent's latest commit, for whom, and what it cost.
 
 import { roleOf } from '../../core/access/decide-access.ts';
 import { pullPayloadShape, readPayload } from '../../core/ingest/webhook-payloads.ts';
+import { taskCheckSection } from '../../core/render/check-run.ts';
 import type { Role } from '../../core/repo-config/schema.ts';
 import {
   decideReview,
   REVIEW_CHECK_NAME,
   type Review,
+  type ReviewDecision,
   reviewersToCheck,
 } from '../../core/review/decide-review.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
-import { getTask, requestersOfPullRequest } from '../../store/tasks.ts';
+import { getTask, latestTaskOfPullRequest, requestersOfPullRequest } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 
@@ -66,6 +69,17 @@ async function openPull(octokit: Octokit, target: PullTarget): Promise<KnownPull
   return pr.state === 'open' ? { headSha: pr.head.sha, htmlUrl: pr.html_url } : undefined;
 }
 
+/** The review's verdict, then the task that made the agent's latest commit on the pull request. */
+async function outputOf(
+  deps: AppDeps,
+  target: PullTarget,
+  decision: ReviewDecision,
+): Promise<{ title: string; summary: string }> {
+  const latest = await latestTaskOfPullRequest(deps.pool, target.repo.id, target.number);
+  const summary = latest ? `${decision.summary}\n\n${taskCheckSection(latest)}` : decision.summary;
+  return { title: decision.title, summary };
+}
+
 export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?: KnownPull): Promise<void> {
   await withAdvisoryLock(deps.pool, `review:${target.repo.id}:${target.number}`, async () => {
     const requesters = await requestersOfPullRequest(deps.pool, target.repo.id, target.number);
@@ -87,11 +101,11 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?:
     const reviews = known && !ours ? [] : await reviewsOf(octokit, target);
     const facts = { headSha, requesters, reviews };
     const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
-    const output = { title: decision.title, summary: decision.summary };
+    const output = await outputOf(deps, target, decision);
     if (
       ours?.conclusion === decision.conclusion &&
-      ours.output.title === decision.title &&
-      ours.output.summary === decision.summary
+      ours.output.title === output.title &&
+      ours.output.summary === output.summary
     )
       return;
     const fields = {

@@ -1,5 +1,6 @@
-// Brings a task's visible state on GitHub in line with its row: the 👀 reaction on the command,
-// the sticky status comment (created once, then edited), and the check run on its pull request.
+// Brings a task's visible state on GitHub in line with its row: the 👀 reaction on the command
+// and the sticky status comment (created once, then edited). The pull request's check is the
+// review check's (review-check.ts), which carries the task's summary.
 // Runs one at a time per task and always renders the current row, so bursts converge.
 import { createHash } from 'node:crypto';
 import { marker } from '../../core/render/marker.ts';
@@ -13,7 +14,6 @@ import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask, queuePosition } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { syncCheckRun } from './check-run.ts';
 import { reactOnce } from './react.ts';
 
 async function queueExtras(deps: AppDeps, task: Task): Promise<StatusExtras['queue']> {
@@ -94,7 +94,7 @@ export async function syncFeedback(deps: AppDeps, taskId: number): Promise<void>
     if (!task) return;
     const octokit = deps.github.forRepo(task.installationId, task.repoId, 'feedback');
     // A scheduled task has no command to react to and no thread for a status comment (its
-    // schedule's report issue shows it); its pull request still gets the check run.
+    // schedule's report issue shows it).
     if (task.commentKind !== null && task.commentId !== null)
       await reactOnce(
         deps.pool,
@@ -118,6 +118,5 @@ export async function syncFeedback(deps: AppDeps, taskId: number): Promise<void>
         await updateTaskFields(deps.pool, task.id, { feedbackDigest: digest });
       }
     }
-    await syncCheckRun(deps, octokit, task);
   });
 }
