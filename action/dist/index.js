@@ -20863,24 +20863,23 @@ function engineCommandLine(privilege, uid, gid, file2, args, env) {
   ];
   return privilege.sudo === null ? line : [privilege.sudo, "-n", "--", ...line];
 }
-function passwdEntry(passwd, name) {
+function passwdRecords(passwd) {
+  const records = [];
   for (const line of passwd.split("\n")) {
-    const [user, , uid, gid] = line.split(":");
-    if (user === name && uid !== void 0 && gid !== void 0)
-      return { uid: Number(uid), gid: Number(gid) };
+    const [user = "", , uid = "", gid = "", comment = "", home = ""] = line.split(":");
+    if (user && /^\d+$/.test(uid) && /^\d+$/.test(gid))
+      records.push({ user, uid: Number(uid), gid: Number(gid), comment, home });
   }
-  return null;
+  return records;
+}
+function passwdEntry(passwd, name) {
+  const record2 = passwdRecords(passwd).find((r) => r.user === name);
+  return record2 ? { uid: record2.uid, gid: record2.gid } : null;
 }
 var ENGINE_COMMENT = "Agent Dispatch engine";
 var ENGINE_USER = /^agent-dispatch-[0-9a-f]{8}$/;
 function engineUsersIn(passwd) {
-  const users = [];
-  for (const line of passwd.split("\n")) {
-    const [user = "", , uid = "", , comment = "", home = ""] = line.split(":");
-    if (ENGINE_USER.test(user) && comment === ENGINE_COMMENT && /^\d+$/.test(uid) && Number(uid) !== 0)
-      users.push({ user, uid: Number(uid), comment, home });
-  }
-  return users;
+  return passwdRecords(passwd).filter((r) => ENGINE_USER.test(r.user) && r.comment === ENGINE_COMMENT && r.uid !== 0).map(({ user, uid, home }) => ({ user, uid, home }));
 }
 function pathIsGone(path2) {
   try {
@@ -41959,7 +41958,7 @@ function buildResult(input3) {
 // action/src/steps/isolation-words.ts
 function isolationNote(isolation) {
   if (isolation.isolated) {
-    const swept = isolation.swept ?? [];
+    const swept = isolation.swept;
     const sweptNote = swept.length === 0 ? "" : ` Removed ${swept.length} engine user(s) an earlier run on this machine left behind when it was killed: ${swept.join(", ")}.`;
     return `The engine runs as ${isolation.user} (uid ${isolation.uid}), a user made for this run${isolation.via === "sudo" ? " with sudo" : ""}: no sudo, no groups, no capabilities. The action's process, the model key, the OIDC request token and the runner's files belong to another user and are out of its reach.${sweptNote}`;
   }

@@ -341,7 +341,6 @@ describe('isolation, piece by piece', () => {
       {
         user: 'agent-dispatch-1a2b3c4d',
         uid: 997,
-        comment: 'Agent Dispatch engine',
         home: '/tmp/agent-dispatch-engine-x/engine/home',
       },
     ]);

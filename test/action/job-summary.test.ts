@@ -44,7 +44,7 @@ describe('renderJobSummary', () => {
         error: null,
       },
       postError: null,
-      isolation: { isolated: true, user: 'agent-dispatch-1a2b3c4d', uid: 997, via: 'sudo' },
+      isolation: { isolated: true, user: 'agent-dispatch-1a2b3c4d', uid: 997, via: 'sudo', swept: [] },
     });
     expect(markdown).toContain(
       '| Engine isolation | separate user agent-dispatch-1a2b3c4d (uid 997), no sudo |',

@@ -45,7 +45,7 @@ export type Isolation =
       uid: number;
       via: 'root' | 'sudo';
       /** Engine users an earlier run on this machine left behind (killed before it cleaned up), removed. */
-      swept?: readonly string[];
+      swept: readonly string[];
     }
   | { isolated: false; reason: string };
 

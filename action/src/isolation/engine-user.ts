@@ -59,30 +59,35 @@ export function engineCommandLine(
   return privilege.sudo === null ? line : [privilege.sudo, '-n', '--', ...line];
 }
 
-/** `name:x:uid:gid:…` of /etc/passwd, where useradd writes. */
-export function passwdEntry(passwd: string, name: string): { uid: number; gid: number } | null {
+/** One line of /etc/passwd (`name:x:uid:gid:comment:home:shell`), where useradd writes. */
+type PasswdRecord = { user: string; uid: number; gid: number; comment: string; home: string };
+
+/** Pure: the well-formed lines of /etc/passwd (numeric uid and gid). */
+function passwdRecords(passwd: string): PasswdRecord[] {
+  const records: PasswdRecord[] = [];
   for (const line of passwd.split('\n')) {
-    const [user, , uid, gid] = line.split(':');
-    if (user === name && uid !== undefined && gid !== undefined)
-      return { uid: Number(uid), gid: Number(gid) };
+    const [user = '', , uid = '', gid = '', comment = '', home = ''] = line.split(':');
+    if (user && /^\d+$/.test(uid) && /^\d+$/.test(gid))
+      records.push({ user, uid: Number(uid), gid: Number(gid), comment, home });
   }
-  return null;
+  return records;
+}
+
+export function passwdEntry(passwd: string, name: string): { uid: number; gid: number } | null {
+  const record = passwdRecords(passwd).find((r) => r.user === name);
+  return record ? { uid: record.uid, gid: record.gid } : null;
 }
 
 const ENGINE_COMMENT = 'Agent Dispatch engine';
 const ENGINE_USER = /^agent-dispatch-[0-9a-f]{8}$/;
 
-export type PasswdUser = { user: string; uid: number; comment: string; home: string };
+export type PasswdUser = { user: string; uid: number; home: string };
 
 /** Pure: the users of /etc/passwd that an engine run made (its name pattern and its comment). */
 export function engineUsersIn(passwd: string): PasswdUser[] {
-  const users: PasswdUser[] = [];
-  for (const line of passwd.split('\n')) {
-    const [user = '', , uid = '', , comment = '', home = ''] = line.split(':');
-    if (ENGINE_USER.test(user) && comment === ENGINE_COMMENT && /^\d+$/.test(uid) && Number(uid) !== 0)
-      users.push({ user, uid: Number(uid), comment, home });
-  }
-  return users;
+  return passwdRecords(passwd)
+    .filter((r) => ENGINE_USER.test(r.user) && r.comment === ENGINE_COMMENT && r.uid !== 0)
+    .map(({ user, uid, home }) => ({ user, uid, home }));
 }
 
 /** Only a missing path counts as gone: one the action may not look into (EACCES) may be live. */

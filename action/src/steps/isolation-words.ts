@@ -4,7 +4,7 @@ import type { Isolation } from '../isolation/engine-sandbox.ts';
 
 export function isolationNote(isolation: Isolation): string {
   if (isolation.isolated) {
-    const swept = isolation.swept ?? [];
+    const swept = isolation.swept;
     const sweptNote =
       swept.length === 0
         ? ''

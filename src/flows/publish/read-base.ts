@@ -10,7 +10,7 @@ import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { repoOf } from './repo-of.ts';
 
-/** Tree requests one listing may take when the recursive one is truncated. */
+/** Tree requests one listing may take when the recursive one is truncated (past the first). */
 export const MAX_TREE_REQUESTS = 200;
 /** Entries of the base tree held at most. */
 export const MAX_TREE_ENTRIES = 1_000_000;
@@ -28,14 +28,17 @@ export async function readBaseTree(
   let requests = 0;
   const entries: ListedEntry[] = [];
   type Listing = Awaited<ReturnType<Octokit['rest']['git']['getTree']>>['data'];
-  const list = async (sha: string, recursive: boolean): Promise<Listing> => {
-    if (++requests > bounds.requests) throw new TooLarge();
+  const fetchTree = async (sha: string, recursive: boolean): Promise<Listing> => {
     const { data } = await octokit.rest.git.getTree({
       ...repo,
       tree_sha: sha,
       ...(recursive ? { recursive: 'true' } : {}),
     });
     return data;
+  };
+  const list = async (sha: string, recursive: boolean): Promise<Listing> => {
+    if (++requests > bounds.requests) throw new TooLarge();
+    return fetchTree(sha, recursive);
   };
   const add = (
     prefix: string,
@@ -76,7 +79,8 @@ export async function readBaseTree(
       frontier = next;
     }
   };
-  const root = await list(task.baseSha!, true);
+  // The first listing is always made (it names the root tree); the bound is on what follows.
+  const root = await fetchTree(task.baseSha!, true);
   try {
     await readTree([{ sha: root.sha, prefix: '', whole: root }]);
   } catch (error) {

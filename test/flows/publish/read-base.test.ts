@@ -56,6 +56,15 @@ describe('readBaseTree', () => {
         entries: [],
         incomplete: expect.stringContaining('too large to list whole'),
       });
+      // No request past the first: a truncated tree is too large, not an error.
+      expect(await readBaseTree(octokit, task, { requests: 0, entries: 1000 })).toMatchObject({
+        entries: [],
+        incomplete: expect.stringContaining('too large to list whole'),
+      });
+      world.sim.core.limits.recursiveTreeEntries = 100_000;
+      // The first listing is not counted: a tree GitHub lists whole needs nothing more.
+      const first = await readBaseTree(octokit, task, { requests: 0, entries: 1000 });
+      expect(sorted(first.entries)).toEqual(sorted(whole.entries));
     } finally {
       world.sim.core.limits.recursiveTreeEntries = 100_000;
     }
