@@ -4,7 +4,7 @@
 //
 //   npm run bench:loop [-- --tasks 20]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTerminal } from '../src/core/task/task-states.ts';
@@ -39,7 +39,15 @@ const system = await startSystem({
 });
 const { sim, app } = system;
 
-type Sample = { toDispatch: number; toPr: number; calls: number; writes: number; tokens: number };
+type Sample = {
+  toDispatch: number;
+  toPr: number;
+  calls: number;
+  writes: number;
+  tokens: number;
+  /** The task's GitHub requests up to its dispatch, in ms from the comment. */
+  trace: string[];
+};
 const samples: Sample[] = [];
 const loadBefore = loadavg();
 try {
@@ -78,14 +86,20 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const records = sim.requests.slice(firstRecord);
-    const dispatch = records.find((r) => r.method === 'POST' && r.route?.endsWith('/dispatches'));
-    const tokens = records.filter((r) => r.route?.endsWith('/access_tokens')).length;
+    // The task's calls are the installation's; App-JWT calls (installation tokens, the redelivery
+    // sweep's listing) belong to the App, whatever task they fall beside.
+    const own = records.filter((r) => r.principal?.kind === 'installation');
+    const dispatchAt = own.findIndex((r) => r.method === 'POST' && r.route?.endsWith('/dispatches'));
+    const dispatch = own[dispatchAt];
     samples.push({
       toDispatch: dispatch ? Date.parse(dispatch.at) - sent : Number.NaN,
       toPr: done - sent,
-      calls: records.length - tokens,
-      writes: records.filter((r) => WRITES.has(r.method) && !r.route?.endsWith('/access_tokens')).length,
-      tokens,
+      calls: own.length,
+      writes: own.filter((r) => WRITES.has(r.method)).length,
+      tokens: records.filter((r) => r.route?.endsWith('/access_tokens')).length,
+      trace: own
+        .slice(0, dispatchAt + 1)
+        .map((r) => `${Date.parse(r.at) - sent} ms ${r.method} ${r.route ?? r.path}`),
     });
     process.stdout.write(
       `task ${i + 1}/${TASKS}: dispatch ${samples.at(-1)!.toDispatch} ms, PR ${samples.at(-1)!.toPr} ms\n`,
@@ -99,6 +113,14 @@ try {
 
 const sorted = (pick: (s: Sample) => number) => samples.map(pick).sort((a, b) => a - b);
 const mean = (pick: (s: Sample) => number) => samples.reduce((sum, s) => sum + pick(s), 0) / samples.length;
+// The repository's first task also reads its setup (the first-task checklist); every later one
+// is the steady state.
+const [first, ...steady] = samples;
+const steadySorted = (pick: (s: Sample) => number) => steady.map(pick).sort((a, b) => a - b);
+const callRow = (name: string, pick: (s: Sample) => number) =>
+  `| ${name} | ${pick(first!)} | ${(steady.reduce((sum, s) => sum + pick(s), 0) / steady.length).toFixed(1)} | ${Math.min(...steadySorted(pick))} | ${Math.max(...steadySorted(pick))} |`;
+// The median task's requests up to its dispatch: where the time before the first write goes.
+const medianTask = [...samples].sort((a, b) => a.toDispatch - b.toDispatch)[Math.floor(samples.length / 2)]!;
 const row = (name: string, pick: (s: Sample) => number) =>
   `| ${name} | ${percentile(sorted(pick), 50)} | ${percentile(sorted(pick), 95)} | ${Math.min(...sorted(pick))} | ${Math.max(...sorted(pick))} |`;
 
@@ -107,7 +129,7 @@ const verdict = (met: boolean) => (met ? 'met' : 'not met');
 const goals = [
   `comment → dispatch p50 ${p((s) => s.toDispatch, 50)} ms (goal ≤ 100 ms: ${verdict(p((s) => s.toDispatch, 50) <= 100)}), p95 ${p((s) => s.toDispatch, 95)} ms (goal ≤ 250 ms: ${verdict(p((s) => s.toDispatch, 95) <= 250)})`,
   `comment → PR p50 ${p((s) => s.toPr, 50)} ms (goal ≤ 3000 ms: ${verdict(p((s) => s.toPr, 50) <= 3000)}; this includes the simulated runner's job and the action, not only the App)`,
-  `REST calls per task at most ${Math.max(...sorted((s) => s.calls))} (goal ≤ 20: ${verdict(Math.max(...sorted((s) => s.calls)) <= 20)}), content-creating calls at most ${Math.max(...sorted((s) => s.writes))} (goal ≤ 11: ${verdict(Math.max(...sorted((s) => s.writes)) <= 11)})`,
+  `REST calls per task after the first at most ${Math.max(...steadySorted((s) => s.calls))} (goal ≤ 20: ${verdict(Math.max(...steadySorted((s) => s.calls)) <= 20)}), content-creating calls at most ${Math.max(...steadySorted((s) => s.writes))} (goal ≤ 11: ${verdict(Math.max(...steadySorted((s) => s.writes)) <= 11)}); the repository's first task ${first!.calls} and ${first!.writes}`,
 ];
 const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
 
@@ -115,9 +137,8 @@ const markdown = `## The /agent loop in the simulator
 
 \`npm run bench:loop\` — ${machineLine()}
 
-**Shared machine**: these two cores are shared with three other engineers' sessions that were
-running at the same time; 1/5/15-minute load average ${loadText(loadBefore)} at the start and
-${loadText(loadavg())} at the end.
+1/5/15-minute load average ${loadText(loadBefore)} at the start and ${loadText(loadavg())} at the
+end (${cpus().length} cores: a load above that means other work shared the machine).
 
 ${TASKS} tasks, one after another, each from a new issue: alice comments \`/agent make a change\`;
 the App (one process, real embedded PostgreSQL) dispatches the workflow; the simulator's runner runs
@@ -132,11 +153,15 @@ below.
 ${row('comment webhook → workflow_dispatch request', (s) => s.toDispatch)}
 ${row('comment webhook → pull request opened, task succeeded', (s) => s.toPr)}
 
-| GitHub API calls per task | mean | min | max |
-| --- | --- | --- | --- |
-| all REST calls (excluding installation-token requests) | ${mean((s) => s.calls).toFixed(1)} | ${Math.min(...sorted((s) => s.calls))} | ${Math.max(...sorted((s) => s.calls))} |
-| content-creating calls (POST/PATCH/PUT/DELETE) | ${mean((s) => s.writes).toFixed(1)} | ${Math.min(...sorted((s) => s.writes))} | ${Math.max(...sorted((s) => s.writes))} |
-| installation-token requests (cached per repository and purpose for about an hour) | ${mean((s) => s.tokens).toFixed(1)} | ${Math.min(...sorted((s) => s.tokens))} | ${Math.max(...sorted((s) => s.tokens))} |
+| GitHub API calls per task (the installation's) | first task | later tasks, mean | min | max |
+| --- | --- | --- | --- | --- |
+${callRow('all REST calls', (s) => s.calls)}
+${callRow('content-creating calls (POST/PATCH/PUT/DELETE)', (s) => s.writes)}
+${callRow('installation-token requests (App JWT; cached per repository and purpose for about an hour)', (s) => s.tokens)}
+
+The median task's requests up to its dispatch (ms from the comment's webhook):
+
+${medianTask.trace.map((line) => `- ${line}`).join('\n')}
 
 Against issue 13's goals: ${goals.join('; ')}.
 
