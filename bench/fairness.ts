@@ -12,7 +12,7 @@ import { stringify as stringifyYaml } from 'yaml';
 import { isTerminal } from '../src/core/task/task-states.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { COMMAND_CONFIG, startSystem, WORKFLOW_TEMPLATE } from '../test/support/system.ts';
-import { machineLine } from './support/machine.ts';
+import { loadLine, machineLine } from './support/machine.ts';
 import { percentile, writeSection } from './support/results.ts';
 
 const { values } = parseArgs({
@@ -173,13 +173,11 @@ const stats = (xs: number[]) => {
 const i = stats(idle);
 const l = stats(loaded);
 const ratio = l.p95 / i.p95;
-const loadText = (x: number[]) => x.map((n) => n.toFixed(2)).join(' / ');
 const markdown = `## Fairness between installations
 
 \`npm run bench:fairness\` — ${machineLine()}
 
-**Shared machine**: 1/5/15-minute load average ${loadText(loadBefore)} at the start and
-${loadText(loadavg())} at the end, on two cores shared with other sessions.
+${loadLine(loadBefore, loadavg())}
 
 One App process (in the benchmark's process, real embedded PostgreSQL) and the simulator, two
 installations of the App: A (\`${A}\`) and B (\`${B}\`). Production settings: GitHub writes paced per

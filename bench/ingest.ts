@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { freePort } from '../src/platform/http/free-port.ts';
-import { machineLine } from './support/machine.ts';
+import { loadLine, machineLine } from './support/machine.ts';
 import { type OpenLoopResult, openLoop } from './support/open-loop.ts';
 import { percentile, writeSection } from './support/results.ts';
 
@@ -246,14 +246,11 @@ const lines = [
       ]
     : []),
 ];
-const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
 const markdown = `## Webhook ingest
 
 \`npm run bench:ingest\` — ${machineLine()}
 
-**Shared machine**: these two cores are shared with three other engineers' sessions (tests, builds,
-benchmarks) that were running at the same time; 1/5/15-minute load average ${loadText(loadBefore)} at the start and
-${loadText(loadAfter)} at the end. Both endpoints ran for the whole run and were measured in turn, so they
+${loadLine(loadBefore, loadAfter)} Both endpoints ran for the whole run and were measured in turn, so they
 saw the same machine; compare them with each other (the ratio), not with figures from another run.
 
 An \`issue_comment.created\` delivery carrying an \`/agent\` command (${payload.length} bytes, from

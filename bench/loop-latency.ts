@@ -4,7 +4,7 @@
 //
 //   npm run bench:loop [-- --tasks 20]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTerminal } from '../src/core/task/task-states.ts';
@@ -12,7 +12,7 @@ import { MAX_CONCURRENT_PER_INSTALLATION } from '../src/github/octokit.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.ts';
 import { getTask } from '../src/store/tasks.ts';
 import { COMMAND_CONFIG, startSystem } from '../test/support/system.ts';
-import { machineLine } from './support/machine.ts';
+import { loadLine, machineLine } from './support/machine.ts';
 import { percentile, writeSection } from './support/results.ts';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '20' } } });
@@ -131,14 +131,12 @@ const goals = [
   `comment → PR p50 ${p((s) => s.toPr, 50)} ms (goal ≤ 3000 ms: ${verdict(p((s) => s.toPr, 50) <= 3000)}; this includes the simulated runner's job and the action, not only the App)`,
   `REST calls per task after the first at most ${Math.max(...steadySorted((s) => s.calls))} (goal ≤ 20: ${verdict(Math.max(...steadySorted((s) => s.calls)) <= 20)}), content-creating calls at most ${Math.max(...steadySorted((s) => s.writes))} (goal ≤ 11: ${verdict(Math.max(...steadySorted((s) => s.writes)) <= 11)}); the repository's first task ${first!.calls} and ${first!.writes}`,
 ];
-const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
 
 const markdown = `## The /agent loop in the simulator
 
 \`npm run bench:loop\` — ${machineLine()}
 
-1/5/15-minute load average ${loadText(loadBefore)} at the start and ${loadText(loadavg())} at the
-end (${cpus().length} cores: a load above that means other work shared the machine).
+${loadLine(loadBefore, loadavg())}
 
 ${TASKS} tasks, one after another, each from a new issue: alice comments \`/agent make a change\`;
 the App (one process, real embedded PostgreSQL) dispatches the workflow; the simulator's runner runs

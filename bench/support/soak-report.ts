@@ -1,4 +1,5 @@
 // The soak benchmark's section of docs/benchmarks.md, every sentence derived from its figures.
+import { loadLine } from './machine.ts';
 import type { RetentionRun } from './retention.ts';
 import type { TableSize } from './table-sizes.ts';
 import type { Delivery, Kind } from './webhook-mix.ts';
@@ -36,7 +37,6 @@ export type SoakFigures = {
 const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
 const kib = (bytes: number) => `${Math.round(bytes / 1024)}`;
 const verdict = (met: boolean) => (met ? 'met' : 'not met');
-const loadText = (l: number[]) => l.map((n) => n.toFixed(2)).join(' / ');
 
 function mixText(mix: Delivery[]): string {
   const counts = new Map<Kind, Map<string, number>>();
@@ -127,8 +127,7 @@ export function soakReport(f: SoakFigures): string {
 
 \`npm run bench:soak\` — ${f.machine}
 
-**Shared machine**: 1/5/15-minute load average ${loadText(f.load.before)} at the start and
-${loadText(f.load.after)} at the end, on these two cores shared with other sessions.
+${loadLine(f.load.before, f.load.after)}
 
 One App process (\`src/boot/main.ts\` as \`npm start\` runs it: webhook endpoint and queue worker, production
 settings except GitHub write pacing, which the simulator does not need) on embedded PostgreSQL,
