@@ -156,9 +156,12 @@ echo work > work.txt
     expect(result.changes.map((c) => c.path).sort()).toEqual(['secret.json', 'work.txt']);
     expect(statSync(join(repo.dir, 'work.txt')).uid).toBe(0);
     expect(statSync(join(repo.dir, 'secret.json')).mode & 0o777).toBe(0o600);
-    // Nothing of the engine's user is left.
-    expect(readFileSync('/etc/passwd', 'utf8')).not.toContain(
-      `:${seen.uid}:${seen.gid}:Agent Dispatch engine`,
+    // Nothing of the engine's user is left. By its name: its uid and gid are free once it is gone,
+    // and an engine run of another job on this machine may be given them at once.
+    const user = /The engine runs as (agent-dispatch-[0-9a-f]{8}) \(uid (\d+)\)/.exec(step.stdout);
+    expect(user?.[2]).toBe(seen.uid);
+    expect(readFileSync('/etc/passwd', 'utf8').split('\n')).not.toContainEqual(
+      expect.stringMatching(new RegExp(`^${user?.[1]}:`)),
     );
     expect(existsSync(seen.home ?? '/nonexistent')).toBe(false);
   }, 60_000);
