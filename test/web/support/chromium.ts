@@ -1,21 +1,37 @@
 // Debian's Chromium driven by playwright-core (no browser download: `apt-get install -y chromium`,
 // which .ci/run does when it is missing), with what each page logged against it: CSP violations,
 // script errors, and axe-core's accessibility findings.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/dashboard');
 
+/**
+ * Chromium writes temporary directories of its own (`.org.chromium.Chromium.*`, its singleton
+ * socket's) straight into TMPDIR, and leaves them when it is stopped rather than closed — as a
+ * close can end under load. It gets a TMPDIR of its own, removed once it has gone.
+ */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const ownTmp = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-chromium-'));
+  const removeTmp = () => rmSync(ownTmp, { recursive: true, force: true });
+  try {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      env: { ...process.env, TMPDIR: ownTmp },
+    });
+    browser.once('disconnected', removeTmp);
+    return browser;
+  } catch (error) {
+    removeTmp();
+    throw error;
+  }
 }
 
 /** Everything a page complained about: CSP refusals and uncaught errors. */
