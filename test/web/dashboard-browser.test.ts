@@ -72,7 +72,8 @@ async function taskState(id: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  [stack, chromium] = await Promise.all([
+  // Both start side by side; whichever started is kept for afterAll even when the other failed.
+  const [started, launched] = await Promise.allSettled([
     startStack({
       files: { 'agent.sh': AGENT },
       users: { alice: 'write', maria: 'maintain', rita: 'read', rex: 'read', opal: 'none' },
@@ -80,6 +81,9 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
+  if (started.status === 'fulfilled') stack = started.value;
+  if (launched.status === 'fulfilled') chromium = launched.value;
+  for (const outcome of [started, launched]) if (outcome.status === 'rejected') throw outcome.reason;
   appUrl = stack.app.url!;
 }, 120_000);
 

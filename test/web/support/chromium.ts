@@ -10,15 +10,22 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/dashboard');
 
+/** Chromium's singleton socket, two levels below its TMPDIR; a Unix socket path holds 107 bytes. */
+const SOCKET_BELOW_TMPDIR = '/cr-XXXXXX/.org.chromium.Chromium.XXXXXX/SingletonSocket'.length;
+const SOCKET_PATH_MAX = 107;
+
 /**
  * Chromium writes temporary directories of its own (`.org.chromium.Chromium.*`, its singleton
  * socket's) straight into TMPDIR, and leaves them when it is stopped rather than closed — as a
- * close can end under load. It gets a TMPDIR of its own, removed once it has gone.
+ * close can end under load. It gets a TMPDIR of its own, removed once it has gone: under the
+ * test's TMPDIR when the socket's path fits there, else under /tmp (Chromium refuses to start
+ * when that path is too long).
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(`no Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
-  const ownTmp = mkdtempSync(path.join(tmpdir(), 'agent-dispatch-chromium-'));
+  const base = tmpdir().length + SOCKET_BELOW_TMPDIR <= SOCKET_PATH_MAX ? tmpdir() : '/tmp';
+  const ownTmp = mkdtempSync(path.join(base, 'cr-'));
   const removeTmp = () => rmSync(ownTmp, { recursive: true, force: true });
   try {
     const browser = await chromium.launch({
