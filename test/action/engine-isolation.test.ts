@@ -5,7 +5,16 @@
 // refuses the run when the repository requires isolation.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blankedDescriptors, survivesExec } from '../../action/src/engines/inherited-fds.ts';
@@ -25,7 +34,7 @@ import {
   traverseChanges,
 } from '../../action/src/isolation/path-modes.ts';
 import { findPrivilege, type Privilege } from '../../action/src/isolation/privilege.ts';
-import { statusIsLiveOf } from '../../action/src/isolation/user-processes.ts';
+import { statusIsLiveOf, userMembers } from '../../action/src/isolation/user-processes.ts';
 import { createRepo, type TempDir, tempDir } from './support/git-repo.ts';
 import { killRunningBundles, LEAKED_FD, runBundle } from './support/run-bundle.ts';
 import { type RunnerApiPeer, specFor, startRunnerApiPeer } from './support/runner-api-peer.ts';
@@ -375,7 +384,11 @@ describe('isolation, piece by piece', () => {
       mkdirSync(home);
       add(left, join(tmp.path, 'gone', 'home'));
       add(live, home);
-      add(running, join(tmp.path, 'gone-too', 'home'));
+      // Its home exists until its process runs as it: a sweep beside this test (another engine
+      // run, the other suite of test:stress) must never find it with neither.
+      const runningHome = join(tmp.path, 'gone-too', 'home');
+      mkdirSync(runningHome, { recursive: true });
+      add(running, runningHome);
       add(foreign, join(tmp.path, 'gone', 'home'), 'not ours');
       const uid = passwdEntry(readFileSync('/etc/passwd', 'utf8'), running)?.uid;
       const sleeper = spawn(
@@ -386,7 +399,12 @@ describe('isolation, piece by piece', () => {
         },
       );
       try {
-        await new Promise((resolve) => sleeper.once('spawn', resolve));
+        // `spawn` fires before setpriv has dropped to the user: wait until a process runs as it.
+        while (userMembers(uid!).length === 0) {
+          if (sleeper.exitCode !== null) throw new Error(`setpriv exited with ${sleeper.exitCode}`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        rmSync(join(tmp.path, 'gone-too'), { recursive: true, force: true });
         const removed = await sweepStaleEngineUsers(privilege);
         // Judged by what is left, not by who removed it: a run beside this one (test:stress, two
         // runners on one machine) may sweep the same stale user first.
