@@ -52,12 +52,21 @@ describe('GitHub calls of one task', () => {
     expect(edits).toBeLessThanOrEqual(2);
     const others = calls.filter((c) => c !== STATUS_EDIT);
     const dispatchAt = others.indexOf(DISPATCH);
-    // Everything up to the dispatch, in order: the dispatch is the first write.
-    expect(others.slice(0, dispatchAt + 1)).toEqual([
-      // The command: its config, the commenter's permission, the thread frozen for the prompt.
-      'GET /repos/{owner}/{repo}/contents/{path}',
-      'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+    // Everything up to the dispatch: the dispatch is the first write.
+    // The command: its config, the commenter's permission and (a writer's, read once the
+    // permission says so) the thread frozen for the prompt, side by side (read-ahead.ts).
+    expect(others.slice(0, 3).sort()).toEqual(
+      [
+        'GET /repos/{owner}/{repo}/contents/{path}',
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      ].sort(),
+    );
+    // The permission comes before the thread it decides to read.
+    expect(others.indexOf('GET /repos/{owner}/{repo}/collaborators/{username}/permission')).toBeLessThan(
+      others.indexOf('GET /repos/{owner}/{repo}/issues/{issue_number}/comments'),
+    );
+    expect(others.slice(3, dispatchAt + 1)).toEqual([
       // The dispatch, moments after the command (whose permission reading still stands for it):
       // the base commit, the root listing that says whether AGENTS.md or CLAUDE.md exists, then
       // the first write.

@@ -1,7 +1,13 @@
 // Whether an `/agent <task>` request becomes a task, and in which state. Pure: the flow gathers
 // the facts (the repository's config, the commenter's permission, whether the pull request comes
 // from a fork) and performs the answer.
-import { type Actor, decideRunAccess, type RepoPermission } from '../access/decide-access.ts';
+import {
+  type Actor,
+  atLeast,
+  decideRunAccess,
+  type RepoPermission,
+  roleOf,
+} from '../access/decide-access.ts';
 import { AppError } from '../errors.ts';
 import { allowedEngines, type RepoConfig } from '../repo-config/schema.ts';
 import type { Command } from './parse-command.ts';
@@ -42,4 +48,14 @@ export function decideStart(facts: StartFacts): StartDecision {
     );
   }
   return { kind: 'create', state: access.decision === 'allow' ? 'queued' : 'awaiting_approval', engine };
+}
+
+/**
+ * Whether the command's thread is worth reading before the decision, beside the config read: for
+ * a commenter with write access or more, whom the default trigger rule lets run, almost always
+ * yes. Only a hint of what will be needed (decideStart decides); others' threads are read after a
+ * decision to record their task, so a stranger's `/agent` costs no more than one permission read.
+ */
+export function threadWorthReadingAhead(permission: RepoPermission | null): boolean {
+  return atLeast(roleOf(permission), 'write');
 }

@@ -16,6 +16,7 @@ import { claimReply } from '../feedback/reply-budget.ts';
 import { schedulesReply } from '../schedule/schedule-report.ts';
 import type { CommandSource } from './command-source.ts';
 import { manageTask } from './manage-task.ts';
+import { readAhead } from './read-ahead.ts';
 import { PARSE_LIMIT } from './revise-request.ts';
 import { startTask } from './start-task.ts';
 import { statusReply } from './status-reply.ts';
@@ -40,6 +41,8 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
 
   const octokit = deps.github.forRepo(source.installationId, source.repo.id, 'respond');
   const target = { owner: source.repo.owner, repo: source.repo.name, issueNumber: source.issue.number };
+  // A task's other reads go out now, beside the config's (read-ahead.ts).
+  const ahead = parsed.ok && parsed.command.kind === 'run' ? readAhead(deps, octokit, source) : undefined;
   const configReader = deps.github.forConfig(source.installationId, source.repo.owner);
   const loaded = await loadRepoConfig(configReader, source.repo.owner, source.repo.name);
   const config = loaded.ok ? loaded.config : defaults();
@@ -98,7 +101,16 @@ export async function handleCommandComment(deps: AppDeps, source: CommandSource)
       // A repository's first task: when its setup lacks what the task needs, the checklist.
       const checklist = await setupChecklist(deps, source, loaded);
       if (checklist) await reply(checklist);
-      else await startTask(deps, { source, octokit, config, command, reply, log });
+      else
+        await startTask(deps, {
+          source,
+          octokit,
+          config,
+          command,
+          reply,
+          log,
+          ahead: ahead ?? readAhead(deps, octokit, source),
+        });
       return;
     }
     case 'schedules':

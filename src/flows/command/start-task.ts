@@ -6,14 +6,13 @@ import { errorMessage } from '../../core/errors.ts';
 import { resolvePipeline } from '../../core/pipeline/pipeline.ts';
 import type { RepoConfig } from '../../core/repo-config/schema.ts';
 import type { Octokit } from '../../github/octokit.ts';
-import { readPermission } from '../../github/read-permission.ts';
 import type { Logger } from '../../platform/logging/create-logger.ts';
 import { claimOnce } from '../../store/effects.ts';
-import { createTask, isAgentPullRequest } from '../../store/tasks.ts';
+import { createTask } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { userBudgetRefusal } from '../dispatch/user-budget.ts';
 import type { CommandSource } from './command-source.ts';
-import { freezeThread } from './freeze-thread.ts';
+import { type RunReads, threadOfCommand } from './read-ahead.ts';
 
 export type StartTaskInput = {
   source: CommandSource;
@@ -22,30 +21,12 @@ export type StartTaskInput = {
   command: Extract<Command, { kind: 'run' }>;
   reply: (body: string) => Promise<void>;
   log: Logger;
+  /** The reads started beside the config's (read-ahead.ts). */
+  ahead: RunReads;
 };
 
-type PullRequestContext = { fromFork: boolean; followUp?: { pr: number; branch: string } };
-
-/** On a pull request: is it from a fork, and is it one of the agent's own (a follow-up)? */
-async function pullRequestContext(
-  deps: AppDeps,
-  octokit: Octokit,
-  source: CommandSource,
-): Promise<PullRequestContext> {
-  if (!source.issue.isPullRequest) return { fromFork: false };
-  const { data: pr } = await octokit.rest.pulls.get({
-    owner: source.repo.owner,
-    repo: source.repo.name,
-    pull_number: source.issue.number,
-  });
-  if (pr.head.repo?.id !== pr.base.repo.id) return { fromFork: true };
-  const ours =
-    pr.state === 'open' && (await isAgentPullRequest(deps.pool, source.repo.id, pr.number, pr.head.ref));
-  return ours ? { fromFork: false, followUp: { pr: pr.number, branch: pr.head.ref } } : { fromFork: false };
-}
-
 export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<void> {
-  const { source, octokit, config, reply, log } = input;
+  const { source, octokit, config, reply, log, ahead } = input;
   let command = input.command;
   // `/agent plan …`, `/agent run <pipeline> …`: the pipeline's steps are frozen with the task.
   let pipeline = command.pipeline
@@ -61,12 +42,12 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
     command = { kind: 'run', prompt: command.asPrompt, flags: command.flags };
     pipeline = undefined;
   }
-  const context = await pullRequestContext(deps, octokit, source);
+  const [context, permission] = await Promise.all([ahead.context, ahead.permission]);
   const decision = decideStart({
     command,
     config,
     sender: source.sender,
-    permission: context.fromFork ? null : await readPermission(octokit, source),
+    permission: context.fromFork ? null : permission,
     fromFork: context.fromFork,
   });
   if (decision.kind === 'refuse') {
@@ -81,11 +62,7 @@ export async function startTask(deps: AppDeps, input: StartTaskInput): Promise<v
     return;
   }
   // Fixed now, for every task: nothing written on the thread after the request reaches the agent.
-  const thread = await freezeThread(
-    octokit,
-    { repo: source.repo, issueNumber: source.issue.number, command: source.comment },
-    source.issue,
-  );
+  const thread = (await ahead.thread) ?? (await threadOfCommand(octokit, source));
   const result = await createTask(
     deps.pool,
     {

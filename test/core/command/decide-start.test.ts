@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideStart, type StartFacts } from '../../../src/core/command/decide-start.ts';
+import {
+  decideStart,
+  type StartFacts,
+  threadWorthReadingAhead,
+} from '../../../src/core/command/decide-start.ts';
 import { parseRepoConfig, type RepoConfig } from '../../../src/core/repo-config/schema.ts';
 
 function config(raw: object = {}): RepoConfig {
@@ -91,5 +95,20 @@ describe('decideStart', () => {
     expect(d.kind === 'refuse' && d.error.message).toMatch(
       /^Sorry @alice, you cannot run agent tasks here: running tasks here needs write access/,
     );
+  });
+});
+
+describe('threadWorthReadingAhead', () => {
+  it.each([
+    [{ permission: 'admin', roleName: 'admin' }, true],
+    [{ permission: 'write', roleName: 'maintain' }, true],
+    [{ permission: 'write', roleName: 'write' }, true],
+    [{ permission: 'write' }, true],
+    [{ permission: 'read', roleName: 'triage' }, false],
+    [{ permission: 'read', roleName: 'read' }, false],
+    [{ permission: 'none' }, false],
+    [null, false],
+  ])('reads the thread ahead for %o: %s', (permission, expected) => {
+    expect(threadWorthReadingAhead(permission)).toBe(expected);
   });
 });
