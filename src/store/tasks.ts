@@ -182,6 +182,15 @@ export async function getTask(db: Queryable, id: number): Promise<Task | undefin
   return result.rows[0] ? taskFromRow(result.rows[0]) : undefined;
 }
 
+/** How long ago the task was recorded, on the database's clock (the one `created_at` was set by). */
+export async function taskAgeMs(db: Queryable, id: number): Promise<number | undefined> {
+  const result = await db.query<{ age_ms: number }>(
+    'SELECT (extract(epoch FROM clock_timestamp() - created_at) * 1000)::float8 AS age_ms FROM tasks WHERE id = $1',
+    [id],
+  );
+  return result.rows[0]?.age_ms;
+}
+
 /** The task, locked until the caller's transaction ends. */
 export async function lockTask(db: Queryable, id: number): Promise<Task | undefined> {
   const result = await db.query('SELECT * FROM tasks WHERE id = $1 FOR UPDATE', [id]);
@@ -210,28 +219,19 @@ export async function isAgentPullRequest(db: Queryable, repoId: number, prNumber
   return (published.rowCount ?? 0) > 0;
 }
 
-/** Who asked for the commits the App published on a pull request. */
-export async function requestersOfPullRequest(db: Queryable, repoId: number, prNumber: number) {
-  const result = await db.query<{ requester_id: string; requester_login: string }>(
-    `SELECT DISTINCT requester_id, requester_login FROM tasks
-      WHERE repo_id = $1 AND pr_number = $2 AND commit_sha IS NOT NULL`,
-    [repoId, prNumber],
-  );
-  return result.rows.map((r) => ({ id: Number(r.requester_id), login: r.requester_login }));
-}
-
-/** The last task that put a commit on a pull request: the one its head's check tells about. */
-export async function latestTaskOfPullRequest(
+/** The tasks that put a commit on a pull request, the latest first (the one its head's check
+ *  tells about); their requesters are whom the review gate counts out. */
+export async function publishedTasksOfPullRequest(
   db: Queryable,
   repoId: number,
   prNumber: number,
-): Promise<Task | undefined> {
+): Promise<Task[]> {
   const result = await db.query(
     `SELECT * FROM tasks WHERE repo_id = $1 AND pr_number = $2 AND commit_sha IS NOT NULL
-      ORDER BY id DESC LIMIT 1`,
+      ORDER BY id DESC`,
     [repoId, prNumber],
   );
-  return result.rows[0] ? taskFromRow(result.rows[0]) : undefined;
+  return result.rows.map(taskFromRow);
 }
 
 /** A repository's queued tasks, oldest first. */

@@ -7,6 +7,7 @@ import {
   createTask as createTaskOrLimit,
   getTask,
   type NewTask,
+  taskAgeMs,
 } from '../../src/store/tasks.ts';
 
 const createTask = async (...args: Parameters<typeof createTaskOrLimit>) =>
@@ -83,6 +84,18 @@ describe('task store', () => {
       [task.repoId],
     );
     expect(startQueued.rows[0].n).toBe(1);
+  });
+
+  it("measures a task's age on the database's clock, which set created_at", async () => {
+    const { task } = await createTask(db.pool, newTask());
+    const fresh = await taskAgeMs(db.pool, task.id);
+    expect(fresh).toBeGreaterThanOrEqual(0);
+    await db.pool.query(`UPDATE tasks SET created_at = created_at - interval '90 seconds' WHERE id = $1`, [
+      task.id,
+    ]);
+    const backdated = (await taskAgeMs(db.pool, task.id))!;
+    expect(backdated - fresh!).toBeGreaterThanOrEqual(90_000);
+    expect(await taskAgeMs(db.pool, 2 ** 31 - 1)).toBeUndefined();
   });
 
   it('returns the existing task for a comment it already made one for', async () => {

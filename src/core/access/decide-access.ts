@@ -178,14 +178,14 @@ export type DispatchAccessFacts = {
   attempt: number;
   /** Someone approved the task: the approver vouches for it, and their reading is not the command's. */
   approved: boolean;
-  /** When the task was recorded, just after the command read the permission. */
-  requestedAt: Date;
-  now: Date;
+  /** How long ago the task was recorded (just after the command read the permission), on the
+   *  clock that recorded it — the database's, never a replica's own, which may be set apart. */
+  requestAgeMs: number;
 };
 
 /** Whether the dispatch must read the voucher's permission, or may rely on the command's reading. */
 export function dispatchRereadsPermission(facts: DispatchAccessFacts): boolean {
   if (facts.trigger !== 'comment' || facts.attempt !== 1 || facts.approved) return true;
-  const age = facts.now.getTime() - facts.requestedAt.getTime();
-  return age < 0 || age > REQUEST_PERMISSION_FRESH_MS;
+  const age = facts.requestAgeMs;
+  return !(age >= 0 && age <= REQUEST_PERMISSION_FRESH_MS); // NaN reads again too
 }

@@ -15,7 +15,7 @@ import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
 import { startStepRun } from '../../store/task-steps.ts';
 import { updateTaskFields } from '../../store/task-transitions.ts';
-import { getTask } from '../../store/tasks.ts';
+import { getTask, taskAgeMs } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { stepSpecOf } from '../pipeline/step-spec.ts';
 import { buildSpec } from './build-spec.ts';
@@ -92,13 +92,12 @@ async function waitForRun(deps: AppDeps, octokit: Octokit, task: Task): Promise<
   throw new Error(`the run dispatched for task ${task.id} did not appear`);
 }
 
-async function stillAllowed(octokit: Octokit, task: Task): Promise<void> {
+async function stillAllowed(deps: AppDeps, octokit: Octokit, task: Task): Promise<void> {
   const rereads = dispatchRereadsPermission({
     trigger: task.trigger,
     attempt: task.attempt,
     approved: task.approvedById !== null,
-    requestedAt: task.createdAt,
-    now: new Date(),
+    requestAgeMs: (await taskAgeMs(deps.pool, task.id)) ?? Number.NaN,
   });
   if (!rereads) return; // the command read it a moment ago (core/access: REQUEST_PERMISSION_FRESH_MS)
   const voucher = await readVoucher(octokit, task);
@@ -125,7 +124,7 @@ async function dispatchOnce(deps: AppDeps, dispatched: Task): Promise<void> {
   let task = dispatched;
   const { id: taskId, attempt } = task;
   const octokit = deps.github.forRepo(task.installationId, task.repoId, 'dispatch');
-  await stillAllowed(octokit, task);
+  await stillAllowed(deps, octokit, task);
   const overBudget = await userBudgetRefusal(deps.pool, task.settings, task.repoId, {
     id: task.requesterId,
     login: task.requesterLogin,

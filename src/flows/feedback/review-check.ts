@@ -6,7 +6,7 @@
 
 import { roleOf } from '../../core/access/decide-access.ts';
 import { pullPayloadShape, readPayload } from '../../core/ingest/webhook-payloads.ts';
-import { taskCheckSection } from '../../core/render/check-run.ts';
+import { taskCheckSection } from '../../core/render/task-check-section.ts';
 import type { Role } from '../../core/repo-config/schema.ts';
 import {
   decideReview,
@@ -15,9 +15,10 @@ import {
   type ReviewDecision,
   reviewersToCheck,
 } from '../../core/review/decide-review.ts';
+import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { readPermission } from '../../github/read-permission.ts';
-import { getTask, latestTaskOfPullRequest, requestersOfPullRequest } from '../../store/tasks.ts';
+import { getTask, publishedTasksOfPullRequest } from '../../store/tasks.ts';
 import { withAdvisoryLock } from '../../store/transactions.ts';
 import type { AppDeps } from '../app-deps.ts';
 
@@ -70,20 +71,23 @@ async function openPull(octokit: Octokit, target: PullTarget): Promise<KnownPull
 }
 
 /** The review's verdict, then the task that made the agent's latest commit on the pull request. */
-async function outputOf(
-  deps: AppDeps,
-  target: PullTarget,
-  decision: ReviewDecision,
-): Promise<{ title: string; summary: string }> {
-  const latest = await latestTaskOfPullRequest(deps.pool, target.repo.id, target.number);
-  const summary = latest ? `${decision.summary}\n\n${taskCheckSection(latest)}` : decision.summary;
-  return { title: decision.title, summary };
+function outputOf(latest: Task, decision: ReviewDecision): { title: string; summary: string } {
+  return { title: decision.title, summary: `${decision.summary}\n\n${taskCheckSection(latest)}` };
+}
+
+/** Each requester once, as the review gate counts them. */
+function requestersOf(tasks: Task[]): Array<{ id: number; login: string }> {
+  const byId = new Map<number, string>();
+  for (const task of tasks) if (!byId.has(task.requesterId)) byId.set(task.requesterId, task.requesterLogin);
+  return [...byId].map(([id, login]) => ({ id, login }));
 }
 
 export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?: KnownPull): Promise<void> {
   await withAdvisoryLock(deps.pool, `review:${target.repo.id}:${target.number}`, async () => {
-    const requesters = await requestersOfPullRequest(deps.pool, target.repo.id, target.number);
-    if (requesters.length === 0) return; // not an agent's pull request
+    const published = await publishedTasksOfPullRequest(deps.pool, target.repo.id, target.number);
+    const latest = published[0];
+    if (!latest) return; // not an agent's pull request
+    const requesters = requestersOf(published);
     const octokit = deps.github.forRepo(target.installationId, target.repo.id, 'review');
     const repo = { owner: target.repo.owner, repo: target.repo.name };
     const pr = known ?? (await openPull(octokit, target));
@@ -101,7 +105,7 @@ export async function syncReviewCheck(deps: AppDeps, target: PullTarget, known?:
     const reviews = known && !ours ? [] : await reviewsOf(octokit, target);
     const facts = { headSha, requesters, reviews };
     const decision = decideReview(facts, await rolesOf(octokit, target, reviewersToCheck(facts)));
-    const output = await outputOf(deps, target, decision);
+    const output = outputOf(latest, decision);
     if (
       ours?.conclusion === decision.conclusion &&
       ours.output.title === output.title &&

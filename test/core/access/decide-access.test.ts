@@ -176,17 +176,24 @@ describe('decideStillAuthorized (at dispatch and at the gate)', () => {
 });
 
 describe('dispatchRereadsPermission', () => {
-  const at = new Date('2026-12-03T12:00:00Z');
-  const later = (ms: number) => new Date(at.getTime() + ms);
-  const facts = { trigger: 'comment' as const, attempt: 1, approved: false, requestedAt: at };
+  const facts = { trigger: 'comment' as const, attempt: 1, approved: false };
   it.each([
-    ['a command dispatched at once relies on its own reading', { now: later(300) }, false],
-    ['at the edge of the window', { now: later(REQUEST_PERMISSION_FRESH_MS) }, false],
-    ['a task that waited past the window reads again', { now: later(REQUEST_PERMISSION_FRESH_MS + 1) }, true],
-    ['a clock that went backwards reads again', { now: later(-1) }, true],
-    ['a second attempt reads again', { now: later(300), attempt: 2 }, true],
-    ['an approved task reads its approver', { now: later(300), approved: true }, true],
-    ['a scheduled task never had a command reading', { now: later(300), trigger: 'schedule' as const }, true],
+    ['a command dispatched at once relies on its own reading', { requestAgeMs: 300 }, false],
+    ['at the edge of the window', { requestAgeMs: REQUEST_PERMISSION_FRESH_MS }, false],
+    [
+      'a task that waited past the window reads again',
+      { requestAgeMs: REQUEST_PERMISSION_FRESH_MS + 1 },
+      true,
+    ],
+    ['a clock that went backwards reads again', { requestAgeMs: -1 }, true],
+    ['an age that could not be measured reads again', { requestAgeMs: Number.NaN }, true],
+    ['a second attempt reads again', { requestAgeMs: 300, attempt: 2 }, true],
+    ['an approved task reads its approver', { requestAgeMs: 300, approved: true }, true],
+    [
+      'a scheduled task never had a command reading',
+      { requestAgeMs: 300, trigger: 'schedule' as const },
+      true,
+    ],
   ])('%s', (_, change, rereads) => {
     expect(dispatchRereadsPermission({ ...facts, ...change })).toBe(rereads);
   });

@@ -5,7 +5,22 @@ import type { Task } from '../task/task.ts';
 import { encode, quoted } from './encode.ts';
 import { originOf } from './origin.ts';
 
-export function taskCheckSection(task: Task): string {
+export type CheckedTask = Pick<
+  Task,
+  | 'id'
+  | 'issueNumber'
+  | 'trigger'
+  | 'issueTitle'
+  | 'requesterLogin'
+  | 'state'
+  | 'engine'
+  | 'usage'
+  | 'costUsd'
+  | 'workflowRunUrl'
+  | 'prompt'
+>;
+
+export function taskCheckSection(task: CheckedTask): string {
   const usage = task.usage;
   return [
     `**Agent task ${task.id}** for ${originOf(task)}, requested by @${task.requesterLogin}: ${task.state.replace(/_/g, ' ')}.`,
