@@ -55,9 +55,40 @@ type Sample = {
   calls: number;
   writes: number;
   tokens: number;
-  /** The task's GitHub requests up to its dispatch, in ms from the comment. */
+  /** The task's GitHub requests up to its dispatch, in ms from the comment, with their durations. */
   trace: string[];
+  /** Of comment → dispatch, the time no request of the task was in flight: the App's and its queue's. */
+  appMs: number;
+  /** Every call of the task, `METHOD route`. */
+  routes: string[];
 };
+
+type Interval = { start: number; end: number };
+/** The time in [0, until) that none of the intervals covers. */
+function uncovered(intervals: Interval[], until: number): number {
+  let free = 0;
+  let reached = 0;
+  for (const { start, end } of [...intervals].sort((a, b) => a.start - b.start)) {
+    if (start >= until) break;
+    if (start > reached) free += start - reached;
+    reached = Math.max(reached, Math.min(end, until));
+  }
+  return free + Math.max(0, until - reached);
+}
+
+/** What `of` has beyond `base` and lacks of it, as `+route` / `−route` (multisets). */
+function difference(of: string[], base: string[]): string[] {
+  const left = new Map<string, number>();
+  for (const route of base) left.set(route, (left.get(route) ?? 0) + 1);
+  const extra: string[] = [];
+  for (const route of of) {
+    const n = left.get(route) ?? 0;
+    if (n > 0) left.set(route, n - 1);
+    else extra.push(`+${route}`);
+  }
+  for (const [route, n] of left) for (let i = 0; i < n; i++) extra.push(`−${route}`);
+  return extra;
+}
 const samples: Sample[] = [];
 const loadBefore = loadavg();
 try {
@@ -103,16 +134,27 @@ try {
     const own = records.filter((r) => r.principal?.kind === 'installation');
     const dispatchAt = own.findIndex((r) => r.method === 'POST' && r.route?.endsWith('/dispatches'));
     const dispatch = own[dispatchAt];
+    const toDispatch = dispatch ? Date.parse(dispatch.at) - sent : Number.NaN;
+    // The log is in the order requests were answered; up to the dispatch, by when they started.
+    const before = own
+      .filter((r) => Date.parse(r.at) <= Date.parse(dispatch?.at ?? r.at))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    const intervals = before
+      .filter((r) => r !== dispatch)
+      .map((r) => ({ start: Date.parse(r.at) - sent, end: Date.parse(r.at) - sent + r.durationMs }));
     samples.push({
       spaced,
-      toDispatch: dispatch ? Date.parse(dispatch.at) - sent : Number.NaN,
+      toDispatch,
       toPr: done - sent,
       calls: own.length,
       writes: own.filter((r) => WRITES.has(r.method)).length,
       tokens: records.filter((r) => r.route?.endsWith('/access_tokens')).length,
-      trace: own
-        .slice(0, dispatchAt + 1)
-        .map((r) => `${Date.parse(r.at) - sent} ms ${r.method} ${r.route ?? r.path}`),
+      trace: before.map(
+        (r) =>
+          `${Date.parse(r.at) - sent} ms ${r.method} ${r.route ?? r.path} (${Math.round(r.durationMs)} ms)`,
+      ),
+      appMs: Math.round(uncovered(intervals, toDispatch)),
+      routes: own.map((r) => `${r.method} ${r.route ?? r.path}`),
     });
     process.stdout.write(
       `task ${i + 1}/${SPACED + TASKS}${spaced ? ' (bucket full)' : ''}: dispatch ${samples.at(-1)!.toDispatch} ms, PR ${samples.at(-1)!.toPr} ms\n`,
@@ -136,6 +178,20 @@ const callRow = (name: string, pick: (s: Sample) => number) =>
   `| ${name} | ${pick(first!)} | ${(steady.reduce((sum, s) => sum + pick(s), 0) / steady.length).toFixed(1)} | ${Math.min(...steadySorted(pick))} | ${Math.max(...steadySorted(pick))} |`;
 // The median task's requests up to its dispatch: where the time before the first write goes.
 const medianTask = [...samples].sort((a, b) => a.toDispatch - b.toDispatch)[Math.floor(samples.length / 2)]!;
+// The calls most later tasks made, and what each task that made others did beyond them.
+const usual = (() => {
+  const counts = new Map<string, { n: number; routes: string[] }>();
+  for (const sample of steady) {
+    const key = [...sample.routes].sort().join('\n');
+    const entry = counts.get(key) ?? { n: 0, routes: [...sample.routes].sort() };
+    entry.n++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b.n - a.n)[0]!;
+})();
+const unusual = steady
+  .map((sample, i) => ({ task: i + 2, sample, extra: difference(sample.routes, usual.routes) }))
+  .filter((t) => t.extra.length > 0);
 const row = (name: string, of: Sample[], pick: (s: Sample) => number) => {
   const values = sortedOf(of, pick);
   return `| ${name} | ${percentile(values, 50)} | ${percentile(values, 95)} | ${Math.min(...values)} | ${Math.max(...values)} |`;
@@ -176,8 +232,10 @@ minute, a task's ${mean((s) => s.writes).toFixed(1)} writes need about ${paced} 
 | Latency (ms) | p50 | p95 | min | max |
 | --- | --- | --- | --- | --- |
 ${row('bucket full: comment webhook → workflow_dispatch request', idle, (s) => s.toDispatch)}
+${row('bucket full: of it, no GitHub request of the task in flight (the App and its queue)', idle, (s) => s.appMs)}
 ${row('bucket full: comment webhook → pull request opened, task succeeded', idle, (s) => s.toPr)}
 ${row('back to back: comment webhook → workflow_dispatch request', backToBack, (s) => s.toDispatch)}
+${row('back to back: of it, no GitHub request of the task in flight (the App and its queue)', backToBack, (s) => s.appMs)}
 ${row('back to back: comment webhook → pull request opened, task succeeded', backToBack, (s) => s.toPr)}
 
 | GitHub API calls per task (the installation's) | first task | later tasks, mean | min | max |
@@ -186,9 +244,18 @@ ${callRow('all REST calls', (s) => s.calls)}
 ${callRow('content-creating calls (POST/PATCH/PUT/DELETE)', (s) => s.writes)}
 ${callRow('installation-token requests (App JWT; cached per repository and purpose for about an hour)', (s) => s.tokens)}
 
-The median task's requests up to its dispatch (ms from the comment's webhook):
+The median task's requests up to its dispatch (start in ms from the comment's webhook, and how
+long the simulator took to answer; requests side by side start before the previous one ended):
 
 ${medianTask.trace.map((line) => `- ${line}`).join('\n')}
+
+${usual.n} of the ${steady.length} later tasks made the same ${usual.routes.length} calls. ${
+  unusual.length === 0
+    ? 'The others made them too.'
+    : `The rest, by what they made beyond those (+) or did not make (−):\n\n${unusual
+        .map((t) => `- task ${t.task}: ${t.extra.join(', ')}`)
+        .join('\n')}`
+}
 
 Against issue 13's goals: ${goals.join('; ')}.
 
