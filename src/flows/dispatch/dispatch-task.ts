@@ -9,7 +9,6 @@ import { feedbackJob } from '../../core/task/follow-up-jobs.ts';
 import type { Task } from '../../core/task/task.ts';
 import type { Octokit } from '../../github/octokit.ts';
 import { once } from '../../github/once.ts';
-import { readBranchHead } from '../../github/read-branch-head.ts';
 import { readVoucher } from '../../github/read-permission.ts';
 import { addJob } from '../../store/jobs.ts';
 import { appendTaskEvent, recordedRunIds } from '../../store/task-events.ts';
@@ -18,16 +17,10 @@ import { updateTaskFields } from '../../store/task-transitions.ts';
 import { getTask, taskAgeMs } from '../../store/tasks.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { stepSpecOf } from '../pipeline/step-spec.ts';
-import { buildSpec } from './build-spec.ts';
+import { buildSpec, readCheckout } from './build-spec.ts';
 import { userBudgetRefusal } from './user-budget.ts';
 
 export type DispatchedRun = { runId: number; htmlUrl: string };
-
-async function headOf(octokit: Octokit, task: Task, branch: string): Promise<string> {
-  const sha = await readBranchHead(octokit, { owner: task.repoOwner, name: task.repoName }, branch);
-  if (sha === undefined) throw new AppError('branch_missing', { branch });
-  return sha;
-}
 
 /** A run this task's attempt already made: its title names the task, it is newer than the attempt. */
 export async function findRunForTask(
@@ -140,10 +133,10 @@ async function dispatchOnce(deps: AppDeps, dispatched: Task): Promise<void> {
         : (await octokit.rest.repos.get({ owner: task.repoOwner, repo: task.repoName })).data.default_branch;
     const base = task.baseBranch ?? defaultBranch;
     const branch = task.followUpOfPr !== null && task.branch ? task.branch : base;
-    // A pipeline's later steps start from its first step's commit: their handoffs are changes to it.
-    const sha = task.baseSha ?? (await headOf(octokit, task, branch));
+    const read = await readCheckout(octokit, task, { branch, defaultBranch });
+    const sha = read.checkout.sha;
     const step = await stepSpecOf(deps.pool, task);
-    const spec = await buildSpec(octokit, task, { sha, branch, defaultBranch }, step);
+    const spec = await buildSpec(octokit, task, read, step);
     await updateTaskFields(deps.pool, task.id, { baseBranch: base, baseSha: sha, spec });
     if (step)
       await startStepRun(deps.pool, {
