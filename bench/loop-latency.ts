@@ -244,6 +244,12 @@ ${callRow('all REST calls', (s) => s.calls)}
 ${callRow('content-creating calls (POST/PATCH/PUT/DELETE)', (s) => s.writes)}
 ${callRow('installation-token requests (App JWT; cached per repository and purpose for about an hour)', (s) => s.tokens)}
 
+"No GitHub request of the task in flight" is comment → dispatch less the time covered by the
+task's requests as the simulator timed them (from its router to its answer). The simulator runs in
+the App's process, so that remainder is the App's work, its queue's, and the simulator's own work
+outside those timings (delivering the webhook, parsing requests, writing answers) on one event
+loop: an upper bound of the App's share.
+
 The median task's requests up to its dispatch (start in ms from the comment's webhook, and how
 long the simulator took to answer; requests side by side start before the previous one ended):
 

@@ -107,4 +107,24 @@ describe('GitHub calls of one task', () => {
     expect(calls.length).toBeLessThanOrEqual(19);
     expect(writes).toBeLessThanOrEqual(12);
   }, 180_000);
+  it('resumes a publish that failed after its branch got the commit at the pull request, not at the policy', async () => {
+    // Every try of the pull request's creation fails (Octokit's own retries included), so the
+    // publish job fails once and the queue runs it again.
+    const failing = stack.sim.faults.inject({
+      method: 'POST',
+      route: '/repos/{owner}/{repo}/pulls',
+      kind: { type: 'status', status: 502 },
+      count: 4,
+    });
+    const calls = await oneTask('Publish resumed');
+    expect(failing.hits()).toBe(4);
+    const count = (call: string) => calls.filter((c) => c === call).length;
+    // The change was judged (base tree), committed and put on its branch once.
+    expect(count('GET /repos/{owner}/{repo}/git/trees/{tree_sha}')).toBe(2); // the dispatch's root listing, the base tree
+    expect(count('POST /repos/{owner}/{repo}/git/trees')).toBe(1);
+    expect(count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
+    expect(count('POST /repos/{owner}/{repo}/git/refs')).toBe(1);
+    // The failed tries are not the installation's calls in the log (answered before the token was read).
+    expect(count('POST /repos/{owner}/{repo}/pulls')).toBe(1);
+  }, 180_000);
 });
